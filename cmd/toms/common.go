@@ -1,0 +1,92 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/socialvalue-toms/toms/tom"
+)
+
+// Exit codes shared by every subcommand.
+const (
+	exitOK           = 0
+	exitRuleFailed   = 1
+	exitUsage        = 2 // usage or input error
+	exitInvalidRules = 3
+	exitTestsFailed  = 4
+)
+
+// newFlags returns a flag set that reports to stderr and does not exit.
+func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("toms "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// parseFlags parses args allowing flags after positional arguments
+// ("toms check tender.yaml --format json"), and returns the positionals.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// multiFlag collects a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+// inputError prints err to stderr for a user and returns exitUsage.
+func inputError(stderr io.Writer, err error) int {
+	fmt.Fprintf(stderr, "toms: %v\n", err)
+	return exitUsage
+}
+
+// flagError turns a flag parsing error into an exit code: 0 for -h, 2 otherwise.
+func flagError(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	return exitUsage
+}
+
+// loadFramework returns the catalogue named by --framework (or the embedded
+// default) with the values of --proxies (if any) laid over it.
+func loadFramework(frameworkPath, proxiesPath string) (*tom.Framework, error) {
+	var (
+		f   *tom.Framework
+		err error
+	)
+	if frameworkPath == "" {
+		f, err = tom.Default()
+	} else {
+		f, err = tom.LoadFile(frameworkPath)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if proxiesPath == "" {
+		return f, nil
+	}
+	pv, err := tom.LoadProxiesFile(proxiesPath)
+	if err != nil {
+		return nil, err
+	}
+	return f.WithProxies(pv)
+}

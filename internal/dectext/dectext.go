@@ -1,0 +1,115 @@
+// Package dectext parses exact decimals from text with one documented grammar,
+// shared by every file format the module reads (YAML scalars, JSON numbers and
+// strings, CSV cells), so that no number ever passes through a float.
+//
+// Grammar: an optional minus sign, an integer part with no superfluous
+// leading zero, an optional fraction, and an optional exponent:
+//
+//	-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+//
+// So "0.1" is exactly one tenth, "1e3" is exactly 1000 and "012" is rejected:
+// YAML 1.1 readers take it as octal 10, others as 12, and a public figure
+// should not depend on which. A plus sign, thousands separators, a leading or
+// trailing dot, NaN and infinities are rejected too. Exponents are limited
+// to ±MaxExponent so that "1e999999999" cannot exhaust memory.
+package dectext
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+// MaxExponent bounds the exponent written in the text.
+const MaxExponent = 30
+
+// MaxDigits bounds the number of digits written in the text.
+const MaxDigits = 60
+
+// ErrSyntax is matched by every error Parse returns.
+var ErrSyntax = errors.New("not a decimal number")
+
+// Parse reads s with the package grammar.
+func Parse(s string) (decimal.Decimal, error) {
+	if err := check(s); err != nil {
+		return decimal.Decimal{}, err
+	}
+	d, err := decimal.NewFromString(s)
+	if err != nil {
+		return decimal.Decimal{}, fmt.Errorf("%q: %w", s, ErrSyntax)
+	}
+	return d, nil
+}
+
+func check(s string) error {
+	bad := func(why string) error {
+		if why == "" {
+			return fmt.Errorf("%q: %w", s, ErrSyntax)
+		}
+		return fmt.Errorf("%q: %w (%s)", s, ErrSyntax, why)
+	}
+	if s == "" {
+		return bad("empty")
+	}
+	if strings.ContainsAny(s, ",_ ") {
+		return bad("write digits only, without separators or spaces")
+	}
+	i := 0
+	if s[0] == '-' {
+		i++
+	} else if s[0] == '+' {
+		return bad("no plus sign")
+	}
+	start := i
+	for i < len(s) && isDigit(s[i]) {
+		i++
+	}
+	intDigits := i - start
+	if intDigits == 0 {
+		return bad("")
+	}
+	if intDigits > 1 && s[start] == '0' {
+		return bad("leading zero; YAML 1.1 would read it as octal")
+	}
+	digits := intDigits
+	if i < len(s) && s[i] == '.' {
+		i++
+		f := i
+		for i < len(s) && isDigit(s[i]) {
+			i++
+		}
+		if i == f {
+			return bad("digits must follow the decimal point")
+		}
+		digits += i - f
+	}
+	if digits > MaxDigits {
+		return bad(fmt.Sprintf("more than %d digits", MaxDigits))
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		e := i
+		exp := 0
+		for i < len(s) && isDigit(s[i]) {
+			exp = exp*10 + int(s[i]-'0')
+			if exp > MaxExponent {
+				return bad(fmt.Sprintf("exponent beyond ±%d", MaxExponent))
+			}
+			i++
+		}
+		if i == e {
+			return bad("digits must follow the exponent")
+		}
+	}
+	if i != len(s) {
+		return bad("")
+	}
+	return nil
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }

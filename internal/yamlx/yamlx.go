@@ -1,0 +1,444 @@
+// Package yamlx decodes YAML and JSON documents strictly, from yaml.v3 nodes,
+// so that every problem carries the file, line and column it came from.
+//
+// It exists because yaml.v3's own decoder reports line numbers only, stops at
+// the first error in a custom unmarshaler, goes through float64 for untyped
+// numbers and accepts several documents in one stream. Decoder walks the node
+// tree instead: it rejects unknown and duplicate keys (with a "did you mean"
+// hint), checks scalar types, reads decimals from the scalar's text, and keeps
+// going after a problem so that one pass reports them all.
+package yamlx
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"gopkg.in/yaml.v3"
+
+	"github.com/socialvalue-toms/toms/internal/dectext"
+	"github.com/socialvalue-toms/toms/internal/diag"
+)
+
+// APIVersion is the only file format version this module reads.
+const APIVersion = "toms/v1"
+
+// Sentinel kinds carried by the diagnostics, for errors.Is.
+var (
+	ErrSyntax       = errors.New("syntax error")
+	ErrUnknownField = errors.New("unknown field")
+	ErrDuplicateKey = errors.New("duplicate key")
+	ErrType         = errors.New("wrong type")
+	ErrRequired     = errors.New("missing field")
+	ErrValue        = errors.New("invalid value")
+)
+
+// MaxNodes bounds how many nodes one document may expand to, counting aliases
+// each time they are used, so that an alias bomb fails fast.
+const MaxNodes = 1_000_000
+
+var lineRE = regexp.MustCompile(`line (\d+)`)
+
+// Parse reads exactly one YAML or JSON document and returns its root content
+// node. An empty input, a syntax error or a second document is an error.
+func Parse(file string, data []byte) (*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, &diag.Diagnostic{File: file, Message: "the document is empty", Kind: ErrSyntax}
+		}
+		return nil, syntaxError(file, err)
+	}
+	var next yaml.Node
+	switch err := dec.Decode(&next); {
+	case errors.Is(err, io.EOF):
+	case err != nil:
+		return nil, syntaxError(file, err)
+	default:
+		return nil, &diag.Diagnostic{File: file, Line: next.Line, Column: next.Column,
+			Message: "a second YAML document starts here; put one document in each file", Kind: ErrSyntax}
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		return nil, &diag.Diagnostic{File: file, Message: "the document is empty", Kind: ErrSyntax}
+	}
+	return doc.Content[0], nil
+}
+
+func syntaxError(file string, err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	d := &diag.Diagnostic{File: file, Message: msg, Kind: ErrSyntax}
+	if m := lineRE.FindStringSubmatch(msg); m != nil {
+		d.Line, _ = strconv.Atoi(m[1])
+		d.Message = strings.TrimSpace(lineRE.ReplaceAllString(msg, ""))
+		d.Message = strings.TrimPrefix(d.Message, ": ")
+	}
+	return d
+}
+
+// Hook decodes one node into v (addressable, of the hooked type). It reports
+// problems through d and returns nothing: decoding always goes on.
+type Hook func(d *Decoder, n *yaml.Node, v reflect.Value, path string)
+
+// Decoder walks nodes into Go values. Struct fields are matched by their
+// `yaml:"name"` tag; the option ",required" makes a field mandatory, and a
+// field of type diag.Pos tagged `yaml:",pos"` receives the position of the
+// mapping it belongs to. A field of type *yaml.Node receives the raw node.
+// Supported kinds: string, bool, int kinds, decimal.Decimal, time.Time (a date
+// 2006-01-02 or RFC 3339), slices, map[string]T, pointers and structs; other
+// types need a Hook.
+type Decoder struct {
+	File  string
+	Hooks map[reflect.Type]Hook
+	Errs  diag.List
+	nodes int
+}
+
+// NewDecoder returns a decoder reporting positions in file.
+func NewDecoder(file string) *Decoder {
+	return &Decoder{File: file, Hooks: map[reflect.Type]Hook{}}
+}
+
+// Errorf records a problem at node n (which may be nil).
+func (d *Decoder) Errorf(n *yaml.Node, path string, kind error, format string, args ...any) {
+	dg := &diag.Diagnostic{File: d.File, Field: path, Message: fmt.Sprintf(format, args...), Kind: kind}
+	if n != nil {
+		dg.Line, dg.Column = n.Line, n.Column
+	}
+	d.Errs.Add(dg)
+}
+
+// Pos returns the position of n in the decoder's file.
+func (d *Decoder) Pos(n *yaml.Node) diag.Pos {
+	if n == nil {
+		return diag.Pos{File: d.File}
+	}
+	return diag.Pos{File: d.File, Line: n.Line, Column: n.Column}
+}
+
+// Err returns the problems found so far, sorted, or nil.
+func (d *Decoder) Err() error { return d.Errs.Err() }
+
+// Decode decodes n into out, which must be a non-nil pointer.
+func (d *Decoder) Decode(n *yaml.Node, out any, path string) {
+	v := reflect.ValueOf(out)
+	if v.Kind() != reflect.Pointer || v.IsNil() {
+		panic("yamlx: Decode needs a non-nil pointer")
+	}
+	d.decode(n, v.Elem(), path)
+}
+
+// Header checks the apiVersion and kind keys of a root mapping and returns
+// false (with a diagnostic) when they are missing or wrong.
+func (d *Decoder) Header(root *yaml.Node, kind string) bool {
+	if root.Kind != yaml.MappingNode {
+		d.Errorf(root, "", ErrType, "expected a mapping with apiVersion: %s and kind: %s", APIVersion, kind)
+		return false
+	}
+	ok := true
+	for _, want := range [][2]string{{"apiVersion", APIVersion}, {"kind", kind}} {
+		v := MapValue(root, want[0])
+		switch {
+		case v == nil:
+			d.Errorf(root, want[0], ErrRequired, "missing; the file must say %s: %s", want[0], want[1])
+			ok = false
+		case v.Value != want[1]:
+			d.Errorf(v, want[0], ErrValue, "is %q; this reader expects %q", v.Value, want[1])
+			ok = false
+		}
+	}
+	return ok
+}
+
+// MapValue returns the value node of key in mapping m, or nil.
+func MapValue(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+var (
+	decimalType = reflect.TypeOf(decimal.Decimal{})
+	timeType    = reflect.TypeOf(time.Time{})
+	posType     = reflect.TypeOf(diag.Pos{})
+	nodePtrType = reflect.TypeOf((*yaml.Node)(nil))
+)
+
+func resolve(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	return n
+}
+
+// IsNull reports whether n is an explicit YAML/JSON null (or missing).
+func IsNull(n *yaml.Node) bool {
+	n = resolve(n)
+	return n == nil || (n.Kind == yaml.ScalarNode && n.Tag == "!!null")
+}
+
+func (d *Decoder) decode(n *yaml.Node, v reflect.Value, path string) {
+	d.nodes++
+	if d.nodes > MaxNodes {
+		if d.nodes == MaxNodes+1 {
+			d.Errorf(n, path, ErrValue, "the document expands to more than %d nodes", MaxNodes)
+		}
+		return
+	}
+	if v.Type() == nodePtrType {
+		v.Set(reflect.ValueOf(n))
+		return
+	}
+	n = resolve(n)
+	if n == nil {
+		return
+	}
+	if h, ok := d.Hooks[v.Type()]; ok {
+		h(d, n, v, path)
+		return
+	}
+	switch v.Type() {
+	case decimalType:
+		if s, ok := d.scalar(n, path, "a number"); ok {
+			x, err := dectext.Parse(s)
+			if err != nil {
+				d.Errorf(n, path, ErrValue, "%v", err)
+				return
+			}
+			v.Set(reflect.ValueOf(x))
+		}
+		return
+	case timeType:
+		if s, ok := d.scalar(n, path, "a date"); ok {
+			t, err := ParseTime(s)
+			if err != nil {
+				d.Errorf(n, path, ErrValue, "%v", err)
+				return
+			}
+			v.Set(reflect.ValueOf(t))
+		}
+		return
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		if IsNull(n) {
+			return
+		}
+		p := reflect.New(v.Type().Elem())
+		d.decode(n, p.Elem(), path)
+		v.Set(p)
+	case reflect.String:
+		if IsNull(n) {
+			return
+		}
+		if s, ok := d.scalar(n, path, "text"); ok {
+			v.SetString(s)
+		}
+	case reflect.Bool:
+		if s, ok := d.scalar(n, path, "true or false"); ok {
+			switch s {
+			case "true":
+				v.SetBool(true)
+			case "false":
+				v.SetBool(false)
+			default:
+				d.Errorf(n, path, ErrType, "is %q; write true or false", s)
+			}
+		}
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		if s, ok := d.scalar(n, path, "a whole number"); ok {
+			i, err := strconv.ParseInt(s, 10, 64)
+			if err != nil || (len(s) > 1 && s[0] == '0') {
+				d.Errorf(n, path, ErrType, "is %q; expected a whole number", s)
+				return
+			}
+			v.SetInt(i)
+		}
+	case reflect.Slice:
+		if IsNull(n) {
+			return
+		}
+		if n.Kind != yaml.SequenceNode {
+			d.Errorf(n, path, ErrType, "expected a list, found %s", describe(n))
+			return
+		}
+		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+		for i, c := range n.Content {
+			d.decode(c, s.Index(i), fmt.Sprintf("%s[%d]", path, i))
+		}
+		v.Set(s)
+	case reflect.Map:
+		if IsNull(n) {
+			return
+		}
+		if n.Kind != yaml.MappingNode || v.Type().Key().Kind() != reflect.String {
+			d.Errorf(n, path, ErrType, "expected a mapping, found %s", describe(n))
+			return
+		}
+		m := reflect.MakeMapWithSize(v.Type(), len(n.Content)/2)
+		seen := map[string]*yaml.Node{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := resolve(n.Content[i])
+			if k.Kind != yaml.ScalarNode {
+				d.Errorf(k, path, ErrType, "a key must be plain text")
+				continue
+			}
+			if prev, dup := seen[k.Value]; dup {
+				d.Errorf(k, join(path, k.Value), ErrDuplicateKey, "key %q is already defined at line %d", k.Value, prev.Line)
+				continue
+			}
+			seen[k.Value] = k
+			e := reflect.New(v.Type().Elem()).Elem()
+			d.decode(n.Content[i+1], e, join(path, k.Value))
+			m.SetMapIndex(reflect.ValueOf(k.Value).Convert(v.Type().Key()), e)
+		}
+		v.Set(m)
+	case reflect.Struct:
+		d.decodeStruct(n, v, path)
+	default:
+		d.Errorf(n, path, ErrType, "cannot decode into %s", v.Type())
+	}
+}
+
+type fieldInfo struct {
+	index    int
+	name     string
+	required bool
+}
+
+func fields(t reflect.Type) (byName map[string]fieldInfo, names []string, pos int) {
+	byName = map[string]fieldInfo{}
+	pos = -1
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag := f.Tag.Get("yaml")
+		if tag == "-" || !f.IsExported() {
+			continue
+		}
+		name, opts, _ := strings.Cut(tag, ",")
+		if opts == "pos" && f.Type == posType {
+			pos = i
+			continue
+		}
+		if name == "" {
+			name = strings.ToLower(f.Name[:1]) + f.Name[1:]
+		}
+		byName[name] = fieldInfo{index: i, name: name, required: strings.Contains(opts, "required")}
+		names = append(names, name)
+	}
+	return byName, names, pos
+}
+
+func (d *Decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
+	byName, names, pos := fields(v.Type())
+	if pos >= 0 {
+		v.Field(pos).Set(reflect.ValueOf(d.Pos(n)))
+	}
+	if IsNull(n) {
+		n = &yaml.Node{Kind: yaml.MappingNode, Line: n.Line, Column: n.Column}
+	}
+	if n.Kind != yaml.MappingNode {
+		d.Errorf(n, path, ErrType, "expected a mapping, found %s", describe(n))
+		return
+	}
+	seen := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := resolve(n.Content[i])
+		if k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Tag == "!!merge" {
+			d.Errorf(k, path, ErrValue, "merge keys (<<) are not supported; repeat the fields or use an anchor for the whole value")
+			continue
+		}
+		f, ok := byName[k.Value]
+		if !ok {
+			msg := fmt.Sprintf("unknown field %q", k.Value)
+			if s := diag.Suggest(k.Value, names); s != "" {
+				msg += fmt.Sprintf("; did you mean %q?", s)
+			} else {
+				sorted := append([]string(nil), names...)
+				sort.Strings(sorted)
+				msg += fmt.Sprintf("; expected one of %s", strings.Join(sorted, ", "))
+			}
+			d.Errorf(k, join(path, k.Value), ErrUnknownField, "%s", msg)
+			continue
+		}
+		if prev, dup := seen[k.Value]; dup {
+			d.Errorf(k, join(path, k.Value), ErrDuplicateKey, "key %q is already defined at line %d", k.Value, prev.Line)
+			continue
+		}
+		seen[k.Value] = k
+		d.decode(n.Content[i+1], v.Field(f.index), join(path, k.Value))
+	}
+	for _, name := range names {
+		f := byName[name]
+		if !f.required {
+			continue
+		}
+		if k, ok := seen[name]; !ok || IsNull(MapValue(n, k.Value)) {
+			d.Errorf(n, join(path, name), ErrRequired, "missing required field %q", name)
+		}
+	}
+}
+
+// scalar returns the text of a scalar node, or records a type problem.
+func (d *Decoder) scalar(n *yaml.Node, path, want string) (string, bool) {
+	if n.Kind != yaml.ScalarNode {
+		d.Errorf(n, path, ErrType, "expected %s, found %s", want, describe(n))
+		return "", false
+	}
+	if n.Tag == "!!null" {
+		d.Errorf(n, path, ErrType, "expected %s, found null", want)
+		return "", false
+	}
+	if n.Tag != "" && n.Tag != "!!str" && n.Tag != "!!int" && n.Tag != "!!float" && n.Tag != "!!bool" && n.Tag != "!!timestamp" && n.Tag != "!" {
+		d.Errorf(n, path, ErrType, "tag %s is not supported", n.Tag)
+		return "", false
+	}
+	return n.Value, true
+}
+
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return "null"
+		}
+		return fmt.Sprintf("%q", n.Value)
+	}
+	return "nothing"
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// ParseTime reads a date (2006-01-02, taken as midnight UTC) or an RFC 3339 time.
+func ParseTime(s string) (time.Time, error) {
+	if t, err := time.Parse("2006-01-02", s); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("%q is not a date: write YYYY-MM-DD", s)
+}

@@ -1,0 +1,318 @@
+package tom
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/shopspring/decimal"
+	"gopkg.in/yaml.v3"
+
+	"github.com/socialvalue-toms/toms/internal/dectext"
+	"github.com/socialvalue-toms/toms/internal/diag"
+	"github.com/socialvalue-toms/toms/internal/yamlx"
+)
+
+// Diagnostic is one positioned problem in an input file: file, line, column,
+// field and message. Loaders return a Diagnostics list of them; match it
+// with errors.As, and its kind (ErrInvalid and friends) with errors.Is.
+type Diagnostic = diag.Diagnostic
+
+// Diagnostics is every problem a loader found in one pass. It is an error.
+type Diagnostics = diag.List
+
+// ErrInvalid is matched (errors.Is) by every semantic problem in a catalogue
+// or proxy-values file: duplicate ids, unknown units, bad values, and so on.
+// Syntax, unknown-field and type problems match the yamlx kinds as well as
+// being Diagnostics.
+var ErrInvalid = errors.New("invalid catalogue")
+
+//go:embed catalogue/*.yaml
+var embedded embed.FS
+
+// DefaultFile is the name of the embedded default catalogue, as it appears
+// in error positions.
+const DefaultFile = "catalogue/council.yaml"
+
+// Default returns the council's default catalogue, embedded in the module:
+// its Key Social Value Goals as themes, with the measures its procurement
+// strategy names and the open, cited proxy values that exist for them. It is
+// parsed on every call; keep the result if you need it more than once.
+func Default() (*Framework, error) {
+	data, err := embedded.ReadFile(DefaultFile)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(DefaultFile, data)
+}
+
+// DefaultSource returns the YAML text of the embedded default catalogue, as
+// a starting point for a council's own.
+func DefaultSource() []byte {
+	data, _ := embedded.ReadFile(DefaultFile)
+	return data
+}
+
+// LoadFile reads and parses a catalogue file (YAML or JSON).
+func LoadFile(path string) (*Framework, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data)
+}
+
+type frameworkFile struct {
+	APIVersion  string      `yaml:"apiVersion"`
+	Kind        string      `yaml:"kind"`
+	ID          string      `yaml:"id,required"`
+	Name        string      `yaml:"name,required"`
+	Description string      `yaml:"description"`
+	Currency    string      `yaml:"currency"`
+	Units       []unitFile  `yaml:"units"`
+	Themes      []themeFile `yaml:"themes,required"`
+}
+
+type unitFile struct {
+	Pos         diag.Pos `yaml:",pos"`
+	ID          string   `yaml:"id,required"`
+	Name        string   `yaml:"name,required"`
+	Description string   `yaml:"description"`
+}
+
+type themeFile struct {
+	Pos         diag.Pos      `yaml:",pos"`
+	ID          string        `yaml:"id,required"`
+	Name        string        `yaml:"name,required"`
+	Description string        `yaml:"description"`
+	Outcomes    []outcomeFile `yaml:"outcomes,required"`
+}
+
+type outcomeFile struct {
+	Pos         diag.Pos      `yaml:",pos"`
+	ID          string        `yaml:"id,required"`
+	Name        string        `yaml:"name,required"`
+	Description string        `yaml:"description"`
+	Measures    []measureFile `yaml:"measures,required"`
+}
+
+type measureFile struct {
+	Pos              diag.Pos         `yaml:",pos"`
+	ID               string           `yaml:"id,required"`
+	Name             string           `yaml:"name,required"`
+	Description      string           `yaml:"description"`
+	Unit             string           `yaml:"unit,required"`
+	Financial        *bool            `yaml:"financial"`
+	Priority         *decimal.Decimal `yaml:"priority"`
+	EvidenceRequired bool             `yaml:"evidenceRequired"`
+	ExclusiveGroup   string           `yaml:"exclusiveGroup"`
+	Proxies          *yaml.Node       `yaml:"proxies"`
+}
+
+type proxyFile struct {
+	Value  *decimal.Decimal `yaml:"value,required"`
+	Source string           `yaml:"source,required"`
+	Basis  string           `yaml:"basis,required"`
+}
+
+// Parse reads a catalogue (kind: Framework) from YAML or JSON. name is used
+// in error positions. Every problem found is returned at once, as Diagnostics.
+func Parse(name string, data []byte) (*Framework, error) {
+	root, err := yamlx.Parse(name, data)
+	if err != nil {
+		return nil, err
+	}
+	d := yamlx.NewDecoder(name)
+	if !d.Header(root, "Framework") {
+		return nil, d.Err()
+	}
+	var ff frameworkFile
+	d.Decode(root, &ff, "")
+	f := build(d, root, &ff)
+	if err := d.Err(); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+func build(d *yamlx.Decoder, root *yaml.Node, ff *frameworkFile) *Framework {
+	bad := func(p diag.Pos, field, format string, args ...any) {
+		d.Errs.Add(p.At(field, ErrInvalid, format, args...))
+	}
+	f := &Framework{
+		id: ff.ID, name: ff.Name, currency: "GBP",
+		measures:  map[string]*Measure{},
+		outcomes:  map[string]*Outcome{},
+		themeByID: map[string]int{},
+		units:     Units(),
+	}
+	rootPos := d.Pos(root)
+	if ff.Currency != "" && ff.Currency != "GBP" {
+		bad(d.Pos(yamlx.MapValue(root, "currency")), "currency", "is %q; only GBP is supported", ff.Currency)
+	}
+	known := map[Unit]bool{}
+	for _, u := range f.units {
+		known[u.ID] = true
+	}
+	for i, u := range ff.Units {
+		field := fmt.Sprintf("units[%d].id", i)
+		if u.ID == "" {
+			continue
+		}
+		if known[Unit(u.ID)] {
+			bad(u.Pos, field, "unit %q is already defined", u.ID)
+			continue
+		}
+		checkID(bad, u.Pos, field, u.ID)
+		known[Unit(u.ID)] = true
+		f.units = append(f.units, UnitInfo{ID: Unit(u.ID), Name: u.Name, Description: u.Description})
+	}
+	ids := map[string]string{} // id -> where it was first defined
+	claim := func(p diag.Pos, field, id string) {
+		if id == "" {
+			return
+		}
+		checkID(bad, p, field, id)
+		if prev, dup := ids[id]; dup {
+			bad(p, field, "id %q is already used at %s; ids must be unique across themes, outcomes and measures", id, prev)
+			return
+		}
+		ids[id] = p.String()
+	}
+	if len(ff.Themes) == 0 && yamlx.MapValue(root, "themes") != nil {
+		bad(rootPos, "themes", "a framework needs at least one theme")
+	}
+	for ti, tf := range ff.Themes {
+		tpath := fmt.Sprintf("themes[%d]", ti)
+		claim(tf.Pos, tpath+".id", tf.ID)
+		th := Theme{ID: tf.ID, Name: tf.Name, Description: strings.TrimSpace(tf.Description)}
+		for oi, of := range tf.Outcomes {
+			opath := fmt.Sprintf("%s.outcomes[%d]", tpath, oi)
+			claim(of.Pos, opath+".id", of.ID)
+			oc := Outcome{ID: of.ID, Name: of.Name, Description: strings.TrimSpace(of.Description), Theme: tf.ID}
+			for mi, mf := range of.Measures {
+				mpath := fmt.Sprintf("%s.measures[%d]", opath, mi)
+				claim(mf.Pos, mpath+".id", mf.ID)
+				m := Measure{
+					ID: mf.ID, Name: mf.Name, Description: strings.TrimSpace(mf.Description),
+					Unit: Unit(mf.Unit), Theme: tf.ID, Outcome: of.ID,
+					Priority: decimal.NewFromInt(1), EvidenceRequired: mf.EvidenceRequired,
+					ExclusiveGroup: mf.ExclusiveGroup,
+				}
+				if mf.Unit != "" && !known[m.Unit] {
+					msg := fmt.Sprintf("unknown unit %q", mf.Unit)
+					if s := diag.Suggest(mf.Unit, unitNames(f.units)); s != "" {
+						msg += fmt.Sprintf("; did you mean %q?", s)
+					} else {
+						msg += "; declare it in the units list or use one of " + strings.Join(unitNames(f.units), ", ")
+					}
+					bad(mf.Pos, mpath+".unit", "%s", msg)
+				}
+				if mf.Priority != nil {
+					if mf.Priority.IsNegative() {
+						bad(mf.Pos, mpath+".priority", "is %s; a priority weight cannot be negative", mf.Priority)
+					}
+					m.Priority = *mf.Priority
+				}
+				m.proxies = decodeProxies(d, mf.Proxies, mpath+".proxies")
+				switch {
+				case mf.Financial == nil:
+					m.Financial = len(m.proxies) > 0
+				case *mf.Financial && len(m.proxies) == 0 && !hasProxyNode(mf.Proxies):
+					bad(mf.Pos, mpath+".financial", "measure %q is marked financial but has no proxy value for any year; add proxies or set financial: false", mf.ID)
+				case !*mf.Financial && len(m.proxies) > 0:
+					bad(mf.Pos, mpath+".financial", "measure %q is marked financial: false but has proxy values; remove one or the other", mf.ID)
+				default:
+					m.Financial = *mf.Financial
+				}
+				oc.Measures = append(oc.Measures, m)
+			}
+			th.Outcomes = append(th.Outcomes, oc)
+		}
+		f.themes = append(f.themes, th)
+	}
+	f.index()
+	return f
+}
+
+// index builds the lookup maps; called once the themes are final.
+func (f *Framework) index() {
+	f.order = f.order[:0]
+	for ti := range f.themes {
+		t := &f.themes[ti]
+		f.themeByID[t.ID] = ti
+		for oi := range t.Outcomes {
+			o := &t.Outcomes[oi]
+			f.outcomes[o.ID] = o
+			for mi := range o.Measures {
+				m := &o.Measures[mi]
+				f.measures[m.ID] = m
+				f.order = append(f.order, m)
+			}
+		}
+	}
+}
+
+func hasProxyNode(n *yaml.Node) bool {
+	return n != nil && n.Kind == yaml.MappingNode && len(n.Content) > 0
+}
+
+// decodeProxies reads `"2024/25": {value, source, basis}` entries in order.
+func decodeProxies(d *yamlx.Decoder, n *yaml.Node, path string) []Proxy {
+	if yamlx.IsNull(n) {
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		d.Errorf(n, path, yamlx.ErrType, "expected a mapping of financial year to value, such as \"2024/25\": {value: \"16.93\", source: ..., basis: ...}")
+		return nil
+	}
+	var out []Proxy
+	seen := map[Year]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		field := path + "." + k.Value
+		y, err := ParseYear(k.Value)
+		if err != nil {
+			d.Errorf(k, field, ErrInvalid, "%v", err)
+			continue
+		}
+		if line, dup := seen[y]; dup {
+			d.Errorf(k, field, yamlx.ErrDuplicateKey, "year %s is already given at line %d", y, line)
+			continue
+		}
+		seen[y] = k.Line
+		var pf proxyFile
+		before := len(d.Errs)
+		d.Decode(v, &pf, field)
+		if len(d.Errs) > before || pf.Value == nil {
+			continue
+		}
+		if pf.Value.IsNegative() {
+			d.Errorf(yamlx.MapValue(v, "value"), field+".value", ErrInvalid, "is %s; a proxy value cannot be negative", pf.Value)
+			continue
+		}
+		out = append(out, Proxy{Year: y, Value: *pf.Value, Source: strings.TrimSpace(pf.Source), Basis: strings.TrimSpace(pf.Basis)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Year.Before(out[j].Year) })
+	return out
+}
+
+func checkID(bad func(diag.Pos, string, string, ...any), p diag.Pos, field, id string) {
+	if strings.TrimSpace(id) != id || strings.ContainsAny(id, " \t\n,") {
+		bad(p, field, "id %q must not contain spaces or commas", id)
+	}
+}
+
+func unitNames(us []UnitInfo) []string {
+	out := make([]string, len(us))
+	for i, u := range us {
+		out[i] = string(u.ID)
+	}
+	return out
+}
+
+// parseDecimal is the one way this package reads a number from text.
+func parseDecimal(s string) (decimal.Decimal, error) { return dectext.Parse(s) }

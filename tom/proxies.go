@@ -1,0 +1,174 @@
+package tom
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/socialvalue-toms/toms/internal/diag"
+	"github.com/socialvalue-toms/toms/internal/yamlx"
+)
+
+// ProxyValues is a set of proxy values loaded from a file of kind
+// ProxyValues, to be laid over a catalogue with Framework.WithProxies. It is
+// how a council loads licensed or locally evidenced values without editing
+// the catalogue. It is immutable and safe for concurrent use.
+type ProxyValues struct {
+	name    string
+	entries []proxyEntry
+}
+
+type proxyEntry struct {
+	pos     diag.Pos
+	measure string
+	proxy   Proxy
+}
+
+// Name returns the name the file gives itself.
+func (pv *ProxyValues) Name() string { return pv.name }
+
+// Len returns how many values the file holds.
+func (pv *ProxyValues) Len() int { return len(pv.entries) }
+
+type proxyValuesFile struct {
+	APIVersion  string           `yaml:"apiVersion"`
+	Kind        string           `yaml:"kind"`
+	Name        string           `yaml:"name"`
+	Description string           `yaml:"description"`
+	Values      []proxyValueFile `yaml:"values,required"`
+}
+
+type proxyValueFile struct {
+	Pos     diag.Pos         `yaml:",pos"`
+	Measure string           `yaml:"measure,required"`
+	Year    string           `yaml:"year,required"`
+	Value   *decimal.Decimal `yaml:"value,required"`
+	Source  string           `yaml:"source,required"`
+	Basis   string           `yaml:"basis,required"`
+}
+
+// LoadProxiesFile reads and parses a proxy-values file.
+func LoadProxiesFile(path string) (*ProxyValues, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return ParseProxies(path, data)
+}
+
+// ParseProxies reads a proxy-values file (kind: ProxyValues) from YAML or JSON:
+//
+//	apiVersion: toms/v1
+//	kind: ProxyValues
+//	name: Licensed values 2025/26
+//	values:
+//	  - {measure: volunteering-hours, year: "2025/26", value: "17.40", source: "...", basis: "..."}
+//
+// A (measure, year) pair may appear once. Whether each measure exists is
+// checked when the values are laid over a framework.
+func ParseProxies(name string, data []byte) (*ProxyValues, error) {
+	root, err := yamlx.Parse(name, data)
+	if err != nil {
+		return nil, err
+	}
+	d := yamlx.NewDecoder(name)
+	if !d.Header(root, "ProxyValues") {
+		return nil, d.Err()
+	}
+	var pf proxyValuesFile
+	d.Decode(root, &pf, "")
+	pv := &ProxyValues{name: pf.Name}
+	seen := map[string]diag.Pos{}
+	for i, v := range pf.Values {
+		field := fmt.Sprintf("values[%d]", i)
+		if v.Value == nil || v.Measure == "" || v.Year == "" {
+			continue // already reported as missing
+		}
+		y, err := ParseYear(v.Year)
+		if err != nil {
+			d.Errs.Add(v.Pos.At(field+".year", ErrInvalid, "%v", err))
+			continue
+		}
+		if v.Value.IsNegative() {
+			d.Errs.Add(v.Pos.At(field+".value", ErrInvalid, "is %s; a proxy value cannot be negative", v.Value))
+			continue
+		}
+		key := v.Measure + "\x00" + y.String()
+		if prev, dup := seen[key]; dup {
+			d.Errs.Add(v.Pos.At(field, ErrInvalid, "measure %q already has a value for %s at %s", v.Measure, y, prev))
+			continue
+		}
+		seen[key] = v.Pos
+		pv.entries = append(pv.entries, proxyEntry{pos: v.Pos, measure: v.Measure,
+			proxy: Proxy{Year: y, Value: *v.Value, Source: strings.TrimSpace(v.Source), Basis: strings.TrimSpace(v.Basis)}})
+	}
+	if err := d.Err(); err != nil {
+		return nil, err
+	}
+	return pv, nil
+}
+
+// WithProxies returns a new framework whose measures carry the values of pv
+// as well as their own; a value for a year the catalogue already has
+// replaces it. A measure given a value becomes financial. A value for a
+// measure the framework does not have is an error. f itself is unchanged.
+func (f *Framework) WithProxies(pv *ProxyValues) (*Framework, error) {
+	var errs diag.List
+	g := &Framework{
+		id: f.id, name: f.name, currency: f.currency,
+		units:     f.units,
+		measures:  map[string]*Measure{},
+		outcomes:  map[string]*Outcome{},
+		themeByID: map[string]int{},
+	}
+	g.themes = f.Themes() // deep enough: proxies slices are replaced below, never mutated
+	byMeasure := map[string][]proxyEntry{}
+	var names []string
+	for _, m := range f.order {
+		names = append(names, m.ID)
+	}
+	for _, e := range pv.entries {
+		if _, ok := f.measures[e.measure]; !ok {
+			msg := fmt.Sprintf("unknown measure %q", e.measure)
+			if s := diag.Suggest(e.measure, names); s != "" {
+				msg += fmt.Sprintf("; did you mean %q?", s)
+			}
+			errs.Add(e.pos.At("measure", ErrUnknownMeasure, "%s", msg))
+			continue
+		}
+		byMeasure[e.measure] = append(byMeasure[e.measure], e)
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	for ti := range g.themes {
+		for oi := range g.themes[ti].Outcomes {
+			ms := g.themes[ti].Outcomes[oi].Measures
+			for mi := range ms {
+				entries := byMeasure[ms[mi].ID]
+				if len(entries) == 0 {
+					continue
+				}
+				merged := map[Year]Proxy{}
+				for _, p := range ms[mi].proxies {
+					merged[p.Year] = p
+				}
+				for _, e := range entries {
+					merged[e.proxy.Year] = e.proxy
+				}
+				ps := make([]Proxy, 0, len(merged))
+				for _, p := range merged {
+					ps = append(ps, p)
+				}
+				sort.Slice(ps, func(i, j int) bool { return ps[i].Year.Before(ps[j].Year) })
+				ms[mi].proxies = ps
+				ms[mi].Financial = true
+			}
+		}
+	}
+	g.index()
+	return g, nil
+}
