@@ -77,39 +77,43 @@ type frameworkFile struct {
 }
 
 type unitFile struct {
-	Pos         diag.Pos `yaml:",pos"`
-	ID          string   `yaml:"id,required"`
-	Name        string   `yaml:"name,required"`
-	Description string   `yaml:"description"`
+	Pos         diag.Pos            `yaml:",pos"`
+	At          map[string]diag.Pos `yaml:",at"`
+	ID          string              `yaml:"id,required"`
+	Name        string              `yaml:"name,required"`
+	Description string              `yaml:"description"`
 }
 
 type themeFile struct {
-	Pos         diag.Pos      `yaml:",pos"`
-	ID          string        `yaml:"id,required"`
-	Name        string        `yaml:"name,required"`
-	Description string        `yaml:"description"`
-	Outcomes    []outcomeFile `yaml:"outcomes,required"`
+	Pos         diag.Pos            `yaml:",pos"`
+	At          map[string]diag.Pos `yaml:",at"`
+	ID          string              `yaml:"id,required"`
+	Name        string              `yaml:"name,required"`
+	Description string              `yaml:"description"`
+	Outcomes    []outcomeFile       `yaml:"outcomes,required"`
 }
 
 type outcomeFile struct {
-	Pos         diag.Pos      `yaml:",pos"`
-	ID          string        `yaml:"id,required"`
-	Name        string        `yaml:"name,required"`
-	Description string        `yaml:"description"`
-	Measures    []measureFile `yaml:"measures,required"`
+	Pos         diag.Pos            `yaml:",pos"`
+	At          map[string]diag.Pos `yaml:",at"`
+	ID          string              `yaml:"id,required"`
+	Name        string              `yaml:"name,required"`
+	Description string              `yaml:"description"`
+	Measures    []measureFile       `yaml:"measures,required"`
 }
 
 type measureFile struct {
-	Pos              diag.Pos         `yaml:",pos"`
-	ID               string           `yaml:"id,required"`
-	Name             string           `yaml:"name,required"`
-	Description      string           `yaml:"description"`
-	Unit             string           `yaml:"unit,required"`
-	Financial        *bool            `yaml:"financial"`
-	Priority         *decimal.Decimal `yaml:"priority"`
-	EvidenceRequired bool             `yaml:"evidenceRequired"`
-	ExclusiveGroup   string           `yaml:"exclusiveGroup"`
-	Proxies          *yaml.Node       `yaml:"proxies"`
+	Pos              diag.Pos            `yaml:",pos"`
+	At               map[string]diag.Pos `yaml:",at"`
+	ID               string              `yaml:"id,required"`
+	Name             string              `yaml:"name,required"`
+	Description      string              `yaml:"description"`
+	Unit             string              `yaml:"unit,required"`
+	Financial        *bool               `yaml:"financial"`
+	Priority         *decimal.Decimal    `yaml:"priority"`
+	EvidenceRequired bool                `yaml:"evidenceRequired"`
+	ExclusiveGroup   string              `yaml:"exclusiveGroup"`
+	Proxies          *yaml.Node          `yaml:"proxies"`
 }
 
 type proxyFile struct {
@@ -163,10 +167,10 @@ func build(d *yamlx.Decoder, root *yaml.Node, ff *frameworkFile) *Framework {
 			continue
 		}
 		if known[Unit(u.ID)] {
-			bad(u.Pos, field, "unit %q is already defined", u.ID)
+			bad(u.At["id"], field, "unit %q is already defined", u.ID)
 			continue
 		}
-		checkID(bad, u.Pos, field, u.ID)
+		checkID(bad, u.At["id"], field, u.ID)
 		known[Unit(u.ID)] = true
 		f.units = append(f.units, UnitInfo{ID: Unit(u.ID), Name: u.Name, Description: u.Description})
 	}
@@ -187,15 +191,15 @@ func build(d *yamlx.Decoder, root *yaml.Node, ff *frameworkFile) *Framework {
 	}
 	for ti, tf := range ff.Themes {
 		tpath := fmt.Sprintf("themes[%d]", ti)
-		claim(tf.Pos, tpath+".id", tf.ID)
+		claim(tf.At["id"], tpath+".id", tf.ID)
 		th := Theme{ID: tf.ID, Name: tf.Name, Description: strings.TrimSpace(tf.Description)}
 		for oi, of := range tf.Outcomes {
 			opath := fmt.Sprintf("%s.outcomes[%d]", tpath, oi)
-			claim(of.Pos, opath+".id", of.ID)
+			claim(of.At["id"], opath+".id", of.ID)
 			oc := Outcome{ID: of.ID, Name: of.Name, Description: strings.TrimSpace(of.Description), Theme: tf.ID}
 			for mi, mf := range of.Measures {
 				mpath := fmt.Sprintf("%s.measures[%d]", opath, mi)
-				claim(mf.Pos, mpath+".id", mf.ID)
+				claim(mf.At["id"], mpath+".id", mf.ID)
 				m := Measure{
 					ID: mf.ID, Name: mf.Name, Description: strings.TrimSpace(mf.Description),
 					Unit: Unit(mf.Unit), Theme: tf.ID, Outcome: of.ID,
@@ -209,11 +213,11 @@ func build(d *yamlx.Decoder, root *yaml.Node, ff *frameworkFile) *Framework {
 					} else {
 						msg += "; declare it in the units list or use one of " + strings.Join(unitNames(f.units), ", ")
 					}
-					bad(mf.Pos, mpath+".unit", "%s", msg)
+					bad(mf.At["unit"], mpath+".unit", "%s", msg)
 				}
 				if mf.Priority != nil {
 					if mf.Priority.IsNegative() {
-						bad(mf.Pos, mpath+".priority", "is %s; a priority weight cannot be negative", mf.Priority)
+						bad(mf.At["priority"], mpath+".priority", "is %s; a priority weight cannot be negative", mf.Priority)
 					}
 					m.Priority = *mf.Priority
 				}
@@ -222,9 +226,9 @@ func build(d *yamlx.Decoder, root *yaml.Node, ff *frameworkFile) *Framework {
 				case mf.Financial == nil:
 					m.Financial = len(m.proxies) > 0
 				case *mf.Financial && len(m.proxies) == 0 && !hasProxyNode(mf.Proxies):
-					bad(mf.Pos, mpath+".financial", "measure %q is marked financial but has no proxy value for any year; add proxies or set financial: false", mf.ID)
+					bad(mf.At["financial"], mpath+".financial", "measure %q is marked financial but has no proxy value for any year; add proxies or set financial: false", mf.ID)
 				case !*mf.Financial && len(m.proxies) > 0:
-					bad(mf.Pos, mpath+".financial", "measure %q is marked financial: false but has proxy values; remove one or the other", mf.ID)
+					bad(mf.At["financial"], mpath+".financial", "measure %q is marked financial: false but has proxy values; remove one or the other", mf.ID)
 				default:
 					m.Financial = *mf.Financial
 				}

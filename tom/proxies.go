@@ -23,6 +23,7 @@ type ProxyValues struct {
 
 type proxyEntry struct {
 	pos     diag.Pos
+	field   string // values[i], for error messages
 	measure string
 	proxy   Proxy
 }
@@ -42,12 +43,13 @@ type proxyValuesFile struct {
 }
 
 type proxyValueFile struct {
-	Pos     diag.Pos         `yaml:",pos"`
-	Measure string           `yaml:"measure,required"`
-	Year    string           `yaml:"year,required"`
-	Value   *decimal.Decimal `yaml:"value,required"`
-	Source  string           `yaml:"source,required"`
-	Basis   string           `yaml:"basis,required"`
+	Pos     diag.Pos            `yaml:",pos"`
+	At      map[string]diag.Pos `yaml:",at"`
+	Measure string              `yaml:"measure,required"`
+	Year    string              `yaml:"year,required"`
+	Value   *decimal.Decimal    `yaml:"value,required"`
+	Source  string              `yaml:"source,required"`
+	Basis   string              `yaml:"basis,required"`
 }
 
 // LoadProxiesFile reads and parses a proxy-values file.
@@ -89,11 +91,11 @@ func ParseProxies(name string, data []byte) (*ProxyValues, error) {
 		}
 		y, err := ParseYear(v.Year)
 		if err != nil {
-			d.Errs.Add(v.Pos.At(field+".year", ErrInvalid, "%v", err))
+			d.Errs.Add(v.At["year"].At(field+".year", ErrInvalid, "%v", err))
 			continue
 		}
 		if v.Value.IsNegative() {
-			d.Errs.Add(v.Pos.At(field+".value", ErrInvalid, "is %s; a proxy value cannot be negative", v.Value))
+			d.Errs.Add(v.At["value"].At(field+".value", ErrInvalid, "is %s; a proxy value cannot be negative", v.Value))
 			continue
 		}
 		key := v.Measure + "\x00" + y.String()
@@ -102,7 +104,7 @@ func ParseProxies(name string, data []byte) (*ProxyValues, error) {
 			continue
 		}
 		seen[key] = v.Pos
-		pv.entries = append(pv.entries, proxyEntry{pos: v.Pos, measure: v.Measure,
+		pv.entries = append(pv.entries, proxyEntry{pos: v.At["measure"], field: field, measure: v.Measure,
 			proxy: Proxy{Year: y, Value: *v.Value, Source: strings.TrimSpace(v.Source), Basis: strings.TrimSpace(v.Basis)}})
 	}
 	if err := d.Err(); err != nil {
@@ -136,7 +138,7 @@ func (f *Framework) WithProxies(pv *ProxyValues) (*Framework, error) {
 			if s := diag.Suggest(e.measure, names); s != "" {
 				msg += fmt.Sprintf("; did you mean %q?", s)
 			}
-			errs.Add(e.pos.At("measure", ErrUnknownMeasure, "%s", msg))
+			errs.Add(e.pos.At(e.field+".measure", ErrUnknownMeasure, "%s", msg))
 			continue
 		}
 		byMeasure[e.measure] = append(byMeasure[e.measure], e)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/socialvalue-toms/toms/internal/dectext"
 	"github.com/socialvalue-toms/toms/tom"
 )
 
@@ -121,7 +122,7 @@ func catalogueView(f *tom.Framework, year tom.Year, policy tom.YearPolicy) catal
 			oj := outcomeJSON{ID: o.ID, Name: o.Name, Measures: []measureJSON{}}
 			for _, m := range o.Measures {
 				mj := measureJSON{ID: m.ID, Name: m.Name, Unit: string(m.Unit), Financial: m.Financial,
-					Priority: m.Priority.String(), EvidenceRequired: m.EvidenceRequired, ExclusiveGroup: m.ExclusiveGroup}
+					Priority: dectext.Format(m.Priority), EvidenceRequired: m.EvidenceRequired, ExclusiveGroup: m.ExclusiveGroup}
 				if m.Financial {
 					var (
 						p       tom.Proxy
@@ -135,7 +136,7 @@ func catalogueView(f *tom.Framework, year tom.Year, policy tom.YearPolicy) catal
 						p, carried, ok = pp, c, true
 					}
 					if ok {
-						mj.Proxy = &proxyJSON{Year: p.Year.String(), Value: p.Value.String(), Source: p.Source, Basis: p.Basis, CarriedForward: carried}
+						mj.Proxy = &proxyJSON{Year: p.Year.String(), Value: dectext.Format(p.Value), Source: p.Source, Basis: p.Basis, CarriedForward: carried}
 					}
 				}
 				oj.Measures = append(oj.Measures, mj)

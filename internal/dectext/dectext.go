@@ -113,3 +113,22 @@ func check(s string) error {
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// Format writes d exactly, keeping the scale it was written with ("101.00"
+// stays "101.00", "16.930" stays "16.930"), in plain notation, whatever the
+// package-level settings of shopspring/decimal. Use it wherever an exact
+// value is written out (JSON, CSV); round for people with Round first.
+func Format(d decimal.Decimal) string {
+	if e := d.Exponent(); e < 0 {
+		return d.StringFixed(-e)
+	}
+	return d.StringFixed(0)
+}
+
+// Round renders d rounded half away from zero ("half-up" for positive
+// numbers) to places decimal places, always showing them: Round(2.005, 2)
+// is "2.01", Round(-2.005, 2) is "-2.01", Round(3, 2) is "3.00". It is the
+// presentation rule for £ and points.
+func Round(d decimal.Decimal, places int32) string {
+	return d.StringFixed(places)
+}

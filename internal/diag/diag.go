@@ -147,7 +147,7 @@ func (l *List) Append(err error) {
 // Suggest returns the candidate closest to name by edit distance when it is
 // close enough to be a likely typo, or "".
 func Suggest(name string, candidates []string) string {
-	best, bestDist := "", len(name)/2+2
+	best, bestDist := "", max(2, len(name)/4)+1
 	for _, c := range candidates {
 		d := distance(strings.ToLower(name), strings.ToLower(c))
 		if d < bestDist {

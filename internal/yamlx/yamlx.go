@@ -41,9 +41,10 @@ var (
 	ErrValue        = errors.New("invalid value")
 )
 
-// MaxNodes bounds how many nodes one document may expand to, counting aliases
-// each time they are used, so that an alias bomb fails fast.
-const MaxNodes = 1_000_000
+// MaxAliasNodes bounds how many nodes may be decoded through aliases (a node
+// reached through N aliases counts N times), so that an alias bomb fails fast
+// while a large plain document decodes in full.
+const MaxAliasNodes = 100_000
 
 var lineRE = regexp.MustCompile(`line (\d+)`)
 
@@ -91,7 +92,10 @@ type Hook func(d *Decoder, n *yaml.Node, v reflect.Value, path string)
 // Decoder walks nodes into Go values. Struct fields are matched by their
 // `yaml:"name"` tag; the option ",required" makes a field mandatory, and a
 // field of type diag.Pos tagged `yaml:",pos"` receives the position of the
-// mapping it belongs to. A field of type *yaml.Node receives the raw node.
+// mapping it belongs to, and a field of type map[string]diag.Pos tagged
+// `yaml:",at"` the position of each key's value, so that checks made after
+// decoding can point at the value itself. A field of type *yaml.Node
+// receives the raw node.
 // Supported kinds: string, bool, int kinds, decimal.Decimal, time.Time (a date
 // 2006-01-02 or RFC 3339), slices, map[string]T, pointers and structs; other
 // types need a Hook.
@@ -99,7 +103,9 @@ type Decoder struct {
 	File  string
 	Hooks map[reflect.Type]Hook
 	Errs  diag.List
-	nodes int
+
+	aliasDepth int // how many aliases the current node was reached through
+	aliasNodes int // nodes decoded through aliases so far
 }
 
 // NewDecoder returns a decoder reporting positions in file.
@@ -175,6 +181,7 @@ var (
 	decimalType = reflect.TypeOf(decimal.Decimal{})
 	timeType    = reflect.TypeOf(time.Time{})
 	posType     = reflect.TypeOf(diag.Pos{})
+	atType      = reflect.TypeOf(map[string]diag.Pos{})
 	nodePtrType = reflect.TypeOf((*yaml.Node)(nil))
 )
 
@@ -192,16 +199,22 @@ func IsNull(n *yaml.Node) bool {
 }
 
 func (d *Decoder) decode(n *yaml.Node, v reflect.Value, path string) {
-	d.nodes++
-	if d.nodes > MaxNodes {
-		if d.nodes == MaxNodes+1 {
-			d.Errorf(n, path, ErrValue, "the document expands to more than %d nodes", MaxNodes)
-		}
-		return
-	}
 	if v.Type() == nodePtrType {
 		v.Set(reflect.ValueOf(n))
 		return
+	}
+	if n != nil && n.Kind == yaml.AliasNode {
+		d.aliasDepth++
+		defer func() { d.aliasDepth-- }()
+	}
+	if d.aliasDepth > 0 {
+		d.aliasNodes++
+		if d.aliasNodes > MaxAliasNodes {
+			if d.aliasNodes == MaxAliasNodes+1 {
+				d.Errorf(n, path, ErrValue, "aliases expand the document to more than %d nodes", MaxAliasNodes)
+			}
+			return
+		}
 	}
 	n = resolve(n)
 	if n == nil {
@@ -320,9 +333,9 @@ type fieldInfo struct {
 	required bool
 }
 
-func fields(t reflect.Type) (byName map[string]fieldInfo, names []string, pos int) {
+func fields(t reflect.Type) (byName map[string]fieldInfo, names []string, pos, at int) {
 	byName = map[string]fieldInfo{}
-	pos = -1
+	pos, at = -1, -1
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		tag := f.Tag.Get("yaml")
@@ -334,19 +347,28 @@ func fields(t reflect.Type) (byName map[string]fieldInfo, names []string, pos in
 			pos = i
 			continue
 		}
+		if opts == "at" && f.Type == atType {
+			at = i
+			continue
+		}
 		if name == "" {
 			name = strings.ToLower(f.Name[:1]) + f.Name[1:]
 		}
 		byName[name] = fieldInfo{index: i, name: name, required: strings.Contains(opts, "required")}
 		names = append(names, name)
 	}
-	return byName, names, pos
+	return byName, names, pos, at
 }
 
 func (d *Decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
-	byName, names, pos := fields(v.Type())
+	byName, names, pos, at := fields(v.Type())
 	if pos >= 0 {
 		v.Field(pos).Set(reflect.ValueOf(d.Pos(n)))
+	}
+	var ats map[string]diag.Pos
+	if at >= 0 {
+		ats = map[string]diag.Pos{}
+		v.Field(at).Set(reflect.ValueOf(ats))
 	}
 	if IsNull(n) {
 		n = &yaml.Node{Kind: yaml.MappingNode, Line: n.Line, Column: n.Column}
@@ -380,6 +402,9 @@ func (d *Decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 			continue
 		}
 		seen[k.Value] = k
+		if ats != nil {
+			ats[k.Value] = d.Pos(n.Content[i+1])
+		}
 		d.decode(n.Content[i+1], v.Field(f.index), join(path, k.Value))
 	}
 	for _, name := range names {

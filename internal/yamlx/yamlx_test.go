@@ -1,0 +1,121 @@
+package yamlx
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/socialvalue-toms/toms/internal/diag"
+)
+
+type inner struct {
+	Pos diag.Pos            `yaml:",pos"`
+	At  map[string]diag.Pos `yaml:",at"`
+	N   int                 `yaml:"n"`
+}
+
+type doc struct {
+	Name  string                     `yaml:"name,required"`
+	Flag  bool                       `yaml:"flag"`
+	Price decimal.Decimal            `yaml:"price"`
+	When  time.Time                  `yaml:"when"`
+	Items []inner                    `yaml:"items"`
+	Tags  map[string]string          `yaml:"tags"`
+	Ptr   *decimal.Decimal           `yaml:"ptr"`
+	Ws    map[string]decimal.Decimal `yaml:"ws"`
+}
+
+func decode(t *testing.T, text string) (doc, diag.List) {
+	t.Helper()
+	root, err := Parse("d.yaml", []byte(text))
+	require.NoError(t, err)
+	d := NewDecoder("d.yaml")
+	var out doc
+	d.Decode(root, &out, "")
+	return out, d.Errs
+}
+
+func TestDecode(t *testing.T) {
+	out, errs := decode(t, `name: x
+flag: true
+price: 0.10
+when: 2024-06-30
+items:
+  - n: 1
+  - {n: 2}
+tags: {a: b}
+ptr: "3.50"
+ws: {price: 40}
+`)
+	require.Empty(t, errs)
+	assert.Equal(t, "x", out.Name)
+	assert.True(t, out.Flag)
+	assert.Equal(t, "0.1", out.Price.String())
+	assert.Equal(t, 2024, out.When.Year())
+	require.Len(t, out.Items, 2)
+	assert.Equal(t, diag.Pos{File: "d.yaml", Line: 6, Column: 5}, out.Items[0].Pos)
+	assert.Equal(t, diag.Pos{File: "d.yaml", Line: 7, Column: 9}, out.Items[1].At["n"])
+	assert.Equal(t, "3.5", out.Ptr.String())
+	assert.Equal(t, "40", out.Ws["price"].String())
+}
+
+func TestDecodeProblems(t *testing.T) {
+	_, errs := decode(t, `flag: yes
+price: 1,5
+when: 30/06/2024
+items: {n: 1}
+tags: {a: b, a: c}
+extra: 1
+`)
+	got := strings.Split(errs.Err().Error(), "\n")
+	assert.Equal(t, []string{
+		"7 problems:",
+		`d.yaml:1:1: name: missing required field "name"`,
+		`d.yaml:1:7: flag: is "yes"; write true or false`,
+		`d.yaml:2:8: price: "1,5": not a decimal number (write digits only, without separators or spaces)`,
+		`d.yaml:3:7: when: "30/06/2024" is not a date: write YYYY-MM-DD`,
+		`d.yaml:4:8: items: expected a list, found a mapping`,
+		`d.yaml:5:14: tags.a: key "a" is already defined at line 5`,
+		`d.yaml:6:1: extra: unknown field "extra"; expected one of flag, items, name, price, ptr, tags, when, ws`,
+	}, got)
+}
+
+func TestAliasBomb(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("a0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n")
+	for i := 1; i < 9; i++ {
+		b.WriteString("a" + string(rune('0'+i)) + ": &a" + string(rune('0'+i)) + " [")
+		for j := 0; j < 10; j++ {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("*a" + string(rune('0'+i-1)))
+		}
+		b.WriteString("]\n")
+	}
+	root, err := Parse("bomb.yaml", []byte(b.String()))
+	if err != nil {
+		return // the parser itself refused it: also fine
+	}
+	d := NewDecoder("bomb.yaml")
+	var out map[string][]any
+	_ = out
+	var deep map[string]nested
+	d.Decode(root, &deep, "")
+	assert.ErrorContains(t, d.Err(), "expand the document to more than")
+}
+
+type nested []nested
+
+func TestParseDocuments(t *testing.T) {
+	_, err := Parse("m.yaml", []byte("a: 1\n---\nb: 2\n"))
+	assert.ErrorContains(t, err, "m.yaml:2:1: a second YAML document starts here")
+	_, err = Parse("e.yaml", []byte(""))
+	assert.ErrorIs(t, err, ErrSyntax)
+	_, err = Parse("s.yaml", []byte("a: [\n"))
+	assert.ErrorIs(t, err, ErrSyntax)
+}
