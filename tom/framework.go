@@ -130,6 +130,7 @@ type ProxyError struct {
 	CarryForward bool
 }
 
+// Error says which year is missing and which years the measure has.
 func (e *ProxyError) Error() string {
 	msg := fmt.Sprintf("measure %q has no proxy value for %s", e.Measure, e.Year)
 	if e.CarryForward {

@@ -11,7 +11,6 @@ import (
 	"github.com/shopspring/decimal"
 	"gopkg.in/yaml.v3"
 
-	"github.com/socialvalue-toms/toms/internal/dectext"
 	"github.com/socialvalue-toms/toms/internal/diag"
 	"github.com/socialvalue-toms/toms/internal/yamlx"
 )
@@ -317,6 +316,3 @@ func unitNames(us []UnitInfo) []string {
 	}
 	return out
 }
-
-// parseDecimal is the one way this package reads a number from text.
-func parseDecimal(s string) (decimal.Decimal, error) { return dectext.Parse(s) }

@@ -1,0 +1,80 @@
+package toms_test
+
+import (
+	"go/ast"
+	"go/doc"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestExportedNamesDocumented keeps the promise that every exported name in
+// the library has a doc comment: it reads each non-test, non-main package.
+func TestExportedNamesDocumented(t *testing.T) {
+	dirs := map[string]bool{}
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (strings.HasPrefix(d.Name(), ".") && path != "." || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, "_test.go") {
+			dirs[filepath.Dir(path)] = true
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for dir := range dirs {
+		fset := token.NewFileSet()
+		pkgs, err := parser.ParseDir(fset, dir, func(fi os.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, parser.ParseComments)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, pkg := range pkgs {
+			if name == "main" {
+				continue
+			}
+			p := doc.New(pkg, dir, 0)
+			if strings.TrimSpace(p.Doc) == "" {
+				t.Errorf("%s: package %s has no package comment", dir, name)
+			}
+			check := func(kind, n, d string, pos token.Pos) {
+				if ast.IsExported(n) && strings.TrimSpace(d) == "" {
+					t.Errorf("%s: %s %s has no doc comment", fset.Position(pos), kind, n)
+				}
+			}
+			for _, f := range p.Funcs {
+				check("func", f.Name, f.Doc, f.Decl.Pos())
+			}
+			for _, v := range append(p.Consts, p.Vars...) {
+				if strings.TrimSpace(v.Doc) != "" {
+					continue
+				}
+				for _, spec := range v.Decl.Specs {
+					vs := spec.(*ast.ValueSpec)
+					for _, id := range vs.Names {
+						if ast.IsExported(id.Name) && vs.Doc == nil && vs.Comment == nil {
+							t.Errorf("%s: %s has no doc comment", fset.Position(id.Pos()), id.Name)
+						}
+					}
+				}
+			}
+			for _, ty := range p.Types {
+				check("type", ty.Name, ty.Doc, ty.Decl.Pos())
+				for _, f := range ty.Funcs {
+					check("func", f.Name, f.Doc, f.Decl.Pos())
+				}
+				for _, m := range ty.Methods {
+					check("method", ty.Name+"."+m.Name, m.Doc, m.Decl.Pos())
+				}
+			}
+		}
+	}
+}
