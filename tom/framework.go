@@ -152,6 +152,8 @@ func (e *ProxyError) Error() string {
 // Unwrap makes errors.Is(err, ErrNoProxy) true.
 func (e *ProxyError) Unwrap() error { return ErrNoProxy }
 
+var one = decimal.NewFromInt(1)
+
 // YearPolicy says what to do when a measure has no proxy value for the year asked for.
 type YearPolicy int
 
@@ -173,6 +175,11 @@ type Valuation struct {
 	Proxy          Proxy
 	CarriedForward bool
 	Value          decimal.Decimal // Quantity × Proxy.Value, exact
+	// Priority is the measure's local weight, and Weighted is Value ×
+	// Priority: the figure to use where outcomes are weighted to local
+	// priorities. Value is the plain £ figure to report.
+	Priority decimal.Decimal
+	Weighted decimal.Decimal
 }
 
 // ID returns the framework's identifier.
@@ -264,6 +271,11 @@ func (f *Framework) Value(measureID string, quantity decimal.Decimal, year Year,
 	if err != nil {
 		return Valuation{}, err
 	}
+	value := quantity.Mul(p.Value)
+	weighted := value
+	if !m.Priority.Equal(one) {
+		weighted = value.Mul(m.Priority)
+	}
 	return Valuation{
 		Measure:        m.ID,
 		Unit:           m.Unit,
@@ -271,6 +283,8 @@ func (f *Framework) Value(measureID string, quantity decimal.Decimal, year Year,
 		Year:           year,
 		Proxy:          p,
 		CarriedForward: carried,
-		Value:          quantity.Mul(p.Value),
+		Value:          value,
+		Priority:       m.Priority,
+		Weighted:       weighted,
 	}, nil
 }

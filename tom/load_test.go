@@ -270,3 +270,15 @@ func TestLoadFile(t *testing.T) {
 	_, err = LoadFile(filepath.Join(dir, "missing.yaml"))
 	assert.ErrorIs(t, err, os.ErrNotExist)
 }
+
+func TestPriorityWeighting(t *testing.T) {
+	doc := strings.Replace(small, "            unit: hours\n", "            unit: hours\n            priority: \"1.5\"\n", 1)
+	f, err := Parse("p.yaml", []byte(doc))
+	require.NoError(t, err)
+	// 10 h × £16.93 = £169.30; weighted by priority 1.5: £253.95.
+	v, err := f.Value("m1", dec("10"), MustYear("2024/25"), ExactYear)
+	require.NoError(t, err)
+	assertDec(t, "169.3", v.Value, "plain value ignores priority")
+	assertDec(t, "1.5", v.Priority, "priority")
+	assertDec(t, "253.95", v.Weighted, "169.30 × 1.5")
+}
