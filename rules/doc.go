@@ -1,0 +1,140 @@
+// Package rules is policy as code for social value in procurement: rules
+// written in CEL, in YAML (or JSON) files with YAML tests beside them,
+// compiled once and evaluated against tenders and bids with exact decimal
+// money. The council's default policy — social value carries at least 10
+// points of 100 on every contract or framework worth more than £100,000
+// excluding VAT — is embedded (Default, DefaultFS).
+//
+// # Using it from Go
+//
+//	set, err := rules.Load(ctx, os.DirFS("policy"), ".") // or rules.Default()
+//	rep, err := set.Check(ctx, rules.Input{Tender: &t, Bid: nil, Now: now})
+//	for _, o := range rep.Outcomes { ... o.Rule, o.Status, o.Message, o.Values ... }
+//	if rep.Failed() { ... stop the tender ... }
+//
+// Load, Parse and Combine report every problem in every file in one pass as
+// Diagnostics: file:line:col of the problem inside the YAML (also inside
+// quoted and block scalars), the source line with a caret, and a "did you
+// mean" for misspelled fields, constants, variables and rule ids. Problems
+// match the sentinels (ErrInvalidRule, ErrCostLimit, ErrWaiver, ...) with
+// errors.Is.
+//
+// A compiled *Set is immutable and safe for concurrent use by any number of
+// goroutines; Check does not modify its Input.
+//
+// # Rule files
+//
+//	apiVersion: toms/v1          # selects the CEL vocabulary below
+//	kind: RuleSet
+//	extends: default             # optional: compile with the embedded default policy
+//	metadata: {name: council, description: ..., owner: ...}
+//	constants:                   # typed, parsed when the file is loaded
+//	  threshold: {type: money, value: "100000.00"}
+//	  floor: {type: decimal, value: "10", description: ...}
+//	  skills: {type: strings, value: [local-apprentices, training-weeks]}
+//	  # override a constant of an earlier file (e.g. the default policy):
+//	  # floor: {type: decimal, value: "15", override: true}
+//	variables:                   # ordered; a variable may use earlier ones
+//	  - {name: inScope, expr: tender.value > constants.threshold}
+//	rules:
+//	  - id: sv-floor             # unique across the loaded files
+//	    description: ...
+//	    when: variables.inScope  # optional CEL bool; false means skipped
+//	    expr: tender.weights.socialValue >= constants.floor   # CEL bool
+//	    severity: error          # or warning; default error
+//	    message: ...             # shown when the rule fails
+//	    messageExpr: '"..." + string(tender.weights.socialValue)'  # optional CEL string
+//
+// Constant types are decimal, money (GBP), int, string, bool and strings (a
+// list of text). Constants are global to the files loaded together, in load
+// order; redefining one is an error unless it says override: true, and an
+// override keeps the type. This is how a procurement lead changes the floor
+// or the threshold of the default policy without copying it.
+//
+// # The CEL vocabulary (toms/v1)
+//
+// Variables: tender (id, title, contractType, category, route, value,
+// weights{price, quality, socialValue}, socialValue{quantitative,
+// qualitative, method, target}, measures, framework{price, quality,
+// socialValue} (test with has()), waivers[{rule, reason, approvedBy, date}]);
+// bid (supplier, sme, vcse, local, price, socialValue, measures); now (a
+// timestamp); constants.NAME; variables.NAME. A rule that reads bid is
+// skipped when the input has no bid.
+//
+// Exact numbers: the types decimal and money. < <= > >= == != compare two
+// of a kind; + and - add two of a kind; decimal*decimal, money*decimal and
+// decimal*money multiply. There is no / operator: ratio(a, b, scale)
+// divides and rounds half away from zero to scale places (0..30), giving a
+// decimal for money/money and decimal/decimal and money for money/decimal;
+// a zero divisor is an evaluation error. x.round(places) and x.abs() round
+// half away from zero and take the absolute value. Constructors:
+// decimal("0.5"), decimal(10), decimal(m), money("100000.00"), money(d);
+// string(x) formats (money as "£100,000.00"). A decimal with a double or an
+// int (tender.value > 1.0, weights.price + 1) is a compile error, never a
+// conversion. Constructor calls with literal text are checked when the
+// file loads and folded into constants.
+//
+// # Outcomes
+//
+// Each rule yields pass, fail, waived (it failed and the tender carries a
+// waiver for it; the Outcome keeps the waiver), skipped (its when was false,
+// or it reads bid and there is none) or error (it could not be evaluated,
+// with a positioned Diagnostic). Fail and waived outcomes carry the rendered
+// message and the values the rule compared (both sides of each comparison,
+// and the input fields, constants and variables it read). A waiver with no
+// reason, for an unknown rule, or twice for one rule makes Check return an
+// error matching ErrWaiver (the report is still complete, and a rule with
+// an invalid waiver is an error outcome). Errors fail closed: Report.Failed
+// counts them unless Check is given FailOpen.
+//
+// # Rule tests
+//
+// Files named NAME_test.yaml beside the rules (kind: RuleTest) hold tests;
+// RunTests runs them against the RuleSet files of their directory, and
+// package rulestest runs them as Go subtests. Shared inputs live in
+// testdata/*.yaml (kind: Fixtures).
+//
+//	apiVersion: toms/v1
+//	kind: RuleTest
+//	name: council
+//	now: 2025-04-01                # optional: what now is (default: the clock)
+//	fixtures:
+//	  tenders: {works: {value: "2000000.00", weights: {...}, ...}}
+//	  bids: {acme: {supplier: Acme, price: "250000.00"}}
+//	tests:
+//	  - name: 9.99 points is below the floor
+//	    input:
+//	      tender: {fixture: works, weights: {socialValue: "9.99"}}   # or a fixture name, or inline
+//	      bid: acme                                                  # optional
+//	    expect:
+//	      sv-floor: fail                                   # pass|fail|waived|skipped|error
+//	      weights-total: {status: fail, message: "99.99"}  # with a message substring
+//	    expectError: ...          # optional: Check must return an error containing this
+//	    skip: true                # optional, with skipReason
+//
+// Inputs are decoded into Tender and Bid, so a misspelled field is a
+// positioned error rather than a silent zero; `field: null` on top of a
+// fixture removes a value. Rules a test does not list are not asserted.
+//
+// # Bounds and performance
+//
+// Every expression's worst-case cost is estimated when it is compiled,
+// assuming lists of at most MaxListLen items and text of at most
+// MaxStringLen characters; an expression above MaxRuleCost, or a set above
+// MaxSetCost, is rejected with a positioned error. Check rejects inputs
+// beyond those sizes (and variables that compute larger values), so the
+// estimate bounds every evaluation; decimal results are limited to 150
+// digits. Expressions with loops are evaluated with ContextEval, so
+// cancelling ctx interrupts them; Check also stops between rules when ctx
+// ends. A runtime cost tracker is not used: on the default policy's rules
+// it made evaluation 3.1 times slower than plain evaluation, and ContextEval
+// 1.9 times slower, for no protection beyond what the static bound gives to
+// loop-free expressions (see BenchmarkSafety).
+//
+// Check uses a library-owned activation (no map per call) and reads input
+// fields in place without allocating. Measured with BenchmarkCheck on a
+// 2-vCPU VM, checking one tender against the default policy takes about
+// 1.05 µs, 2.5 times a hand-written Go function with shopspring decimals
+// doing the same three checks (0.42 µs); loading and compiling the default
+// policy (BenchmarkCompileDefault) takes about 1 ms.
+package rules

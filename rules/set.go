@@ -1,0 +1,355 @@
+package rules
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/socialvalue-toms/toms/internal/diag"
+	"github.com/socialvalue-toms/toms/internal/yamlx"
+)
+
+// Set is a compiled rule set: the rules of one or more RuleSet files with
+// their constants and variables, compiled once. A Set is immutable; every
+// method is safe for concurrent use by any number of goroutines.
+type Set struct {
+	files  []*ruleFile
+	vocab  *vocab
+	rules  []*rule
+	byID   map[string]*rule
+	vars   []*variable
+	varIdx map[string]int
+	consts []Constant
+	cost   uint64
+	acts   sync.Pool // of *activation, reused between Checks
+}
+
+// Rule describes one compiled rule.
+type Rule struct {
+	ID          string
+	Description string
+	Severity    Severity
+	Message     string // the static message, shown when the rule fails
+	When        string // CEL source of the applicability condition; "" means always
+	Expr        string // CEL source of the rule
+	MessageExpr string // CEL source of the computed message, or ""
+	Pos         Pos    // where the rule is defined
+	Set         string // metadata.name of the file that defines it
+	AboutBid    bool   // the rule reads bid (directly or through a variable)
+	Cost        uint64 // static worst-case cost of when + expr + messageExpr
+}
+
+// Constant describes one constant of a set, after overrides.
+type Constant struct {
+	Name        string // used in rules as constants.NAME
+	Type        string // decimal, money, int, string, bool or strings
+	Value       string // the value as text (money as "£100,000.00")
+	Description string
+	Pos         Pos    // where the value in effect is defined
+	Set         string // metadata.name of the file that defines it
+}
+
+// Rules returns the rules in file order.
+func (s *Set) Rules() []Rule {
+	out := make([]Rule, len(s.rules))
+	for i, r := range s.rules {
+		out[i] = r.Rule
+	}
+	return out
+}
+
+// Rule returns the rule with the given id.
+func (s *Set) Rule(id string) (Rule, bool) {
+	r, ok := s.byID[id]
+	if !ok {
+		return Rule{}, false
+	}
+	return r.Rule, true
+}
+
+// Constants returns the constants in effect, in definition order.
+func (s *Set) Constants() []Constant { return append([]Constant(nil), s.consts...) }
+
+// Cost is the static worst-case cost of evaluating the whole set once
+// (every variable and rule expression), at most MaxSetCost.
+func (s *Set) Cost() uint64 { return s.cost }
+
+//go:embed policy/*.yaml
+var policyFS embed.FS
+
+// defaultPrefix names the embedded policy files in positions.
+const defaultPrefix = "default/"
+
+// Default returns the council's default policy, embedded in the module
+// (rules/policy/social-value.yaml): social value must carry at least
+// constants.floor points (10) of the 100 on every contract or framework
+// whose value, excluding VAT, is strictly over constants.threshold
+// (£100,000.00); the weights must sum to 100; and the social value split
+// must add up to the social value weight. A RuleSet file that says
+// `extends: default` is compiled together with it and may override its
+// constants.
+func Default() (*Set, error) {
+	var errs diag.List
+	files := defaultFiles(&errs)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return compileFiles(files)
+}
+
+// DefaultFS returns the embedded default policy files, with their tests
+// (social-value.yaml, social-value_test.yaml), for RunTests or for copying.
+func DefaultFS() fs.FS {
+	sub, err := fs.Sub(policyFS, "policy")
+	if err != nil {
+		panic(err) // the embedded directory always exists
+	}
+	return sub
+}
+
+func defaultFiles(errs *diag.List) []*ruleFile {
+	entries, _ := fs.ReadDir(policyFS, "policy")
+	var files []*ruleFile
+	for _, e := range entries {
+		if isTestFile(e.Name()) {
+			continue
+		}
+		data, err := policyFS.ReadFile("policy/" + e.Name())
+		if err != nil {
+			errs.Append(err)
+			continue
+		}
+		if f := parseRuleFile(defaultPrefix+e.Name(), data, errs); f != nil {
+			files = append(files, f)
+		}
+	}
+	return files
+}
+
+// Parse compiles one RuleSet file held in memory; name is used in positions.
+// A file that says `extends: default` is compiled with the default policy.
+func Parse(name string, data []byte) (*Set, error) {
+	var errs diag.List
+	f := parseRuleFile(name, data, &errs)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return compileFiles(withBase([]*ruleFile{f}, &errs))
+}
+
+// Load reads and compiles RuleSet files. Each path names a file or a
+// directory; a directory contributes every .yaml, .yml and .json file under
+// it whose kind is RuleSet, except *_test.* files and anything under a
+// directory called testdata or starting with a dot. Files are compiled in
+// path order, so constants and variables of one file can be used by the
+// files after it. With no paths, Load reads ".".
+//
+// fsys is where the files are; nil means the operating system's files,
+// with paths absolute or relative to the working directory (positions then
+// name files exactly as the paths do).
+//
+// Every problem in every file is reported in one pass, as Diagnostics with
+// file:line:col, the source line and a caret.
+func Load(ctx context.Context, fsys fs.FS, paths ...string) (*Set, error) {
+	src := source{fsys: fsys}
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	var errs diag.List
+	var files []*ruleFile
+	for _, p := range paths {
+		names, err := src.discover(p, isRuleFileName)
+		if err != nil {
+			errs.Append(err)
+			continue
+		}
+		for _, name := range names {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			data, err := src.read(name)
+			if err != nil {
+				errs.Append(err)
+				continue
+			}
+			explicit := len(names) == 1 && name == p
+			if !explicit && !hasKind(name, data, "RuleSet") {
+				continue
+			}
+			if f := parseRuleFile(name, data, &errs); f != nil {
+				files = append(files, f)
+			}
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, &diag.Diagnostic{File: strings.Join(paths, ", "), Message: "no RuleSet files found", Kind: ErrInvalidRule}
+	}
+	files = withBase(files, &errs)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return compileFiles(files)
+}
+
+// withBase prepends the default policy when a file extends it.
+func withBase(files []*ruleFile, errs *diag.List) []*ruleFile {
+	for _, f := range files {
+		if f.doc.Extends == "default" {
+			return append(defaultFiles(errs), files...)
+		}
+	}
+	return files
+}
+
+// Combine compiles the files of s and others together into a new set, as
+// if they had been loaded at once: constants of a later set may override
+// (override: true) those of an earlier one, and a rule id used twice is an
+// error. A file present in more than one set (such as the default policy
+// pulled in by extends) is used once.
+func (s *Set) Combine(others ...*Set) (*Set, error) {
+	var files []*ruleFile
+	seen := map[string]bool{}
+	for _, set := range append([]*Set{s}, others...) {
+		for _, f := range set.files {
+			key := f.name + "\x00" + strings.Join(f.src, "\n")
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			files = append(files, f)
+		}
+	}
+	return compileFiles(files)
+}
+
+// maxFileSize bounds a rule or test file.
+const maxFileSize = 4 << 20
+
+// source reads files from an fs.FS or, when fsys is nil, from the OS.
+type source struct{ fsys fs.FS }
+
+func (s source) read(name string) ([]byte, error) {
+	var (
+		r   io.ReadCloser
+		err error
+	)
+	if s.fsys == nil {
+		r, err = os.Open(name)
+	} else {
+		r, err = s.fsys.Open(name)
+	}
+	if err != nil {
+		return nil, &diag.Diagnostic{File: name, Message: pathErrText(err), Kind: ErrInput}
+	}
+	defer r.Close()
+	data, err := io.ReadAll(io.LimitReader(r, maxFileSize+1))
+	if err != nil {
+		return nil, &diag.Diagnostic{File: name, Message: pathErrText(err), Kind: ErrInput}
+	}
+	if len(data) > maxFileSize {
+		return nil, &diag.Diagnostic{File: name, Message: fmt.Sprintf("the file is larger than %d bytes", maxFileSize), Kind: ErrInput}
+	}
+	return data, nil
+}
+
+func pathErrText(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Op + ": " + pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func (s source) stat(name string) (fs.FileInfo, error) {
+	if s.fsys == nil {
+		return os.Stat(name)
+	}
+	return fs.Stat(s.fsys, name)
+}
+
+// discover returns the files to read for one path, sorted.
+func (s source) discover(p string, want func(string) bool) ([]string, error) {
+	fi, err := s.stat(p)
+	if err != nil {
+		return nil, &diag.Diagnostic{File: p, Message: pathErrText(err), Kind: ErrInput}
+	}
+	if !fi.IsDir() {
+		return []string{p}, nil
+	}
+	var names []string
+	visit := func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			base := d.Name()
+			if name != p && (base == "testdata" || strings.HasPrefix(base, ".")) {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if want(d.Name()) {
+			names = append(names, name)
+		}
+		return nil
+	}
+	if s.fsys == nil {
+		err = filepath.WalkDir(p, visit)
+	} else {
+		err = fs.WalkDir(s.fsys, p, visit)
+	}
+	if err != nil {
+		return nil, &diag.Diagnostic{File: p, Message: pathErrText(err), Kind: ErrInput}
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+func (s source) join(dir, name string) string {
+	if s.fsys == nil {
+		return filepath.Join(dir, name)
+	}
+	return path.Join(dir, name)
+}
+
+func (s source) dir(name string) string {
+	if s.fsys == nil {
+		return filepath.Dir(name)
+	}
+	return path.Dir(name)
+}
+
+func isYAMLName(name string) bool {
+	ext := strings.ToLower(path.Ext(name))
+	return ext == ".yaml" || ext == ".yml" || ext == ".json"
+}
+
+func isTestFile(name string) bool {
+	base := strings.TrimSuffix(name, path.Ext(name))
+	return isYAMLName(name) && strings.HasSuffix(base, "_test")
+}
+
+func isRuleFileName(name string) bool { return isYAMLName(name) && !isTestFile(name) }
+
+// hasKind reports whether data is a YAML mapping whose kind is kind. A file
+// that does not parse counts as having the kind, so its error is reported.
+func hasKind(name string, data []byte, kind string) bool {
+	root, err := yamlx.Parse(name, data)
+	if err != nil {
+		return true
+	}
+	k := yamlx.MapValue(root, "kind")
+	return k == nil || k.Value == kind
+}

@@ -1,0 +1,695 @@
+package rules
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"reflect"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/socialvalue-toms/toms/internal/diag"
+	"github.com/socialvalue-toms/toms/internal/yamlx"
+)
+
+// TestOptions select and tune a RunTests run.
+type TestOptions struct {
+	// Paths are test files, rule files or directories (searched
+	// recursively, skipping testdata and dot directories). Empty means ".".
+	Paths []string
+	// Run, when set, runs only tests whose "suite/test" name or test name
+	// it matches.
+	Run *regexp.Regexp
+	// Values records the compared values of every asserted rule, not only
+	// of failing ones (for `toms test -v`).
+	Values bool
+}
+
+// TestStatus is the result of one rule test.
+type TestStatus int
+
+// The results a rule test can have.
+const (
+	// TestPass: every expectation held.
+	TestPass TestStatus = iota + 1
+	// TestFail: an expectation did not hold.
+	TestFail
+	// TestSkipped: the test says skip: true.
+	TestSkipped
+	// TestError: the test's input could not be decoded or checked.
+	TestError
+)
+
+// String returns pass, fail, skipped or error.
+func (s TestStatus) String() string {
+	switch s {
+	case TestPass:
+		return "pass"
+	case TestFail:
+		return "fail"
+	case TestSkipped:
+		return "skipped"
+	case TestError:
+		return "error"
+	}
+	return fmt.Sprintf("TestStatus(%d)", int(s))
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (s TestStatus) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// TestReport is the result of RunTests: one suite per test file, plus one
+// per directory of rules that has no tests (so invalid rules are reported).
+type TestReport struct {
+	Suites []SuiteResult
+}
+
+// SuiteResult is the result of one test file.
+type SuiteResult struct {
+	File        string // the test file; for a rules-only directory, the directory
+	Name        string
+	Description string
+	RuleFiles   []string     // the rule files the tests ran against
+	Tests       []TestResult // in file order
+	// Err is why the suite could not run: invalid rules (matches
+	// ErrInvalidRule) or an invalid test file (matches ErrInvalidTest).
+	Err error
+}
+
+// TestResult is the result of one test case.
+type TestResult struct {
+	Name       string
+	Pos        Pos // where the test starts in its file
+	Status     TestStatus
+	SkipReason string
+	Failures   []Failure     // unmet expectations, for TestFail
+	Err        error         // for TestError: positioned input problems
+	Outcomes   []Outcome     // every rule's outcome (nil for skipped tests)
+	Duration   time.Duration // time spent checking
+}
+
+// Failure is one unmet expectation.
+type Failure struct {
+	Rule     string
+	Pos      Pos // the expectation in the test file
+	RulePos  Pos // the rule in its rule file
+	Expected Status
+	Actual   Status
+	// WantMessage is the expected message substring ("" if none); Message
+	// is the actual rendered message.
+	WantMessage string
+	Message     string
+	Values      []Value
+	Err         error // the rule's evaluation error, for an unexpected error
+}
+
+// String describes the failure in one line.
+func (f Failure) String() string {
+	if f.Rule == "" {
+		return fmt.Sprintf("expected Check to return an error containing %q, got %s", f.WantMessage, f.Message)
+	}
+	if f.Expected == f.Actual && f.WantMessage != "" {
+		return fmt.Sprintf("rule %s (%s): message %q does not contain %q", f.Rule, f.RulePos, f.Message, f.WantMessage)
+	}
+	s := fmt.Sprintf("rule %s (%s): expected %s, got %s", f.Rule, f.RulePos, f.Expected, f.Actual)
+	if f.Message != "" {
+		s += ": " + f.Message
+	}
+	return s
+}
+
+// Counts returns how many tests passed, failed, were skipped and errored.
+func (r TestReport) Counts() (pass, fail, skipped, errored int) {
+	for _, s := range r.Suites {
+		for _, t := range s.Tests {
+			switch t.Status {
+			case TestPass:
+				pass++
+			case TestFail:
+				fail++
+			case TestSkipped:
+				skipped++
+			case TestError:
+				errored++
+			}
+		}
+	}
+	return
+}
+
+// Failed reports whether any suite could not run or any test failed or
+// errored.
+func (r TestReport) Failed() bool {
+	for _, s := range r.Suites {
+		if s.Err != nil {
+			return true
+		}
+		for _, t := range s.Tests {
+			if t.Status == TestFail || t.Status == TestError {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// RunTests finds rule tests (files named *_test.yaml, *_test.yml or
+// *_test.json, kind: RuleTest) under opts.Paths in fsys (nil: the
+// operating system's files) and runs each against the RuleSet files in
+// the same directory (compiled together, extends honoured). Shared
+// fixtures come from testdata/*.yaml beside the test (kind: Fixtures). A
+// directory with rule files but no tests is compiled too.
+//
+// The error is non-nil when some rules are invalid (it is then the
+// Diagnostics of every invalid directory, matching ErrInvalidRule), or
+// when a path cannot be read, or ctx ends. Failing tests are not an error:
+// see TestReport.Failed.
+func RunTests(ctx context.Context, fsys fs.FS, opts TestOptions) (TestReport, error) {
+	src := source{fsys: fsys}
+	paths := opts.Paths
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	type dirWork struct {
+		rules, tests []string
+		explicit     map[string]bool
+	}
+	dirs := map[string]*dirWork{}
+	var errs diag.List
+	for _, p := range paths {
+		names, err := src.discover(p, isYAMLName)
+		if err != nil {
+			errs.Append(err)
+			continue
+		}
+		for _, name := range names {
+			d := src.dir(name)
+			w := dirs[d]
+			if w == nil {
+				w = &dirWork{explicit: map[string]bool{}}
+				dirs[d] = w
+				// Rules always come from the whole directory.
+				all, err := src.discover(d, isRuleFileName)
+				if err == nil {
+					for _, r := range all {
+						if src.dir(r) == d {
+							w.rules = append(w.rules, r)
+						}
+					}
+				}
+			}
+			if isTestFile(name) && !w.explicit[name] {
+				w.explicit[name] = true
+				w.tests = append(w.tests, name)
+			}
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return TestReport{}, err
+	}
+	order := make([]string, 0, len(dirs))
+	for d := range dirs {
+		order = append(order, d)
+	}
+	sort.Strings(order)
+	var rep TestReport
+	var ruleErrs diag.List
+	for _, d := range order {
+		w := dirs[d]
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
+		set, ruleFiles, err := loadDir(ctx, src, w.rules)
+		if err != nil && !errors.Is(err, errNoRules) {
+			ruleErrs.Append(err)
+		}
+		if len(w.tests) == 0 {
+			if len(w.rules) > 0 {
+				rep.Suites = append(rep.Suites, SuiteResult{File: d, Name: d, RuleFiles: ruleFiles, Err: err})
+			}
+			continue
+		}
+		for _, tf := range w.tests {
+			sr := SuiteResult{File: tf, Name: tf, RuleFiles: ruleFiles}
+			if err != nil {
+				sr.Err = err
+				rep.Suites = append(rep.Suites, sr)
+				continue
+			}
+			runSuite(ctx, src, set, tf, opts, &sr)
+			rep.Suites = append(rep.Suites, sr)
+		}
+	}
+	return rep, ruleErrs.Err()
+}
+
+var errNoRules = errors.New("no RuleSet files beside the test")
+
+// loadDir compiles the RuleSet files among names.
+func loadDir(ctx context.Context, src source, names []string) (*Set, []string, error) {
+	var errs diag.List
+	var files []*ruleFile
+	var used []string
+	for _, name := range names {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		data, err := src.read(name)
+		if err != nil {
+			errs.Append(err)
+			continue
+		}
+		if !hasKind(name, data, "RuleSet") {
+			continue
+		}
+		used = append(used, name)
+		if f := parseRuleFile(name, data, &errs); f != nil {
+			files = append(files, f)
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return nil, used, err
+	}
+	if len(files) == 0 {
+		return nil, used, &diag.Diagnostic{Message: errNoRules.Error(), Kind: errNoRules}
+	}
+	files = withBase(files, &errs)
+	if err := errs.Err(); err != nil {
+		return nil, used, err
+	}
+	set, err := compileFiles(files)
+	return set, used, err
+}
+
+type testDoc struct {
+	APIVersion  string        `yaml:"apiVersion"`
+	Kind        string        `yaml:"kind"`
+	Name        string        `yaml:"name"`
+	Description string        `yaml:"description"`
+	Now         time.Time     `yaml:"now"`
+	Fixtures    fixtureDoc    `yaml:"fixtures"`
+	Tests       []testCaseDoc `yaml:"tests"`
+}
+
+type fixtureDoc struct {
+	Tenders map[string]*yaml.Node `yaml:"tenders"`
+	Bids    map[string]*yaml.Node `yaml:"bids"`
+}
+
+type fixtureFileDoc struct {
+	APIVersion string     `yaml:"apiVersion"`
+	Kind       string     `yaml:"kind"`
+	Tenders    *yaml.Node `yaml:"tenders"`
+	Bids       *yaml.Node `yaml:"bids"`
+}
+
+type testCaseDoc struct {
+	Name        string     `yaml:"name,required"`
+	Description string     `yaml:"description"`
+	Skip        bool       `yaml:"skip"`
+	SkipReason  string     `yaml:"skipReason"`
+	Now         time.Time  `yaml:"now"`
+	Input       inputDoc   `yaml:"input,required"`
+	Expect      *yaml.Node `yaml:"expect"`
+	ExpectError string     `yaml:"expectError"`
+	Pos         diag.Pos   `yaml:",pos"`
+}
+
+type inputDoc struct {
+	Tender *yaml.Node `yaml:"tender,required"`
+	Bid    *yaml.Node `yaml:"bid"`
+}
+
+type expectDoc struct {
+	Status  string `yaml:"status,required"`
+	Message string `yaml:"message"`
+}
+
+// fixture is a named input, decoded on each use, with the file it is in.
+type fixture struct {
+	node *yaml.Node
+	file string
+}
+
+// runSuite decodes and runs one test file.
+func runSuite(ctx context.Context, src source, set *Set, name string, opts TestOptions, sr *SuiteResult) {
+	fail := func(err error) { sr.Err = err }
+	data, err := src.read(name)
+	if err != nil {
+		fail(err)
+		return
+	}
+	root, err := yamlx.Parse(name, data)
+	if err != nil {
+		fail(invalidTest(err))
+		return
+	}
+	dec := yamlx.NewDecoder(name)
+	if !dec.Header(root, "RuleTest") {
+		fail(invalidTest(dec.Err()))
+		return
+	}
+	var doc testDoc
+	dec.Decode(root, &doc, "")
+	if doc.Name != "" {
+		sr.Name = doc.Name
+	}
+	sr.Description = doc.Description
+	tenders, bids := map[string]fixture{}, map[string]fixture{}
+	sharedFixtures(src, src.dir(name), tenders, bids, dec)
+	for kind, pair := range map[string]struct {
+		from map[string]*yaml.Node
+		to   map[string]fixture
+	}{"tenders": {doc.Fixtures.Tenders, tenders}, "bids": {doc.Fixtures.Bids, bids}} {
+		for k, n := range pair.from {
+			if prev, dup := pair.to[k]; dup {
+				dec.Errorf(n, "fixtures."+kind+"."+k, yamlx.ErrDuplicateKey, "fixture %q is already defined in %s", k, prev.file)
+				continue
+			}
+			pair.to[k] = fixture{node: n, file: name}
+		}
+	}
+	// Validate every fixture once, so that an unused one with a typo is
+	// still reported.
+	for _, k := range sortedKeys(tenders) {
+		if f := tenders[k]; f.file == name {
+			var t Tender
+			decodeInput(dec, f.node, &t, "fixtures.tenders."+k, tenders)
+		}
+	}
+	for _, k := range sortedKeys(bids) {
+		if f := bids[k]; f.file == name {
+			var b Bid
+			decodeInput(dec, f.node, &b, "fixtures.bids."+k, bids)
+		}
+	}
+	if err := dec.Err(); err != nil {
+		fail(invalidTest(err))
+		return
+	}
+	for i, tc := range doc.Tests {
+		full := sr.Name + "/" + tc.Name
+		if opts.Run != nil && !opts.Run.MatchString(full) && !opts.Run.MatchString(tc.Name) {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			sr.Err = err
+			return
+		}
+		sr.Tests = append(sr.Tests, runCase(ctx, set, name, i, tc, doc.Now, tenders, bids, opts))
+	}
+}
+
+func sortedKeys(m map[string]fixture) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func invalidTest(err error) error {
+	var list diag.List
+	list.Append(err)
+	for _, d := range list {
+		if d.Kind == nil {
+			d.Kind = ErrInvalidTest
+		}
+	}
+	out := make(diag.List, 0, len(list))
+	for _, d := range list {
+		out = append(out, &diag.Diagnostic{File: d.File, Line: d.Line, Column: d.Column, Field: d.Field, Rule: d.Rule,
+			Message: d.Message, Snippet: d.Snippet, Kind: testKind{d.Kind}})
+	}
+	return out.Err()
+}
+
+// testKind makes a decoding problem match both its own kind and
+// ErrInvalidTest.
+type testKind struct{ kind error }
+
+func (k testKind) Error() string { return k.kind.Error() }
+func (k testKind) Unwrap() []error {
+	return []error{k.kind, ErrInvalidTest}
+}
+
+// sharedFixtures reads testdata/*.yaml (kind: Fixtures) beside a test file.
+func sharedFixtures(src source, dir string, tenders, bids map[string]fixture, into *yamlx.Decoder) {
+	tdir := src.join(dir, "testdata")
+	if fi, err := src.stat(tdir); err != nil || !fi.IsDir() {
+		return
+	}
+	names, err := src.discover(tdir, isYAMLName)
+	if err != nil {
+		into.Errs.Append(err)
+		return
+	}
+	for _, name := range names {
+		if src.dir(name) != tdir {
+			continue
+		}
+		data, err := src.read(name)
+		if err != nil {
+			into.Errs.Append(err)
+			continue
+		}
+		if !hasKind(name, data, "Fixtures") {
+			continue
+		}
+		root, err := yamlx.Parse(name, data)
+		if err != nil {
+			into.Errs.Append(err)
+			continue
+		}
+		dec := yamlx.NewDecoder(name)
+		if !dec.Header(root, "Fixtures") {
+			into.Errs = append(into.Errs, dec.Errs...)
+			continue
+		}
+		var doc fixtureFileDoc
+		dec.Decode(root, &doc, "")
+		for _, part := range []struct {
+			node *yaml.Node
+			to   map[string]fixture
+			path string
+		}{{doc.Tenders, tenders, "tenders"}, {doc.Bids, bids, "bids"}} {
+			n := part.node
+			if n == nil || yamlx.IsNull(n) {
+				continue
+			}
+			if n.Kind != yaml.MappingNode {
+				dec.Errorf(n, part.path, yamlx.ErrType, "expected a mapping of fixture names to inputs")
+				continue
+			}
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i].Value
+				if prev, dup := part.to[k]; dup {
+					dec.Errorf(n.Content[i], part.path+"."+k, yamlx.ErrDuplicateKey, "fixture %q is already defined in %s", k, prev.file)
+					continue
+				}
+				part.to[k] = fixture{node: n.Content[i+1], file: name}
+				if part.path == "tenders" {
+					var t Tender
+					decodeInput(dec, n.Content[i+1], &t, part.path+"."+k, tenders)
+				} else {
+					var b Bid
+					decodeInput(dec, n.Content[i+1], &b, part.path+"."+k, bids)
+				}
+			}
+		}
+		into.Errs = append(into.Errs, dec.Errs...)
+	}
+}
+
+// decodeInput decodes a tender or bid: a fixture name, or a mapping that may
+// start from a fixture (fixture: NAME) and change some of its fields.
+func decodeInput(dec *yamlx.Decoder, n *yaml.Node, out any, path string, fixtures map[string]fixture) {
+	decodeInputDepth(dec, n, out, path, fixtures, 0)
+}
+
+func decodeInputDepth(dec *yamlx.Decoder, n *yaml.Node, out any, path string, fixtures map[string]fixture, depth int) {
+	if depth > 8 {
+		dec.Errorf(n, path, yamlx.ErrValue, "fixtures refer to each other too deeply (a cycle?)")
+		return
+	}
+	use := func(at *yaml.Node, name string) {
+		f, ok := fixtures[name]
+		if !ok {
+			msg := fmt.Sprintf("no fixture called %q", name)
+			msg += suggestText(name, sortedKeys(fixtures))
+			dec.Errorf(at, path, yamlx.ErrValue, "%s", msg)
+			return
+		}
+		sub := yamlx.NewDecoder(f.file)
+		decodeInputDepth(sub, f.node, out, path, fixtures, depth+1)
+		dec.Errs = append(dec.Errs, sub.Errs...)
+	}
+	switch {
+	case n.Kind == yaml.ScalarNode && n.Tag != "!!null":
+		use(n, n.Value)
+	case n.Kind == yaml.MappingNode:
+		rest := &yaml.Node{Kind: yaml.MappingNode, Tag: n.Tag, Line: n.Line, Column: n.Column, Style: n.Style}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == "fixture" {
+				use(n.Content[i+1], n.Content[i+1].Value)
+				continue
+			}
+			rest.Content = append(rest.Content, n.Content[i], n.Content[i+1])
+		}
+		clearNulls(reflect.ValueOf(out).Elem(), rest)
+		dec.Decode(rest, out, path)
+	default:
+		dec.Decode(n, out, path)
+	}
+}
+
+type expectation struct {
+	rule    string
+	status  Status
+	message string
+	pos     Pos
+}
+
+// clearNulls zeroes the fields that mapping n sets to null, so that an
+// input built on a fixture can remove a value (framework: null).
+func clearNulls(v reflect.Value, n *yaml.Node) {
+	if v.Kind() != reflect.Struct || n.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key, val := n.Content[i].Value, n.Content[i+1]
+		for j := 0; j < v.NumField(); j++ {
+			name, _, _ := strings.Cut(v.Type().Field(j).Tag.Get("yaml"), ",")
+			if name != key || !v.Field(j).CanSet() {
+				continue
+			}
+			switch {
+			case yamlx.IsNull(val):
+				v.Field(j).SetZero()
+			case val.Kind == yaml.MappingNode:
+				clearNulls(v.Field(j), val)
+			}
+		}
+	}
+}
+
+func runCase(ctx context.Context, set *Set, file string, i int, tc testCaseDoc, suiteNow time.Time,
+	tenders, bids map[string]fixture, opts TestOptions) TestResult {
+	tr := TestResult{Name: tc.Name, Pos: tc.Pos}
+	if tc.Skip {
+		tr.Status, tr.SkipReason = TestSkipped, tc.SkipReason
+		return tr
+	}
+	path := fmt.Sprintf("tests[%d]", i)
+	dec := yamlx.NewDecoder(file)
+	var t Tender
+	decodeInput(dec, tc.Input.Tender, &t, path+".input.tender", tenders)
+	var b *Bid
+	if n := tc.Input.Bid; n != nil && !yamlx.IsNull(n) {
+		b = &Bid{}
+		decodeInput(dec, n, b, path+".input.bid", bids)
+	}
+	exps := expectations(dec, set, tc.Expect, path+".expect")
+	if len(exps) == 0 && tc.ExpectError == "" && dec.Err() == nil {
+		dec.Errs.Add(tc.Pos.At(path, yamlx.ErrRequired, "test %q expects nothing; add expect: {RULE_ID: pass|fail|waived|skipped|error}", tc.Name))
+	}
+	if err := dec.Err(); err != nil {
+		tr.Status, tr.Err = TestError, invalidTest(err)
+		return tr
+	}
+	now := tc.Now
+	if now.IsZero() {
+		now = suiteNow
+	}
+	in := Input{Tender: &t, Bid: b, Now: now}
+	var copts []CheckOption
+	if opts.Values {
+		copts = append(copts, WithValues())
+	}
+	start := time.Now()
+	rep, err := set.Check(ctx, in, copts...)
+	tr.Duration = time.Since(start)
+	tr.Outcomes = rep.Outcomes
+	switch {
+	case tc.ExpectError != "" && (err == nil || !strings.Contains(err.Error(), tc.ExpectError)):
+		got := "no error"
+		if err != nil {
+			got = err.Error()
+		}
+		tr.Failures = append(tr.Failures, Failure{Pos: tc.Pos, WantMessage: tc.ExpectError, Message: got})
+	case tc.ExpectError == "" && err != nil:
+		tr.Status, tr.Err = TestError, err
+		return tr
+	}
+	for _, e := range exps {
+		o, _ := rep.Outcome(e.rule)
+		if o.Status == e.status && strings.Contains(o.Message, e.message) {
+			continue
+		}
+		if o.Values == nil && !opts.Values {
+			if again, _ := set.Check(ctx, in, WithValues()); len(again.Outcomes) > 0 {
+				o2, _ := again.Outcome(e.rule)
+				o.Values = o2.Values
+			}
+		}
+		tr.Failures = append(tr.Failures, Failure{Rule: e.rule, Pos: e.pos, RulePos: o.Pos, Expected: e.status,
+			Actual: o.Status, WantMessage: e.message, Message: o.Message, Values: o.Values, Err: o.Err})
+	}
+	tr.Status = TestPass
+	if len(tr.Failures) > 0 {
+		tr.Status = TestFail
+	}
+	return tr
+}
+
+func expectations(dec *yamlx.Decoder, set *Set, n *yaml.Node, path string) []expectation {
+	if n == nil || yamlx.IsNull(n) {
+		return nil
+	}
+	if n.Kind != yaml.MappingNode {
+		dec.Errorf(n, path, yamlx.ErrType, "expected a mapping of rule ids to pass|fail|waived|skipped|error")
+		return nil
+	}
+	ids := make([]string, len(set.rules))
+	for j, r := range set.rules {
+		ids[j] = r.ID
+	}
+	var out []expectation
+	seen := map[string]bool{}
+	for j := 0; j+1 < len(n.Content); j += 2 {
+		k, v := n.Content[j], n.Content[j+1]
+		p := path + "." + k.Value
+		if seen[k.Value] {
+			dec.Errorf(k, p, yamlx.ErrDuplicateKey, "rule %q is expected twice", k.Value)
+			continue
+		}
+		seen[k.Value] = true
+		if set.byID[k.Value] == nil {
+			dec.Errorf(k, p, yamlx.ErrValue, "no rule %q in the rules beside this test%s", k.Value, suggestText(k.Value, ids))
+			continue
+		}
+		var ed expectDoc
+		if v.Kind == yaml.ScalarNode {
+			ed.Status = v.Value
+		} else {
+			dec.Decode(v, &ed, p)
+		}
+		st, err := ParseStatus(ed.Status)
+		if err != nil {
+			msg := err.Error()
+			if s := diag.Suggest(ed.Status, statusNames[1:]); s != "" {
+				msg = fmt.Sprintf("unknown status %q; did you mean %q?", ed.Status, s)
+			}
+			dec.Errorf(v, p, yamlx.ErrValue, "%s", msg)
+			continue
+		}
+		out = append(out, expectation{rule: k.Value, status: st, message: ed.Message, pos: dec.Pos(k)})
+	}
+	return out
+}
