@@ -1,0 +1,65 @@
+package main
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestCheckGolden(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		code int
+		args []string
+	}{
+		{"check/example.txt", exitOK, []string{exampleTender}},
+		{"check/low-sv.txt", exitRuleFailed, []string{"testdata/check/low-sv.yaml"}},
+		{"check/low-sv.json", exitRuleFailed, []string{"testdata/check/low-sv.yaml", "--format", "json"}},
+		{"check/waived.txt", exitOK, []string{"testdata/check/waived.yaml"}},
+		{"check/extra-policy.txt", exitOK, []string{exampleTender, "--policy", "testdata/check/extra-policy.yaml"}},
+		{"check/extra-policy.json", exitOK, []string{"testdata/check/waived.yaml", "--policy", "testdata/check/extra-policy.yaml", "--format", "json"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			stdout, stderr, code := runCmd(t, runCheck, c.args...)
+			require.Equal(t, c.code, code, stderr)
+			golden(t, c.name, stdout)
+		})
+	}
+}
+
+func TestCheckJSONShape(t *testing.T) {
+	stdout, _, code := runCmd(t, runCheck, "testdata/check/low-sv.yaml", "--format", "json")
+	require.Equal(t, exitRuleFailed, code)
+	var doc struct {
+		Tender   string `json:"tender"`
+		Failed   bool   `json:"failed"`
+		Outcomes []struct {
+			Rule, Status, Severity, Message string
+		} `json:"outcomes"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &doc))
+	assert.True(t, doc.Failed)
+	assert.Equal(t, "T-LOW", doc.Tender)
+	var found bool
+	for _, o := range doc.Outcomes {
+		if o.Rule == "sv-floor" {
+			found = true
+			assert.Equal(t, "fail", o.Status)
+			assert.Equal(t, "error", o.Severity)
+			assert.NotEmpty(t, o.Message)
+		}
+	}
+	assert.True(t, found)
+}
+
+func TestCheckErrors(t *testing.T) {
+	_, _, code := runCmd(t, runCheck)
+	assert.Equal(t, exitUsage, code)
+	_, stderr, code := runCmd(t, runCheck, "testdata/check/nope.yaml")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "nope.yaml")
+	_, _, code = runCmd(t, runCheck, exampleTender, "--format", "csv")
+	assert.Equal(t, exitUsage, code)
+}

@@ -1,0 +1,89 @@
+// Package evaluate scores and ranks the bids of a tender on price, quality
+// and social value, after checking the tender against the council's policy
+// rules, and explains every number so that an officer can put it in an
+// award report and a challenged bidder can check it by hand.
+//
+// # Use
+//
+//	t, err := evaluate.LoadTenderFile("tender.yaml")      // kind: Tender (bids inline or not)
+//	bids, err := evaluate.LoadBidsFile("bids.yaml", t)   // kind: Bids, or use t.Bids
+//	fw, err := evaluate.LoadFramework(t)                 // the tender's catalogue, or the embedded one
+//	res, err := evaluate.Evaluate(ctx, t, bids, fw, evaluate.Options{})
+//
+// Evaluate validates the tender and the bids (Diagnostics matching
+// ErrInvalid, each with file, line, column and field), checks the tender
+// against the policy (Options.Policy, default rules.Default) and stops with
+// ErrPolicyFailed when a rule of severity error fails, unless
+// Options.ScoreAnyway is set (Result.ScoredAnyway then says so). Check runs
+// the policy step alone, as `toms check` does. The file formats are
+// documented in FORMAT.md beside this file.
+//
+// # Formulas
+//
+// Weights are percentage points of the 100-point total and sum to 100.
+// Pmin is the lowest price and Vmax the highest £ social value among the
+// bids still in the evaluation (not excluded; for Vmax, with a complete
+// social value response).
+//
+//	price    lowest  W × Pmin / P
+//	         linear  W × (1 − (P − Pmin) / Pmin), at least 0
+//	         budget  W × (Ceiling − P) / (Ceiling − Floor), within [0, W]
+//	quality          Σ Wᵢ × scoreᵢ / maxᵢ; a score below a pass mark excludes the bid
+//	social value     quantitative: highest  Q × V / Vmax (0 when every V is £0)
+//	                               target   Q × min(1, (V / P) / target)
+//	                 qualitative:  L × score / max
+//
+// V is Σ quantity × proxy over the bid's commitments, with the catalogue's
+// proxy for the tender's year (Tender.CarryForward allows the latest
+// earlier year, and Result.Measures says so); non-financial measures are
+// reported in their unit and add £0. With BothPartsRequired, a bid missing
+// its commitments or its qualitative score gets 0 social value points and
+// its V does not count towards Vmax. Excluded bids are listed with their
+// reasons and quality points, but get no other points and no rank.
+//
+// Not supported: the logarithmic price formula (W × (1 − log(P/Pmin) /
+// log A)) has irrational values, so it cannot be exact and could decide a
+// near-tie on a floating-point error; price per quality point (lowest £ per
+// point wins) is a different award model from the weighted sum, not a price
+// formula; apply it outside this package if a tender uses it.
+//
+// # Precision and rounding
+//
+// Every input is an exact decimal read from text. Every score is an exact
+// fraction of the inputs and is never rounded while scoring: the scorer
+// holds floor(score × 10³¹) for each component, computed with 64-bit
+// integer arithmetic where the inputs allow and math/big otherwise, and
+// compares sums of such floors as brackets; only when two brackets overlap
+// (totals within about 10⁻³⁰ of each other) does it sum the exact fractions
+// with math/big to decide. So ranks and ties are decided on exact values.
+//
+// The result's points are Points values: the exact score rounded half-up at
+// 12 decimal places (exact when the score has no more places). Rounding is
+// monotone, so a bid ranked above another never shows a lower total; two
+// bids whose exact totals differ by less than 5 × 10⁻¹³ may show the same
+// total with different ranks, and are not a tie. Reports round the 12-place
+// values half-up to 2 places (Points.StringFixed(2)). £ values (quantity ×
+// proxy, their sums) are exact, shown to the penny in tables and in full in
+// JSON and CSV. The abnormally-low message's mean price is rounded to the
+// penny for display only; the test itself is exact.
+//
+// # Ties
+//
+// Bids with exactly equal totals are a tie: they share a rank (1, 1, 3)
+// unless the tender lists tie-breaks (quality: more quality points;
+// socialValue: more social value points; price: the lower price), which
+// are applied in order; BidResult.Tie names the bids it tied with and the
+// criterion that settled its place, or none when it still shares its rank.
+// Bids that share a rank are listed by supplier name, so the result does
+// not depend on the order the bids were given in.
+//
+// # Abnormally low prices
+//
+// With Tender.AbnormallyLow = X, a bid is flagged (not excluded) when its
+// price is more than X% below the mean price of the other bids still in the
+// evaluation: P × (n − 1) × 100 < (ΣP − P) × (100 − X).
+//
+// Evaluate and Check do not modify their inputs, keep no state between
+// calls and are safe for concurrent use. A Result shares slices with the
+// tender it was made from (its Criteria); treat it as read-only.
+package evaluate

@@ -1,0 +1,172 @@
+package evaluate
+
+import (
+	"fmt"
+	"math/big"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/socialvalue-toms/toms/tom"
+)
+
+// randDec returns a random non-negative decimal below limit with up to
+// places decimal places.
+func randDec(r *rand.Rand, limit int64, places int32) decimal.Decimal {
+	return decimal.New(r.Int64N(limit*pow10i(places)), -places)
+}
+
+func pow10i(n int32) int64 { return int64(pow10[n]) }
+
+// randomTender draws a tender and bids covering every method, with awkward
+// weights (37.5), scores with decimals, and now and then inputs with so many
+// digits that the 64-bit path must give way to math/big.
+func randomTender(r *rand.Rand, n int) (*Tender, []Bid) {
+	wq1 := decimal.New(r.Int64N(300), -1) // 0 to 29.9
+	wq2 := decimal.New(r.Int64N(150), -1)
+	sv := decimal.New(r.Int64N(200), -1)
+	split := decimal.New(r.Int64N(sv.Shift(1).IntPart()+1), -1)
+	price := hundred.Sub(wq1).Sub(wq2).Sub(sv)
+	t := &Tender{
+		ID: "R", ContractType: TypeContract, Year: tom.MustYear("2024/25"),
+		Criteria: Criteria{
+			Price: PriceCriterion{Weight: price, Method: []PriceMethod{Lowest, Linear, Budget}[r.IntN(3)],
+				Floor: decimal.NewFromInt(500), Ceiling: decimal.NewFromInt(1500)},
+			Quality: []QualityCriterion{
+				{ID: "a", Weight: wq1, Max: decimal.NewFromInt(5)},
+				{ID: "b", Weight: wq2, Max: decimal.RequireFromString("7.5")},
+			},
+			SocialValue: SocialValueCriterion{Weight: sv, QuantitativeWeight: split, QualitativeWeight: sv.Sub(split),
+				Max: decimal.NewFromInt(3), Method: []SocialValueMethod{Highest, Target}[r.IntN(2)],
+				Target: decimal.New(r.Int64N(50)+1, -2)},
+		},
+		TieBreak: []TieBreak{ByQuality, ByPrice},
+	}
+	huge := r.IntN(4) == 0
+	bids := make([]Bid, n)
+	for i := range bids {
+		p := randDec(r, 2000, 2).Add(decimal.NewFromInt(1))
+		if huge && i%3 == 0 {
+			p = p.Add(decimal.New(1, -25)) // 27 places: no 64-bit scale holds it
+		}
+		var ql *decimal.Decimal
+		if t.Criteria.SocialValue.QualitativeWeight.IsPositive() {
+			q := randDec(r, 3, 1)
+			ql = &q
+		}
+		bids[i] = Bid{
+			Supplier: Supplier{Name: fmt.Sprintf("S%03d", i)},
+			Price:    p,
+			Quality:  map[string]decimal.Decimal{"a": randDec(r, 5, 1), "b": randDec(r, 7, 2)},
+			SocialValue: SocialValueResponse{Qualitative: ql,
+				Commitments: []Commitment{{Measure: "pounds", Quantity: randDec(r, 1000, r.Int32N(3))}}},
+		}
+		if r.IntN(5) == 0 { // repeat a bid, to make exact ties
+			bids[i].Price, bids[i].Quality = bids[0].Price, bids[0].Quality
+			bids[i].SocialValue = bids[0].SocialValue
+		}
+	}
+	return t, bids
+}
+
+const poundsCatalogue = `apiVersion: toms/v1
+kind: Framework
+id: t
+name: T
+themes:
+  - id: t
+    name: T
+    outcomes:
+      - id: o
+        name: O
+        measures:
+          - id: pounds
+            name: Pounds
+            unit: gbp
+            proxies: {"2024/25": {value: "1", source: s, basis: b}}
+`
+
+// TestFastPathIsExact checks every component's floor(x × 10¹³) and
+// remainder flag from the 64-bit path against the exact rational.
+func TestFastPathIsExact(t *testing.T) {
+	fw, err := tom.Parse("c.yaml", []byte(poundsCatalogue))
+	require.NoError(t, err)
+	r := rand.New(rand.NewPCG(1, 2))
+	fast, slow := 0, 0
+	for iter := 0; iter < 300; iter++ {
+		tn, bids := randomTender(r, 1+r.IntN(12))
+		require.NoError(t, Validate(tn, bids, fw), "iteration %d", iter)
+		s := newScorer(tn, bids)
+		_, err := s.valueCommitments(fw)
+		require.NoError(t, err)
+		active := make([]int, len(bids))
+		for i := range active {
+			active[i] = i
+		}
+		s.prepare(active)
+		for i := range bids {
+			for c := 0; c < s.nc; c++ {
+				wantF, wantInexact := floorScaled(s.exact(i, c))
+				p, ok := s.fastComponent(i, c)
+				if !ok {
+					slow++
+					continue
+				}
+				fast++
+				got, inexact := p.fx()
+				require.Equal(t, wantF, got, "iteration %d bid %d component %d", iter, i, c)
+				require.Equal(t, wantInexact, inexact, "iteration %d bid %d component %d", iter, i, c)
+			}
+		}
+	}
+	assert.Greater(t, fast, 1000)
+	assert.Greater(t, slow, 10, "the big path is exercised too")
+}
+
+// TestSumFloors checks the bracket rounding against exact sums.
+func TestSumFloors(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := 0; i < 2000; i++ {
+		var (
+			f fx
+			m uint64
+		)
+		sum := new(big.Rat)
+		for k := 0; k < 1+r.IntN(5); k++ {
+			x := big.NewRat(r.Int64N(100_000_000_000), r.Int64N(999)+1)
+			x.Quo(x, big.NewRat(1_000_000, 1))
+			sum.Add(sum, x)
+			fk, in := floorScaled(x)
+			f = f.add(fk)
+			m += b2u(in)
+		}
+		want := PointsOf(sum)
+		if got, ok := roundFx(f, m); ok {
+			require.Equal(t, want, got)
+		}
+		c, ok := cmpBracket(f, m, f, m)
+		if ok {
+			require.Equal(t, 0, c)
+		}
+	}
+}
+
+func TestPointsRounding(t *testing.T) {
+	p := PointsOf(big.NewRat(4000, 108)) // 37.037037037037037...
+	assert.Equal(t, "37.037037037037", p.String())
+	assert.Equal(t, "37.04", p.StringFixed(2))
+	half := PointsOf(big.NewRat(1, 8_000_000_000_000)) // 0.000000000000125 → ...13 half-up at 12
+	assert.Equal(t, int64(0), half.Units())
+	up := PointsOf(big.NewRat(5, 10_000_000_000_000)) // 5 × 10⁻¹³ → rounds up to 10⁻¹²
+	assert.Equal(t, int64(1), up.Units())
+	q, err := ParsePoints("0.125")
+	require.NoError(t, err)
+	assert.Equal(t, "0.13", q.StringFixed(2), "half-up")
+	assert.Equal(t, "0.1", q.Round(1).String())
+	text, err := q.MarshalText()
+	require.NoError(t, err)
+	assert.Equal(t, "0.125", string(text))
+}

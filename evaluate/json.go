@@ -1,0 +1,224 @@
+package evaluate
+
+import (
+	"encoding/json"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/socialvalue-toms/toms/rules"
+)
+
+// The JSON document of a Result (see FORMAT.md, "Result JSON"). Field names
+// are camelCase; every number except rank is a decimal string: £ as given
+// or computed exactly, points with their 12 places (trailing zeros removed).
+// The shape is stable: fields are only ever added.
+
+type jsonResult struct {
+	Tender       jsonTender      `json:"tender"`
+	Policy       []rules.Outcome `json:"policy"`
+	PolicyFailed bool            `json:"policyFailed"`
+	ScoredAnyway bool            `json:"scoredAnyway"`
+	Scored       bool            `json:"scored"`
+	Measures     []jsonMeasure   `json:"measures"`
+	Bids         []jsonBid       `json:"bids"`
+}
+
+type jsonTender struct {
+	ID                 string       `json:"id"`
+	Title              string       `json:"title"`
+	Year               string       `json:"year,omitempty"`
+	Catalogue          string       `json:"catalogue"`
+	Weights            jsonWeights  `json:"weights"`
+	Criteria           jsonCriteria `json:"criteria"`
+	LowestPrice        string       `json:"lowestPrice"`
+	HighestSocialValue string       `json:"highestSocialValue"`
+}
+
+type jsonWeights struct {
+	Price       string `json:"price"`
+	Quality     string `json:"quality"`
+	SocialValue string `json:"socialValue"`
+}
+
+type jsonCriteria struct {
+	Price struct {
+		Weight  string `json:"weight"`
+		Method  string `json:"method"`
+		Floor   string `json:"floor,omitempty"`
+		Ceiling string `json:"ceiling,omitempty"`
+	} `json:"price"`
+	Quality     []jsonQualityCriterion `json:"quality"`
+	SocialValue struct {
+		Weight             string   `json:"weight"`
+		QuantitativeWeight string   `json:"quantitativeWeight"`
+		QualitativeWeight  string   `json:"qualitativeWeight"`
+		Max                string   `json:"max,omitempty"`
+		Method             string   `json:"method"`
+		Target             string   `json:"target,omitempty"`
+		Measures           []string `json:"measures"`
+		BothPartsRequired  bool     `json:"bothPartsRequired"`
+	} `json:"socialValue"`
+}
+
+type jsonQualityCriterion struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Weight   string `json:"weight"`
+	Max      string `json:"max"`
+	PassMark string `json:"passMark"`
+}
+
+type jsonMeasure struct {
+	ID             string     `json:"id"`
+	Name           string     `json:"name"`
+	Unit           string     `json:"unit"`
+	Financial      bool       `json:"financial"`
+	Proxy          *jsonProxy `json:"proxy,omitempty"`
+	CarriedForward bool       `json:"carriedForward"`
+}
+
+type jsonProxy struct {
+	Value  string `json:"value"`
+	Year   string `json:"year"`
+	Source string `json:"source"`
+	Basis  string `json:"basis"`
+}
+
+type jsonBid struct {
+	Supplier    jsonSupplier    `json:"supplier"`
+	Price       jsonPrice       `json:"price"`
+	Quality     jsonQuality     `json:"quality"`
+	SocialValue jsonSocialValue `json:"socialValue"`
+	Total       string          `json:"total"`
+	Rank        int             `json:"rank"`
+	Excluded    bool            `json:"excluded"`
+	Reasons     []string        `json:"reasons"`
+	Flags       []jsonFlag      `json:"flags"`
+	Tie         *jsonTie        `json:"tie,omitempty"`
+}
+
+type jsonSupplier struct {
+	Name  string `json:"name"`
+	SME   bool   `json:"sme"`
+	VCSE  bool   `json:"vcse"`
+	Local bool   `json:"local"`
+}
+
+type jsonPrice struct {
+	Price  string `json:"price"`
+	Points string `json:"points"`
+}
+
+type jsonQuality struct {
+	Points   string               `json:"points"`
+	Criteria []jsonCriterionScore `json:"criteria"`
+}
+
+type jsonCriterionScore struct {
+	ID     string `json:"id"`
+	Score  string `json:"score"`
+	Points string `json:"points"`
+	Passed bool   `json:"passed"`
+}
+
+type jsonSocialValue struct {
+	Points           string     `json:"points"`
+	Quantitative     string     `json:"quantitative"`
+	Qualitative      string     `json:"qualitative"`
+	Value            string     `json:"value"`
+	QualitativeScore *string    `json:"qualitativeScore"`
+	Incomplete       string     `json:"incomplete,omitempty"`
+	Commitments      []jsonLine `json:"commitments"`
+}
+
+type jsonLine struct {
+	Measure  string `json:"measure"`
+	Quantity string `json:"quantity"`
+	Value    string `json:"value"`
+}
+
+type jsonFlag struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+type jsonTie struct {
+	With      []string `json:"with"`
+	DecidedBy string   `json:"decidedBy,omitempty"`
+}
+
+func ds(d decimal.Decimal) string { return d.String() }
+
+func dsOpt(d decimal.Decimal) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
+}
+
+// MarshalJSON renders the result as the documented JSON document.
+func (r *Result) MarshalJSON() ([]byte, error) {
+	out := jsonResult{
+		Policy: r.Policy, PolicyFailed: r.PolicyFailed, ScoredAnyway: r.ScoredAnyway, Scored: r.Scored,
+		Measures: []jsonMeasure{}, Bids: []jsonBid{},
+	}
+	if out.Policy == nil {
+		out.Policy = []rules.Outcome{}
+	}
+	c := r.Criteria
+	t := &out.Tender
+	t.ID, t.Title, t.Year, t.Catalogue = r.TenderID, r.Title, r.Year.String(), r.Catalogue
+	t.Weights = jsonWeights{ds(r.Weights.Price), ds(r.Weights.Quality), ds(r.Weights.SocialValue)}
+	t.LowestPrice, t.HighestSocialValue = ds(r.LowestPrice), ds(r.HighestSocialValue)
+	t.Criteria.Price.Weight, t.Criteria.Price.Method = ds(c.Price.Weight), string(c.Price.Method)
+	if c.Price.Method == Budget {
+		t.Criteria.Price.Floor, t.Criteria.Price.Ceiling = ds(c.Price.Floor), ds(c.Price.Ceiling)
+	}
+	t.Criteria.Quality = []jsonQualityCriterion{}
+	for _, q := range c.Quality {
+		t.Criteria.Quality = append(t.Criteria.Quality, jsonQualityCriterion{q.ID, q.Name, ds(q.Weight), ds(q.Max), ds(q.PassMark)})
+	}
+	sv := &t.Criteria.SocialValue
+	sv.Weight, sv.QuantitativeWeight, sv.QualitativeWeight = ds(c.SocialValue.Weight), ds(c.SocialValue.QuantitativeWeight), ds(c.SocialValue.QualitativeWeight)
+	sv.Max, sv.Method, sv.Target = dsOpt(c.SocialValue.Max), string(c.SocialValue.Method), dsOpt(c.SocialValue.Target)
+	sv.Measures, sv.BothPartsRequired = append([]string{}, c.SocialValue.Measures...), c.SocialValue.BothPartsRequired
+	for _, m := range r.Measures {
+		jm := jsonMeasure{ID: m.ID, Name: m.Name, Unit: string(m.Unit), Financial: m.Financial, CarriedForward: m.CarriedForward}
+		if m.Financial {
+			jm.Proxy = &jsonProxy{Value: ds(m.Proxy.Value), Year: m.Proxy.Year.String(), Source: m.Proxy.Source, Basis: m.Proxy.Basis}
+		}
+		out.Measures = append(out.Measures, jm)
+	}
+	for _, b := range r.Bids {
+		jb := jsonBid{
+			Supplier: jsonSupplier{b.Supplier.Name, b.Supplier.SME, b.Supplier.VCSE, b.Supplier.Local},
+			Price:    jsonPrice{ds(b.Price.Price), b.Price.Points.String()},
+			Quality:  jsonQuality{Points: b.Quality.Points.String(), Criteria: []jsonCriterionScore{}},
+			SocialValue: jsonSocialValue{
+				Points: b.SocialValue.Points.String(), Quantitative: b.SocialValue.Quantitative.String(),
+				Qualitative: b.SocialValue.Qualitative.String(), Value: ds(b.SocialValue.Value),
+				Incomplete: b.SocialValue.Incomplete, Commitments: []jsonLine{},
+			},
+			Total: b.Total.String(), Rank: b.Rank, Excluded: b.Excluded,
+			Reasons: append([]string{}, b.Reasons...), Flags: []jsonFlag{},
+		}
+		for _, q := range b.Quality.Criteria {
+			jb.Quality.Criteria = append(jb.Quality.Criteria, jsonCriterionScore{q.ID, ds(q.Score), q.Points.String(), q.Passed})
+		}
+		if q := b.SocialValue.QualitativeScore; q != nil {
+			s := q.String()
+			jb.SocialValue.QualitativeScore = &s
+		}
+		for _, l := range b.SocialValue.Commitments {
+			jb.SocialValue.Commitments = append(jb.SocialValue.Commitments, jsonLine{l.Measure, ds(l.Quantity), ds(l.Value)})
+		}
+		for _, f := range b.Flags {
+			jb.Flags = append(jb.Flags, jsonFlag(f))
+		}
+		if b.Tie != nil {
+			jb.Tie = &jsonTie{With: b.Tie.With, DecidedBy: string(b.Tie.DecidedBy)}
+		}
+		out.Bids = append(out.Bids, jb)
+	}
+	return json.Marshal(out)
+}

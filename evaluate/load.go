@@ -1,0 +1,381 @@
+package evaluate
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"gopkg.in/yaml.v3"
+
+	"github.com/socialvalue-toms/toms/internal/diag"
+	"github.com/socialvalue-toms/toms/internal/yamlx"
+	"github.com/socialvalue-toms/toms/tom"
+)
+
+// The file structs mirror the documented format (see FORMAT.md); decoding
+// into them checks syntax, unknown fields and types, and records positions.
+
+type tenderFile struct {
+	APIVersion    string              `yaml:"apiVersion"`
+	Kind          string              `yaml:"kind"`
+	Pos           diag.Pos            `yaml:",pos"`
+	At            map[string]diag.Pos `yaml:",at"`
+	ID            string              `yaml:"id,required"`
+	Title         string              `yaml:"title,required"`
+	Description   string              `yaml:"description"`
+	ContractType  string              `yaml:"contractType,required"`
+	Category      string              `yaml:"category"`
+	Route         string              `yaml:"route"`
+	Value         *decimal.Decimal    `yaml:"value,required"`
+	Year          string              `yaml:"year"`
+	CarryForward  bool                `yaml:"carryForward"`
+	Catalogue     string              `yaml:"catalogue"`
+	Proxies       string              `yaml:"proxies"`
+	Criteria      criteriaFile        `yaml:"criteria,required"`
+	TieBreak      []string            `yaml:"tieBreak"`
+	AbnormallyLow *decimal.Decimal    `yaml:"abnormallyLow"`
+	ParentWeights *weightsFile        `yaml:"parentWeights"`
+	Waivers       []waiverFile        `yaml:"waivers"`
+	Bids          []bidFile           `yaml:"bids"`
+}
+
+type criteriaFile struct {
+	Pos         diag.Pos            `yaml:",pos"`
+	At          map[string]diag.Pos `yaml:",at"`
+	Price       priceFile           `yaml:"price,required"`
+	Quality     []qualityFile       `yaml:"quality"`
+	SocialValue *socialValueFile    `yaml:"socialValue"`
+}
+
+type priceFile struct {
+	Pos     diag.Pos            `yaml:",pos"`
+	At      map[string]diag.Pos `yaml:",at"`
+	Weight  *decimal.Decimal    `yaml:"weight,required"`
+	Method  string              `yaml:"method"`
+	Floor   *decimal.Decimal    `yaml:"floor"`
+	Ceiling *decimal.Decimal    `yaml:"ceiling"`
+}
+
+type qualityFile struct {
+	Pos         diag.Pos            `yaml:",pos"`
+	At          map[string]diag.Pos `yaml:",at"`
+	ID          string              `yaml:"id,required"`
+	Name        string              `yaml:"name"`
+	Description string              `yaml:"description"`
+	Weight      *decimal.Decimal    `yaml:"weight,required"`
+	Max         *decimal.Decimal    `yaml:"max,required"`
+	PassMark    *decimal.Decimal    `yaml:"passMark"`
+}
+
+type socialValueFile struct {
+	Pos                diag.Pos            `yaml:",pos"`
+	At                 map[string]diag.Pos `yaml:",at"`
+	Weight             *decimal.Decimal    `yaml:"weight,required"`
+	QuantitativeWeight *decimal.Decimal    `yaml:"quantitativeWeight"`
+	QualitativeWeight  *decimal.Decimal    `yaml:"qualitativeWeight"`
+	Max                *decimal.Decimal    `yaml:"max"`
+	Method             string              `yaml:"method"`
+	Target             *decimal.Decimal    `yaml:"target"`
+	Measures           []string            `yaml:"measures"`
+	BothPartsRequired  bool                `yaml:"bothPartsRequired"`
+}
+
+type weightsFile struct {
+	Price       *decimal.Decimal `yaml:"price,required"`
+	Quality     *decimal.Decimal `yaml:"quality,required"`
+	SocialValue *decimal.Decimal `yaml:"socialValue,required"`
+}
+
+type waiverFile struct {
+	Pos        diag.Pos  `yaml:",pos"`
+	Rule       string    `yaml:"rule,required"`
+	Reason     string    `yaml:"reason"`
+	ApprovedBy string    `yaml:"approvedBy"`
+	Date       time.Time `yaml:"date"`
+}
+
+type bidsFile struct {
+	APIVersion string    `yaml:"apiVersion"`
+	Kind       string    `yaml:"kind"`
+	Tender     string    `yaml:"tender"`
+	Bids       []bidFile `yaml:"bids,required"`
+}
+
+type bidFile struct {
+	Pos         diag.Pos            `yaml:",pos"`
+	At          map[string]diag.Pos `yaml:",at"`
+	Supplier    supplierFile        `yaml:"supplier,required"`
+	Price       *decimal.Decimal    `yaml:"price,required"`
+	Quality     *yaml.Node          `yaml:"quality"`
+	SocialValue svResponseFile      `yaml:"socialValue"`
+}
+
+type supplierFile struct {
+	At    map[string]diag.Pos `yaml:",at"`
+	Name  string              `yaml:"name,required"`
+	SME   bool                `yaml:"sme"`
+	VCSE  bool                `yaml:"vcse"`
+	Local bool                `yaml:"local"`
+}
+
+type svResponseFile struct {
+	At          map[string]diag.Pos `yaml:",at"`
+	Qualitative *decimal.Decimal    `yaml:"qualitative"`
+	Commitments []commitmentFile    `yaml:"commitments"`
+}
+
+type commitmentFile struct {
+	Pos      diag.Pos            `yaml:",pos"`
+	At       map[string]diag.Pos `yaml:",at"`
+	Measure  string              `yaml:"measure,required"`
+	Quantity *decimal.Decimal    `yaml:"quantity,required"`
+}
+
+// LoadTenderFile reads a tender file (YAML or JSON, kind: Tender). Relative
+// Catalogue and Proxies paths in it are resolved against the file's directory.
+func LoadTenderFile(path string) (*Tender, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	t, err := ParseTender(path, data)
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Dir(path)
+	for _, p := range []*string{&t.Catalogue, &t.Proxies} {
+		if *p != "" && !filepath.IsAbs(*p) {
+			*p = filepath.Join(dir, *p)
+		}
+	}
+	return t, nil
+}
+
+// ParseTender reads a tender (kind: Tender) from YAML or JSON; name is used in
+// error positions. It checks the scoring design (weights sum to 100, methods
+// and their parameters, pass marks within the maximum...) and any inline bids
+// against it, and returns every problem at once as Diagnostics. Checks that
+// need the catalogue (do the measures exist, have a proxy for the year) are
+// made by Validate and Evaluate.
+func ParseTender(name string, data []byte) (*Tender, error) {
+	root, err := yamlx.Parse(name, data)
+	if err != nil {
+		return nil, err
+	}
+	d := yamlx.NewDecoder(name)
+	if !d.Header(root, "Tender") {
+		return nil, d.Err()
+	}
+	// Decoding goes on after a problem, and so do the checks, so that one
+	// pass reports everything; a missing field is reported once, as missing.
+	var tf tenderFile
+	d.Decode(root, &tf, "")
+	t := tf.tender(d)
+	t.Bids = decodeBids(d, tf.Bids, "bids")
+	errs := d.Errs
+	errs = append(errs, t.check()...)
+	errs = append(errs, checkBids(t, t.Bids, nil, "bids")...)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// LoadBidsFile reads a bids file (kind: Bids) for tender t.
+func LoadBidsFile(path string, t *Tender) ([]Bid, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBids(path, data, t)
+}
+
+// ParseBids reads bids (kind: Bids) from YAML or JSON and checks them against
+// tender t: a score for every quality criterion and none above its maximum, a
+// price above zero, known and allowed measures, no duplicate supplier.
+func ParseBids(name string, data []byte, t *Tender) ([]Bid, error) {
+	root, err := yamlx.Parse(name, data)
+	if err != nil {
+		return nil, err
+	}
+	d := yamlx.NewDecoder(name)
+	if !d.Header(root, "Bids") {
+		return nil, d.Err()
+	}
+	var bf bidsFile
+	d.Decode(root, &bf, "")
+	bids := decodeBids(d, bf.Bids, "bids")
+	if bf.Tender != "" && t != nil && bf.Tender != t.ID {
+		d.Errs.Add(d.Pos(yamlx.MapValue(root, "tender")).At("tender", ErrInvalid, "the bids are for tender %q, not %q", bf.Tender, t.ID))
+	}
+	errs := append(d.Errs, checkBids(t, bids, nil, "bids")...)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return bids, nil
+}
+
+// LoadFramework returns the catalogue the tender names (or the embedded
+// default when it names none), with the tender's proxy-values file laid over
+// it.
+func LoadFramework(t *Tender) (*tom.Framework, error) {
+	var (
+		fw  *tom.Framework
+		err error
+	)
+	if t.Catalogue == "" {
+		fw, err = tom.Default()
+	} else {
+		fw, err = tom.LoadFile(t.Catalogue)
+	}
+	if err != nil || t.Proxies == "" {
+		return fw, err
+	}
+	pv, err := tom.LoadProxiesFile(t.Proxies)
+	if err != nil {
+		return nil, err
+	}
+	return fw.WithProxies(pv)
+}
+
+func dv(p *decimal.Decimal) decimal.Decimal {
+	if p == nil {
+		return decimal.Zero
+	}
+	return *p
+}
+
+// tender converts the decoded file, recording positions for the checks.
+func (tf *tenderFile) tender(d *yamlx.Decoder) *Tender {
+	t := &Tender{
+		ID: tf.ID, Title: tf.Title, ContractType: ContractType(tf.ContractType),
+		Category: tf.Category, Route: tf.Route, Value: dv(tf.Value),
+		CarryForward: tf.CarryForward, Catalogue: tf.Catalogue, Proxies: tf.Proxies,
+		AbnormallyLow: dv(tf.AbnormallyLow), Pos: tf.Pos, at: map[string]diag.Pos{},
+	}
+	for k, p := range tf.At {
+		t.at[k] = p
+	}
+	if tf.Year != "" {
+		y, err := tom.ParseYear(tf.Year)
+		if err != nil {
+			d.Errs.Add(tf.At["year"].At("year", ErrInvalid, "%v", err))
+		}
+		t.Year = y
+	}
+	c := &tf.Criteria
+	for k, p := range c.At {
+		t.at["criteria."+k] = p
+	}
+	t.Criteria.Price = PriceCriterion{Weight: dv(c.Price.Weight), Method: PriceMethod(c.Price.Method), Floor: dv(c.Price.Floor), Ceiling: dv(c.Price.Ceiling)}
+	for k, p := range c.Price.At {
+		t.at["criteria.price."+k] = p
+	}
+	if c.Price.Method == string(Budget) && (c.Price.Floor == nil || c.Price.Ceiling == nil) {
+		d.Errs.Add(c.Price.Pos.At("criteria.price", ErrInvalid, "method budget needs both floor and ceiling (£)"))
+	}
+	for i, q := range c.Quality {
+		t.Criteria.Quality = append(t.Criteria.Quality, QualityCriterion{
+			ID: q.ID, Name: q.Name, Weight: dv(q.Weight), Max: dv(q.Max), PassMark: dv(q.PassMark), Pos: q.Pos,
+		})
+		for k, p := range q.At {
+			t.at[fmt.Sprintf("criteria.quality[%d].%s", i, k)] = p
+		}
+	}
+	if sv := c.SocialValue; sv != nil {
+		s := SocialValueCriterion{
+			Weight: dv(sv.Weight), Max: dv(sv.Max), Method: SocialValueMethod(sv.Method),
+			Target: dv(sv.Target), Measures: sv.Measures, BothPartsRequired: sv.BothPartsRequired,
+		}
+		for k, p := range sv.At {
+			t.at["criteria.socialValue."+k] = p
+		}
+		// One part of the split may be left out: it is the rest of the weight.
+		switch {
+		case sv.QuantitativeWeight != nil && sv.QualitativeWeight != nil:
+			s.QuantitativeWeight, s.QualitativeWeight = *sv.QuantitativeWeight, *sv.QualitativeWeight
+		case sv.QuantitativeWeight != nil:
+			s.QuantitativeWeight, s.QualitativeWeight = *sv.QuantitativeWeight, s.Weight.Sub(*sv.QuantitativeWeight)
+		case sv.QualitativeWeight != nil:
+			s.QualitativeWeight, s.QuantitativeWeight = *sv.QualitativeWeight, s.Weight.Sub(*sv.QualitativeWeight)
+		case !s.Weight.IsZero():
+			d.Errs.Add(sv.Pos.At("criteria.socialValue", ErrInvalid,
+				"give quantitativeWeight and/or qualitativeWeight: how the social value weight of %s splits between the £ value of commitments and the qualitative score", s.Weight))
+		}
+		if s.Method == Target && sv.Target == nil {
+			d.Errs.Add(sv.Pos.At("criteria.socialValue.target", ErrInvalid, "method target needs a target ratio of £ social value per £ of price, such as \"0.25\""))
+		}
+		if s.QualitativeWeight.IsPositive() && sv.Max == nil {
+			d.Errs.Add(sv.Pos.At("criteria.socialValue.max", ErrInvalid, "a qualitative weight needs max, the highest qualitative score (for example 5)"))
+		}
+		t.Criteria.SocialValue = s
+	}
+	for _, s := range tf.TieBreak {
+		t.TieBreak = append(t.TieBreak, TieBreak(s))
+	}
+	if pw := tf.ParentWeights; pw != nil {
+		t.ParentWeights = &Weights{Price: dv(pw.Price), Quality: dv(pw.Quality), SocialValue: dv(pw.SocialValue)}
+	}
+	for _, w := range tf.Waivers {
+		t.Waivers = append(t.Waivers, Waiver{Rule: w.Rule, Reason: strings.TrimSpace(w.Reason), ApprovedBy: w.ApprovedBy, Date: w.Date, Pos: w.Pos})
+	}
+	return t
+}
+
+// decodeBids converts decoded bids, reading each quality score from its node
+// so that a problem points at the score itself.
+func decodeBids(d *yamlx.Decoder, in []bidFile, path string) []Bid {
+	if len(in) == 0 {
+		return nil
+	}
+	out := make([]Bid, len(in))
+	for i := range in {
+		bf := &in[i]
+		b := &out[i]
+		*b = Bid{
+			Supplier: Supplier{Name: strings.TrimSpace(bf.Supplier.Name), SME: bf.Supplier.SME, VCSE: bf.Supplier.VCSE, Local: bf.Supplier.Local},
+			Price:    dv(bf.Price),
+			Pos:      bf.Pos,
+			at:       map[string]diag.Pos{},
+		}
+		for k, p := range bf.At {
+			b.at[k] = p
+		}
+		for k, p := range bf.Supplier.At {
+			b.at["supplier."+k] = p
+		}
+		for k, p := range bf.SocialValue.At {
+			b.at["socialValue."+k] = p
+		}
+		if q := bf.Quality; !yamlx.IsNull(q) {
+			qpath := fmt.Sprintf("%s[%d].quality", path, i)
+			if q.Kind != yaml.MappingNode {
+				d.Errorf(q, qpath, yamlx.ErrType, "expected a mapping of criterion id to score")
+			} else {
+				b.Quality = make(map[string]decimal.Decimal, len(q.Content)/2)
+				for j := 0; j+1 < len(q.Content); j += 2 {
+					k, v := q.Content[j], q.Content[j+1]
+					if _, dup := b.Quality[k.Value]; dup {
+						d.Errorf(k, qpath+"."+k.Value, yamlx.ErrDuplicateKey, "criterion %q is scored twice", k.Value)
+						continue
+					}
+					var s decimal.Decimal
+					d.Decode(v, &s, qpath+"."+k.Value)
+					b.Quality[k.Value] = s
+					b.at["quality."+k.Value] = d.Pos(v)
+				}
+			}
+		}
+		b.SocialValue.Qualitative = bf.SocialValue.Qualitative
+		for j, c := range bf.SocialValue.Commitments {
+			b.SocialValue.Commitments = append(b.SocialValue.Commitments, Commitment{Measure: c.Measure, Quantity: dv(c.Quantity), Pos: c.Pos})
+			for k, p := range c.At {
+				b.at[fmt.Sprintf("socialValue.commitments[%d].%s", j, k)] = p
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,177 @@
+package evaluate
+
+import (
+	"math/big"
+	"strconv"
+
+	"github.com/shopspring/decimal"
+)
+
+// Scale is the number of decimal places a Points value carries.
+const Scale = 12
+
+// Points is a score in points of the 100-point total: the exact score
+// rounded half-up at Scale (12) decimal places, held as an integer count of
+// 10⁻¹² points. A score with 12 or fewer decimal places is exact (every score
+// from terminating inputs such as 40 × 100/105 is not: it repeats). Rounding
+// is monotone, so a higher exact score never shows as a lower Points value;
+// ranks and ties are decided on the exact scores, never on these values. The
+// zero value is 0 points.
+type Points struct{ units int64 }
+
+var pow10 = func() (p [20]uint64) {
+	p[0] = 1
+	for i := 1; i < len(p); i++ {
+		p[i] = p[i-1] * 10
+	}
+	return p
+}()
+
+// Units returns the score as an integer count of 10⁻¹² points.
+func (p Points) Units() int64 { return p.units }
+
+// Decimal returns the score as a decimal with 12 decimal places.
+func (p Points) Decimal() decimal.Decimal { return decimal.New(p.units, -Scale) }
+
+// Round returns the score rounded half-up to places decimal places (0 to 12),
+// the way an officer's report shows it (2 places).
+func (p Points) Round(places int32) decimal.Decimal {
+	if places >= Scale {
+		return p.Decimal()
+	}
+	if places < 0 {
+		places = 0
+	}
+	step := int64(pow10[Scale-places])
+	return decimal.New((p.units+step/2)/step, -places)
+}
+
+// StringFixed renders the score rounded half-up to places decimal places,
+// always showing them ("37.04", "40.00").
+func (p Points) StringFixed(places int32) string { return p.Round(places).StringFixed(places) }
+
+// String renders the score with its 12 decimal places, trailing zeros removed.
+func (p Points) String() string { return p.Decimal().String() }
+
+// MarshalText renders the score as String does, for JSON and other encoders.
+func (p Points) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
+
+// Cmp compares two scores: -1, 0 or +1.
+func (p Points) Cmp(q Points) int {
+	switch {
+	case p.units < q.units:
+		return -1
+	case p.units > q.units:
+		return 1
+	}
+	return 0
+}
+
+// PointsOf rounds an exact score to Points. It is for tests and callers who
+// compute a score by hand; it panics on a negative score or one above 9.2
+// million points.
+func PointsOf(r *big.Rat) Points {
+	v, inexact := floorScaled(r)
+	p, _ := roundFx(v, b2u(inexact))
+	return p
+}
+
+// ParsePoints reads a decimal such as "37.037037037037" as Points, rounding
+// half-up beyond 12 places.
+func ParsePoints(s string) (Points, error) {
+	d, err := decimal.NewFromString(s)
+	if err != nil {
+		return Points{}, err
+	}
+	u := d.Shift(Scale).Round(0)
+	if !u.IsInteger() || u.NumDigits() > 18 {
+		return Points{}, strconv.ErrRange
+	}
+	return Points{u.IntPart()}, nil
+}
+
+func b2u(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// floorScale is one more place than Scale: a score x is held as
+// floor(x × 10³¹) split in two words, fx, so that the half-up rounding at 12
+// places follows exactly, round(x, 12) = floor((floor(x × 10¹³) + 5) / 10),
+// and so that sums of inexact scores are bracketed 10⁻³¹ wide.
+const floorScale = Scale + 1
+
+const e18 = 1_000_000_000_000_000_000
+
+// fx is a non-negative score x as floor(x × 10³¹): x × 10¹³ = hi + lo/10¹⁸
+// with lo < 10¹⁸.
+type fx struct{ hi, lo uint64 }
+
+func (a fx) add(b fx) fx {
+	a.hi += b.hi
+	a.lo += b.lo
+	if a.lo >= e18 {
+		a.lo -= e18
+		a.hi++
+	}
+	return a
+}
+
+// plus adds m units of 10⁻³¹ (m < 10¹⁸).
+func (a fx) plus(m uint64) fx { return a.add(fx{0, m}) }
+
+func (a fx) cmp(b fx) int {
+	if c := cmpU(a.hi, b.hi); c != 0 {
+		return c
+	}
+	return cmpU(a.lo, b.lo)
+}
+
+func cmpU(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+var big31 = new(big.Int).Exp(big.NewInt(10), big.NewInt(31), nil)
+
+// floorScaled returns floor(r × 10³¹) for a non-negative r and whether
+// r × 10³¹ was not an integer.
+func floorScaled(r *big.Rat) (fx, bool) {
+	num := new(big.Int).Mul(r.Num(), big31)
+	q, m := new(big.Int).QuoRem(num, r.Denom(), new(big.Int))
+	hi, lo := new(big.Int).QuoRem(q, new(big.Int).SetUint64(e18), new(big.Int))
+	if r.Sign() < 0 || !hi.IsUint64() || hi.Uint64() > 1<<62 {
+		panic("evaluate: score out of range")
+	}
+	return fx{hi.Uint64(), lo.Uint64()}, m.Sign() != 0
+}
+
+// roundFx turns v = Σ floor(xᵢ × 10³¹), m of which were inexact, into Points
+// when that is determined: the exact sum × 10³¹ lies in [v, v+m), and as
+// long as that bracket does not reach the next 10⁻¹³, floor(sum × 10¹³) is
+// v.hi. Otherwise ok is false and the caller sums the exact values.
+func roundFx(v fx, m uint64) (p Points, ok bool) {
+	return Points{int64((v.hi + 5) / 10)}, m == 0 || v.lo+m-1 < e18
+}
+
+// cmpBracket compares two sums known as brackets [f, f+m) (a point when m is
+// 0); ok is false when they overlap and only the exact sums can tell.
+func cmpBracket(fi fx, mi uint64, fj fx, mj uint64) (c int, ok bool) {
+	same := mi == 0 && mj == 0 && fi == fj
+	switch {
+	case same:
+		return 0, true
+	case fi.cmp(fj.plus(mj)) >= 0:
+		return 1, true
+	case fj.cmp(fi.plus(mi)) >= 0:
+		return -1, true
+	}
+	return 0, false
+}

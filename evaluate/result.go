@@ -1,0 +1,164 @@
+package evaluate
+
+import (
+	"github.com/shopspring/decimal"
+
+	"github.com/socialvalue-toms/toms/rules"
+	"github.com/socialvalue-toms/toms/tom"
+)
+
+// Result is a tender's evaluation: the policy outcomes, then every bid with
+// its scores, the inputs of each formula, its rank and flags.
+type Result struct {
+	// TenderID, Title and Year identify the tender and the proxy year used.
+	TenderID string
+	Title    string
+	Year     tom.Year
+	// Weights are the tender's top-level weights.
+	Weights Weights
+	// Criteria are the tender's criteria: the weights, maxima, pass marks,
+	// methods and their parameters that every bid's formulas use.
+	Criteria Criteria
+	// Catalogue is the id of the catalogue whose proxies valued the commitments.
+	Catalogue string
+	// Measures are the measures the bids committed to, in order of first
+	// use, each with the proxy value that priced it (year, source, basis).
+	Measures []MeasureValue
+	// Policy holds the outcome of every policy rule, in the rule set's order.
+	Policy []rules.Outcome
+	// PolicyFailed is true when a rule of severity error failed.
+	PolicyFailed bool
+	// ScoredAnyway is true when the bids were scored although PolicyFailed,
+	// because the caller set Options.ScoreAnyway.
+	ScoredAnyway bool
+	// Scored is false when scoring was stopped by the policy.
+	Scored bool
+	// LowestPrice is the lowest price among the bids still in the evaluation
+	// (the Pmin of the price formulas); zero when there are none.
+	LowestPrice decimal.Decimal
+	// HighestSocialValue is the highest £ social value among the bids still
+	// in the evaluation with a complete response (the Vmax of method highest).
+	HighestSocialValue decimal.Decimal
+	// Bids are in rank order; bids that share a rank are ordered by supplier
+	// name; excluded bids follow, in the order they were given.
+	Bids []BidResult
+}
+
+// BidResult is one bid's evaluation.
+type BidResult struct {
+	// Index is the bid's position in the input (0-based).
+	Index    int
+	Supplier Supplier
+	Price    PriceScore
+	Quality  QualityScore
+	// SocialValue holds the social value points and the £ valuation.
+	SocialValue SocialValueScore
+	// Total is price + quality + social value points; zero for an excluded bid.
+	Total Points
+	// Rank is 1 for the best bid; bids that stay tied share a rank (1, 1, 3).
+	// Zero for an excluded bid.
+	Rank int
+	// Excluded bids failed a pass mark; Reasons say which and why. They are
+	// not ranked and set no benchmark (lowest price, highest social value).
+	Excluded bool
+	Reasons  []string
+	// Flags are warnings that do not change the score, such as an abnormally low price.
+	Flags []Flag
+	// Tie is set when the bid's total equals another bid's exactly.
+	Tie *Tie
+}
+
+// PriceScore is a bid's price points. The formula's other inputs are the
+// Result's: Criteria.Price (method, weight, floor, ceiling) and LowestPrice.
+type PriceScore struct {
+	Price  decimal.Decimal // £ excluding VAT
+	Points Points
+}
+
+// QualityScore is a bid's quality points: the sum over the criteria.
+type QualityScore struct {
+	Points   Points
+	Criteria []CriterionScore
+}
+
+// CriterionScore is the points of one quality criterion: Weight × Score /
+// Max, with Weight, Max and PassMark those of the criterion of the same
+// index in Result.Criteria.Quality.
+type CriterionScore struct {
+	ID     string
+	Score  decimal.Decimal
+	Points Points
+	// Passed is false when Score is below the criterion's pass mark.
+	Passed bool
+}
+
+// SocialValueScore is a bid's social value: quantitative points from the £
+// value of its commitments, qualitative points from its method statement.
+// The formula's other inputs are the Result's: Criteria.SocialValue
+// (weights, method, target, maximum) and HighestSocialValue.
+type SocialValueScore struct {
+	// Points = Quantitative + Qualitative.
+	Points       Points
+	Quantitative Points
+	Qualitative  Points
+	// Value is the £ proxy value of the commitments: Σ quantity × proxy.
+	Value decimal.Decimal
+	// QualitativeScore is the evaluators' score; nil when missing.
+	QualitativeScore *decimal.Decimal
+	// Incomplete says why the response scored 0 when the tender requires
+	// both parts and one is missing; empty otherwise.
+	Incomplete string
+	// Commitments values each commitment: Value = Quantity × the proxy of
+	// the measure in Result.Measures; £0 for a non-financial measure.
+	Commitments []Line
+}
+
+// Line is one commitment valued: Quantity × proxy = Value (£).
+type Line struct {
+	Measure  string
+	Quantity decimal.Decimal
+	Value    decimal.Decimal
+}
+
+// MeasureValue is a measure used by the bids, with the proxy that values it
+// in the tender's year.
+type MeasureValue struct {
+	ID   string
+	Name string
+	Unit tom.Unit
+	// Financial is false for a measure counted in its own unit only (£0);
+	// Proxy is then zero.
+	Financial bool
+	// Proxy is the value per unit, with its year, source and basis. Its year
+	// is earlier than the tender's when CarriedForward.
+	Proxy          tom.Proxy
+	CarriedForward bool
+}
+
+// Flag is a warning about a bid that does not change its score.
+type Flag struct {
+	Code    string // "abnormally-low"
+	Message string
+}
+
+// FlagAbnormallyLow is the Code of the abnormally-low-price flag.
+const FlagAbnormallyLow = "abnormally-low"
+
+// Tie describes a bid whose total equals other bids' totals exactly.
+type Tie struct {
+	// With lists the suppliers with exactly the same total.
+	With []string
+	// DecidedBy is the tie-break criterion that settled this bid's place
+	// among them, or empty when the tender's tie-breaks (if any) could not,
+	// and the bid shares its rank.
+	DecidedBy TieBreak
+}
+
+// Winner returns the bid ranked 1, and false when there is none or when
+// several bids share rank 1.
+func (r *Result) Winner() (BidResult, bool) {
+	if len(r.Bids) == 0 || r.Bids[0].Rank != 1 || (len(r.Bids) > 1 && r.Bids[1].Rank == 1) {
+		return BidResult{}, false
+	}
+	return r.Bids[0], true
+}

@@ -1,0 +1,314 @@
+package evaluate
+
+import (
+	"errors"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/socialvalue-toms/toms/internal/diag"
+	"github.com/socialvalue-toms/toms/rules"
+	"github.com/socialvalue-toms/toms/tom"
+)
+
+// Pos is a place in an input file: file, 1-based line and column (zero when
+// unknown). Values built in Go rather than read from a file have a zero Pos.
+type Pos = diag.Pos
+
+// Diagnostic is one positioned problem in a tender or bids file (or in values
+// built in Go): file, line, column, field and message. Match it with errors.As.
+type Diagnostic = diag.Diagnostic
+
+// Diagnostics is every problem found in one pass; it is an error. Loaders and
+// Evaluate return it, so a caller sees all the problems at once.
+type Diagnostics = diag.List
+
+// Errors matched with errors.Is.
+var (
+	// ErrInvalid is matched by every semantic problem in a tender or its
+	// bids: weights that do not sum to 100, a score above the maximum, a
+	// negative price, an unknown or disallowed measure, a duplicate supplier.
+	// Syntax, unknown-field and type problems are Diagnostics too.
+	ErrInvalid = errors.New("invalid tender or bid")
+	// ErrPolicyFailed is returned by Evaluate when a rule of severity error
+	// failed and Options.ScoreAnyway is false. The returned Result still
+	// carries every policy outcome, and no scores.
+	ErrPolicyFailed = errors.New("policy check failed")
+)
+
+// ContractType is the kind of contract a tender lets.
+type ContractType string
+
+// The contract types a tender may have.
+const (
+	TypeContract  ContractType = "contract"
+	TypeFramework ContractType = "framework"
+	TypeDPS       ContractType = "dps" // dynamic purchasing system
+	TypeCallOff   ContractType = "call-off"
+)
+
+// PriceMethod is how a bid's price becomes points.
+type PriceMethod string
+
+// The price scoring methods. W is the price weight, P the bid's price, Pmin
+// the lowest price among the bids still in the evaluation.
+const (
+	// Lowest scores W × Pmin / P. It is the default.
+	Lowest PriceMethod = "lowest"
+	// Linear scores W × (1 − (P − Pmin) / Pmin), and 0 when that is negative
+	// (at twice the lowest price and above).
+	Linear PriceMethod = "linear"
+	// Budget scores W × (Ceiling − P) / (Ceiling − Floor), clamped to [0, W]:
+	// a price at or below the floor gets W, at or above the ceiling 0.
+	Budget PriceMethod = "budget"
+)
+
+// SocialValueMethod is how the £ value of a bid's commitments becomes points.
+type SocialValueMethod string
+
+// The quantitative social value methods. Q is the quantitative weight, V the
+// £ value of the bid's commitments.
+const (
+	// Highest scores Q × V / Vmax, where Vmax is the highest V among the bids
+	// still in the evaluation; when every V is £0, every bid scores 0. It is
+	// the default.
+	Highest SocialValueMethod = "highest"
+	// Target scores Q × min(1, (V / P) / Target): the £ of social value
+	// offered per £1 of price, against the tender's target ratio (for example
+	// 0.25 for 25p per £1).
+	Target SocialValueMethod = "target"
+)
+
+// TieBreak names a criterion that decides between bids with exactly equal totals.
+type TieBreak string
+
+// The tie-break criteria, applied in the order the tender lists them.
+const (
+	// ByQuality prefers the bid with more quality points.
+	ByQuality TieBreak = "quality"
+	// BySocialValue prefers the bid with more social value points.
+	BySocialValue TieBreak = "socialValue"
+	// ByPrice prefers the bid with the lower price.
+	ByPrice TieBreak = "price"
+)
+
+// Tender is a tender's scoring design: what is bought, how price, quality and
+// social value are weighted and scored, and the waivers of policy rules that
+// were approved for it. Weights are percentage points of the total score and
+// sum to 100. Read one with ParseTender or LoadTenderFile, or build it in Go
+// and let Validate or Evaluate check it.
+type Tender struct {
+	ID           string
+	Title        string
+	ContractType ContractType
+	Category     string
+	// Route is the procurement route (open, restricted, direct-award...); optional.
+	Route string
+	// Value is the estimated total contract value, £ excluding VAT.
+	Value decimal.Decimal
+	// Year is the financial year whose proxy values price the commitments.
+	Year tom.Year
+	// CarryForward values a measure that has no proxy for Year with its
+	// latest earlier value; the result says which values were carried.
+	CarryForward bool
+	// Catalogue and Proxies name a catalogue file and a proxy-values file
+	// for this tender (paths relative to the tender file when it was read
+	// with LoadTenderFile). Empty Catalogue means the embedded default. See
+	// LoadFramework.
+	Catalogue string
+	Proxies   string
+	Criteria  Criteria
+	// TieBreak lists the criteria that decide between bids with exactly equal
+	// totals, in order. Empty means ties stay ties.
+	TieBreak []TieBreak
+	// AbnormallyLow flags (never excludes) a bid whose price is more than
+	// this many percent below the mean price of the other bids still in the
+	// evaluation. Zero turns the check off.
+	AbnormallyLow decimal.Decimal
+	// ParentWeights are the weights of the framework a call-off is made
+	// under, for policy rules that require a call-off to keep them; nil otherwise.
+	ParentWeights *Weights
+	Waivers       []Waiver
+	// Bids given inline in the tender file, if any.
+	Bids []Bid
+	Pos  Pos
+	at   map[string]diag.Pos // positions of fields, by dotted path, when read from a file
+}
+
+// Weights are the three top-level weights, in percentage points.
+type Weights struct {
+	Price, Quality, SocialValue decimal.Decimal
+}
+
+// Criteria are the tender's award criteria.
+type Criteria struct {
+	Price       PriceCriterion
+	Quality     []QualityCriterion
+	SocialValue SocialValueCriterion
+}
+
+// PriceCriterion says how price is scored.
+type PriceCriterion struct {
+	Weight decimal.Decimal
+	// Method defaults to Lowest.
+	Method PriceMethod
+	// Floor and Ceiling bound the Budget method (£); unused otherwise.
+	Floor, Ceiling decimal.Decimal
+}
+
+// QualityCriterion is one scored quality question.
+type QualityCriterion struct {
+	ID, Name string
+	// Weight in percentage points of the total.
+	Weight decimal.Decimal
+	// Max is the highest score an evaluator can give (for example 5 or 10).
+	Max decimal.Decimal
+	// PassMark excludes a bid scoring below it. Zero means no pass mark.
+	PassMark decimal.Decimal
+	Pos      Pos
+}
+
+// SocialValueCriterion says how social value is scored: a quantitative part
+// (the £ proxy value of the bid's commitments) and a qualitative part (the
+// evaluators' score of its method statement). QuantitativeWeight +
+// QualitativeWeight = Weight.
+type SocialValueCriterion struct {
+	Weight             decimal.Decimal
+	QuantitativeWeight decimal.Decimal
+	QualitativeWeight  decimal.Decimal
+	// Max is the highest qualitative score (for example 5).
+	Max decimal.Decimal
+	// Method defaults to Highest.
+	Method SocialValueMethod
+	// Target is the ratio of £ social value to £ price that earns the whole
+	// quantitative weight, for the Target method (0.25 = 25p per £1).
+	Target decimal.Decimal
+	// Measures are the measure ids bidders may commit to; empty means any
+	// measure of the catalogue.
+	Measures []string
+	// BothPartsRequired gives 0 social value points to a bid missing either
+	// its commitments or its qualitative score.
+	BothPartsRequired bool
+}
+
+// Waiver is an approved exemption of the tender from one policy rule.
+type Waiver struct {
+	Rule       string
+	Reason     string
+	ApprovedBy string
+	Date       time.Time
+	Pos        Pos
+}
+
+// Bid is one supplier's response.
+type Bid struct {
+	Supplier Supplier
+	// Price is the bid's total price, £ excluding VAT; it must be above zero.
+	Price decimal.Decimal
+	// Quality holds a score for each quality criterion, by criterion id.
+	Quality     map[string]decimal.Decimal
+	SocialValue SocialValueResponse
+	Pos         Pos
+	at          map[string]diag.Pos // positions of fields, by dotted path, when read from a file
+}
+
+// Supplier is who bids.
+type Supplier struct {
+	Name string
+	// SME, VCSE and Local say whether the supplier is a small or medium
+	// enterprise, a voluntary, community or social enterprise, and local.
+	SME, VCSE, Local bool
+}
+
+// SocialValueResponse is a bid's social value offer.
+type SocialValueResponse struct {
+	// Qualitative is the evaluators' score of the method statement; nil when
+	// the bid has none.
+	Qualitative *decimal.Decimal
+	// Commitments are the quantities offered, per measure. A measure may
+	// appear once.
+	Commitments []Commitment
+}
+
+// Commitment is a quantity of one measure that a bidder offers to deliver.
+type Commitment struct {
+	Measure  string
+	Quantity decimal.Decimal
+	Pos      Pos
+}
+
+// Weights returns the tender's top-level weights: price, the sum of the
+// quality criteria's weights, and social value.
+func (t *Tender) Weights() Weights {
+	q := decimal.Zero
+	for _, c := range t.Criteria.Quality {
+		q = q.Add(c.Weight)
+	}
+	return Weights{Price: t.Criteria.Price.Weight, Quality: q, SocialValue: t.Criteria.SocialValue.Weight}
+}
+
+// RuleInput converts the tender into the facts the policy rules see as
+// `tender`.
+func (t *Tender) RuleInput() rules.Tender {
+	w := t.Weights()
+	sv := t.Criteria.SocialValue
+	in := rules.Tender{
+		ID:           t.ID,
+		Title:        t.Title,
+		ContractType: string(t.ContractType),
+		Category:     t.Category,
+		Route:        t.Route,
+		Value:        t.Value,
+		Weights:      rules.Weights{Price: w.Price, Quality: w.Quality, SocialValue: w.SocialValue},
+		SocialValue: rules.SocialValue{
+			Quantitative: sv.QuantitativeWeight,
+			Qualitative:  sv.QualitativeWeight,
+			Method:       string(sv.method()),
+			Target:       sv.Target,
+		},
+		Measures: append([]string(nil), sv.Measures...),
+	}
+	if p := t.ParentWeights; p != nil {
+		in.Framework = &rules.Weights{Price: p.Price, Quality: p.Quality, SocialValue: p.SocialValue}
+	}
+	for _, wv := range t.Waivers {
+		in.Waivers = append(in.Waivers, rules.Waiver{Rule: wv.Rule, Reason: wv.Reason, ApprovedBy: wv.ApprovedBy, Date: wv.Date})
+	}
+	return in
+}
+
+// RuleInput converts the bid into the facts the policy rules see as `bid`.
+// value is the £ proxy value of its commitments (see Result).
+func (b *Bid) RuleInput(value decimal.Decimal) rules.Bid {
+	out := rules.Bid{
+		Supplier: b.Supplier.Name, SME: b.Supplier.SME, VCSE: b.Supplier.VCSE, Local: b.Supplier.Local,
+		Price: b.Price, SocialValue: value,
+	}
+	for _, c := range b.SocialValue.Commitments {
+		out.Measures = append(out.Measures, c.Measure)
+	}
+	return out
+}
+
+func (p PriceCriterion) method() PriceMethod {
+	if p.Method == "" {
+		return Lowest
+	}
+	return p.Method
+}
+
+func (s SocialValueCriterion) method() SocialValueMethod {
+	if s.Method == "" {
+		return Highest
+	}
+	return s.Method
+}
+
+// posOf returns the position recorded for field (a dotted path such as
+// "quality.delivery"), or the fallback when none was recorded.
+func posOf(at map[string]diag.Pos, field string, fallback Pos) Pos {
+	if p, ok := at[field]; ok {
+		return p
+	}
+	return fallback
+}

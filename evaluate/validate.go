@@ -1,0 +1,312 @@
+package evaluate
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/socialvalue-toms/toms/internal/diag"
+	"github.com/socialvalue-toms/toms/tom"
+)
+
+var hundred = decimal.NewFromInt(100)
+
+// Validate checks a tender and its bids as Evaluate does before scoring, and
+// returns every problem as Diagnostics (matching ErrInvalid), or nil. fw is
+// the catalogue that values the commitments; when it is nil the checks that
+// need it (known measures, proxies for the tender's year) are skipped.
+func Validate(t *Tender, bids []Bid, fw *tom.Framework) error {
+	errs := t.check()
+	if fw != nil {
+		errs = append(errs, t.checkMeasures(fw)...)
+	}
+	errs = append(errs, checkBids(t, bids, fw, "bids")...)
+	return errs.Err()
+}
+
+// check validates the scoring design on its own.
+func (t *Tender) check() diag.List {
+	var errs diag.List
+	bad := func(field, format string, args ...any) {
+		errs.Add(posOf(t.at, field, t.Pos).At(field, ErrInvalid, format, args...))
+	}
+	if strings.TrimSpace(t.ID) == "" {
+		bad("id", "a tender needs an id")
+	}
+	switch t.ContractType {
+	case TypeContract, TypeFramework, TypeDPS, TypeCallOff:
+	default:
+		bad("contractType", "is %q; use contract, framework, dps or call-off", t.ContractType)
+	}
+	if t.Value.IsNegative() {
+		bad("value", "is %s; the estimated value cannot be negative", t.Value)
+	}
+	c := &t.Criteria
+	p := c.Price
+	if p.Weight.IsNegative() {
+		bad("criteria.price.weight", "is %s; a weight cannot be negative", p.Weight)
+	}
+	switch p.method() {
+	case Lowest, Linear:
+	case Budget:
+		if p.Floor.IsNegative() {
+			bad("criteria.price.floor", "is %s; it cannot be negative", p.Floor)
+		}
+		if p.Ceiling.LessThanOrEqual(p.Floor) {
+			bad("criteria.price.ceiling", "is %s; it must be above the floor (%s)", p.Ceiling, p.Floor)
+		}
+	default:
+		bad("criteria.price.method", "is %q; use lowest, linear or budget", p.Method)
+	}
+	ids := map[string]int{}
+	for i, q := range c.Quality {
+		f := fmt.Sprintf("criteria.quality[%d]", i)
+		qbad := func(field, format string, args ...any) {
+			errs.Add(posOf(t.at, f+"."+field, q.Pos).At(f+"."+field, ErrInvalid, format, args...))
+		}
+		if q.ID == "" {
+			qbad("id", "a quality criterion needs an id")
+		} else if j, dup := ids[q.ID]; dup {
+			qbad("id", "criterion %q is already defined (criteria.quality[%d])", q.ID, j)
+		}
+		ids[q.ID] = i
+		if q.Weight.IsNegative() {
+			qbad("weight", "is %s; a weight cannot be negative", q.Weight)
+		}
+		if !q.Max.IsPositive() {
+			qbad("max", "is %s; the maximum score must be above zero", q.Max)
+		}
+		if q.PassMark.IsNegative() || q.PassMark.GreaterThan(q.Max) {
+			qbad("passMark", "is %s; it must be between 0 and the maximum score %s", q.PassMark, q.Max)
+		}
+	}
+	sv := c.SocialValue
+	for _, w := range []struct {
+		field string
+		v     decimal.Decimal
+	}{{"weight", sv.Weight}, {"quantitativeWeight", sv.QuantitativeWeight}, {"qualitativeWeight", sv.QualitativeWeight}} {
+		if w.v.IsNegative() {
+			bad("criteria.socialValue."+w.field, "is %s; a weight cannot be negative", w.v)
+		}
+	}
+	// A field missing from a file is reported by the loader, once.
+	missing := func(field string) bool {
+		_, ok := t.at[field]
+		return t.at != nil && !ok
+	}
+	splitGiven := !missing("criteria.socialValue.quantitativeWeight") || !missing("criteria.socialValue.qualitativeWeight")
+	if splitGiven && !sv.QuantitativeWeight.Add(sv.QualitativeWeight).Equal(sv.Weight) {
+		bad("criteria.socialValue", "quantitativeWeight %s + qualitativeWeight %s must equal weight %s", sv.QuantitativeWeight, sv.QualitativeWeight, sv.Weight)
+	}
+	if sv.QualitativeWeight.IsPositive() && !sv.Max.IsPositive() {
+		bad("criteria.socialValue.max", "is %s; the maximum qualitative score must be above zero", sv.Max)
+	}
+	switch sv.method() {
+	case Highest:
+	case Target:
+		if !sv.Target.IsPositive() && !missing("criteria.socialValue.target") {
+			bad("criteria.socialValue.target", "is %s; the target ratio must be above zero", sv.Target)
+		}
+	default:
+		bad("criteria.socialValue.method", "is %q; use highest or target", sv.Method)
+	}
+	seen := map[string]bool{}
+	for _, m := range sv.Measures {
+		if seen[m] {
+			bad("criteria.socialValue.measures", "measure %q is listed twice", m)
+		}
+		seen[m] = true
+	}
+	if w := t.Weights(); !w.Price.Add(w.Quality).Add(w.SocialValue).Equal(hundred) {
+		bad("criteria", "the weights sum to %s (price %s + quality %s + social value %s); they must sum to 100",
+			w.Price.Add(w.Quality).Add(w.SocialValue), w.Price, w.Quality, w.SocialValue)
+	}
+	if sv.QuantitativeWeight.IsPositive() && t.Year.IsZero() {
+		bad("year", "a tender that scores commitments needs the financial year of the proxy values, such as \"2024/25\"")
+	}
+	tb := map[TieBreak]bool{}
+	for _, k := range t.TieBreak {
+		switch k {
+		case ByQuality, BySocialValue, ByPrice:
+		default:
+			bad("tieBreak", "%q is not a tie-break; use quality, socialValue or price", k)
+		}
+		if tb[k] {
+			bad("tieBreak", "%q is listed twice", k)
+		}
+		tb[k] = true
+	}
+	if t.AbnormallyLow.IsNegative() || t.AbnormallyLow.GreaterThanOrEqual(hundred) {
+		bad("abnormallyLow", "is %s; give a percentage from 0 (off) to below 100", t.AbnormallyLow)
+	}
+	for i, w := range t.Waivers {
+		if strings.TrimSpace(w.Rule) == "" {
+			errs.Add(w.Pos.At(fmt.Sprintf("waivers[%d].rule", i), ErrInvalid, "a waiver names the rule it waives"))
+		}
+	}
+	return errs
+}
+
+// checkMeasures checks the tender's allowed measures against the catalogue.
+func (t *Tender) checkMeasures(fw *tom.Framework) diag.List {
+	var errs diag.List
+	for _, id := range t.Criteria.SocialValue.Measures {
+		if _, ok := fw.Measure(id); !ok {
+			errs.Add(posOf(t.at, "criteria.socialValue.measures", t.Pos).At("criteria.socialValue.measures", ErrInvalid,
+				"%s", unknownMeasure(id, fw)))
+		}
+	}
+	return errs
+}
+
+func unknownMeasure(id string, fw *tom.Framework) string {
+	msg := fmt.Sprintf("measure %q is not in catalogue %q", id, fw.ID())
+	var ids []string
+	for _, m := range fw.Measures() {
+		ids = append(ids, m.ID)
+	}
+	if s := diag.Suggest(id, ids); s != "" {
+		msg += fmt.Sprintf("; did you mean %q?", s)
+	}
+	return msg
+}
+
+// checkBids validates bids against the tender and, when fw is not nil, the
+// catalogue. path prefixes field names ("bids").
+func checkBids(t *Tender, bids []Bid, fw *tom.Framework, path string) diag.List {
+	var errs diag.List
+	if t == nil {
+		return nil
+	}
+	criteria := map[string]QualityCriterion{}
+	var names []string
+	for _, q := range t.Criteria.Quality {
+		criteria[q.ID] = q
+		names = append(names, q.ID)
+	}
+	sv := t.Criteria.SocialValue
+	allowed := map[string]bool{}
+	for _, m := range sv.Measures {
+		allowed[m] = true
+	}
+	suppliers := map[string]int{}
+	known := map[string]string{} // measure id → problem with it, "" for none
+	for i := range bids {
+		b := &bids[i]
+		f := func() string { return fmt.Sprintf("%s[%d]", path, i) }
+		bad := func(field, format string, args ...any) {
+			errs.Add(posOf(b.at, field, b.Pos).At(f()+"."+field, ErrInvalid, format, args...))
+		}
+		// A field missing from a file is reported by the decoder, once.
+		missing := func(field string) bool {
+			_, ok := b.at[field]
+			return b.at != nil && !ok
+		}
+		key := strings.ToLower(strings.TrimSpace(b.Supplier.Name))
+		j, dup := suppliers[key]
+		switch {
+		case key == "":
+			if !missing("supplier.name") {
+				bad("supplier.name", "a bid needs the supplier's name")
+			}
+		case dup:
+			bad("supplier.name", "supplier %q already has a bid (%s[%d]); one bid per supplier", b.Supplier.Name, path, j)
+		default:
+			suppliers[key] = i
+		}
+		if b.Price.Sign() <= 0 && !missing("price") {
+			bad("price", "is %s; a price must be above zero (£ excluding VAT)", b.Price)
+		}
+		for _, q := range t.Criteria.Quality {
+			s, ok := b.Quality[q.ID]
+			switch {
+			case !ok:
+				bad("quality", "no score for quality criterion %q", q.ID)
+			case s.IsNegative() || cmpDec(s, q.Max) > 0:
+				bad("quality."+q.ID, "score %s is outside 0 to %s, the criterion's maximum", s, q.Max)
+			}
+		}
+		for id := range b.Quality {
+			if len(b.Quality) == len(criteria) {
+				break // every criterion was found above, so no id is unknown
+			}
+			if _, ok := criteria[id]; !ok {
+				msg := fmt.Sprintf("%q is not a quality criterion of tender %q", id, t.ID)
+				if s := diag.Suggest(id, names); s != "" {
+					msg += fmt.Sprintf("; did you mean %q?", s)
+				}
+				bad("quality."+id, "%s", msg)
+			}
+		}
+		if q := b.SocialValue.Qualitative; q != nil {
+			switch {
+			case sv.QualitativeWeight.IsZero():
+				bad("socialValue.qualitative", "the tender gives no weight to a qualitative social value score; remove it")
+			case q.IsNegative() || cmpDec(*q, sv.Max) > 0:
+				bad("socialValue.qualitative", "score %s is outside 0 to %s, the maximum qualitative score", q, sv.Max)
+			}
+		}
+		measures := map[string]int{}
+		for j, c := range b.SocialValue.Commitments {
+			cbad := func(field, format string, args ...any) {
+				cf := fmt.Sprintf("socialValue.commitments[%d].%s", j, field)
+				errs.Add(posOf(b.at, cf, c.Pos).At(f()+"."+cf, ErrInvalid, format, args...))
+			}
+			if c.Measure == "" {
+				cbad("measure", "a commitment names a measure")
+				continue
+			}
+			if k, dup := measures[c.Measure]; dup {
+				cbad("measure", "measure %q is already committed to (commitments[%d]); give one total quantity", c.Measure, k)
+			}
+			measures[c.Measure] = j
+			if c.Quantity.IsNegative() {
+				cbad("quantity", "is %s; a quantity cannot be negative", c.Quantity)
+			}
+			if len(allowed) > 0 && !allowed[c.Measure] {
+				cbad("measure", "tender %q does not allow measure %q; it allows %s", t.ID, c.Measure, strings.Join(sv.Measures, ", "))
+				continue
+			}
+			if fw == nil {
+				continue
+			}
+			problem, seen := known[c.Measure]
+			if !seen {
+				if m, ok := fw.Measure(c.Measure); !ok {
+					problem = unknownMeasure(c.Measure, fw)
+				} else if m.Financial && !t.Year.IsZero() {
+					if _, _, err := m.ProxyFor(t.Year, t.yearPolicy()); err != nil {
+						problem = err.Error()
+					}
+				}
+				known[c.Measure] = problem
+			}
+			if problem != "" {
+				cbad("measure", "%s", problem)
+			}
+		}
+	}
+	return errs
+}
+
+func (t *Tender) yearPolicy() tom.YearPolicy {
+	if t.CarryForward {
+		return tom.CarryForward
+	}
+	return tom.ExactYear
+}
+
+// cmpDec compares two decimals without allocating when their coefficients
+// fit 64 bits (Decimal.Cmp rescales, which allocates).
+func cmpDec(a, b decimal.Decimal) int {
+	if a.Sign() >= 0 && b.Sign() >= 0 {
+		e := min(a.Exponent(), b.Exponent())
+		x, ok1 := scaled(a, e)
+		y, ok2 := scaled(b, e)
+		if ok1 && ok2 {
+			return cmpU(x, y)
+		}
+	}
+	return a.Cmp(b)
+}
