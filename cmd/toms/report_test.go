@@ -1,0 +1,125 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func report(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = runReport(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// The default catalogue values 2024/25 volunteering at £16.93 and expert
+// hours at £101.00; carbon has a value for 2021/22 only (£245).
+//
+//	120 h × 16.93 = 2,031.60; 10 h × 101.00 = 1,010.00; 4 t × 245 = 980.00 (carried forward)
+//	total 2024/25 = 4,021.60; the 2023/24 volunteering row is left out by --year.
+func TestReportJSON(t *testing.T) {
+	code, out, errs := report(t, "testdata/report/outcomes.csv", "--commitments", "testdata/report/commitments.csv",
+		"--year", "2024/25", "--carry-forward", "--format", "json")
+	require.Equal(t, exitOK, code, errs)
+	var rep struct {
+		Year   string
+		Totals struct {
+			SocialValue string
+			ByUnit      []struct{ Unit, Quantity string }
+		}
+		Commitments []struct{ Contract, Measure, Committed, Delivered, Status string }
+		SpendShares struct {
+			Spend string
+			VCSE  struct{ Spend, Percent string }
+		}
+		Proxies []struct {
+			Measure        string
+			CarriedForward bool
+		}
+		Notes []string
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &rep), out)
+	assert.Equal(t, "2024/25", rep.Year)
+	assert.Equal(t, "4021.60", rep.Totals.SocialValue)
+	require.Len(t, rep.Commitments, 2)
+	assert.Equal(t, "120", rep.Commitments[0].Delivered)
+	assert.Equal(t, "30000.00", rep.SpendShares.Spend)
+	assert.Equal(t, "16.7", rep.SpendShares.VCSE.Percent) // 5,000 of 30,000
+	assert.Contains(t, strings.Join(rep.Notes, "\n"), "1 valid outcome record dated outside 2024/25 was left out")
+	var carried []string
+	for _, p := range rep.Proxies {
+		if p.CarriedForward {
+			carried = append(carried, p.Measure)
+		}
+	}
+	assert.Equal(t, []string{"carbon-saved"}, carried)
+}
+
+func TestReportStrictYearFailsWithoutCarryForward(t *testing.T) {
+	code, _, errs := report(t, "testdata/report/outcomes.csv", "--year", "2024/25")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errs, "testdata/report/outcomes.csv:5:40: date: the delivery falls in 2024/25")
+	assert.Contains(t, errs, "carbon-saved")
+}
+
+func TestReportBadRows(t *testing.T) {
+	code, out, errs := report(t, "testdata/report/bad.csv")
+	assert.Equal(t, exitUsage, code)
+	assert.Empty(t, out)
+	assert.Contains(t, errs, "bad.csv:2:47: quantity: is -5; a quantity cannot be negative")
+	assert.Contains(t, errs, "bad.csv:3:44: date:")
+	assert.Contains(t, errs, "2 problems; nothing was reported")
+
+	code, out, errs = report(t, "testdata/report/bad.csv", "--lenient")
+	require.Equal(t, exitOK, code, errs)
+	assert.Contains(t, errs, "2 problems in rejected rows")
+	assert.Contains(t, out, "| testdata/report/bad.csv | 2 | 47 | quantity |")
+	assert.Contains(t, out, "£1,010.00") // the good row: 10 h × £101.00
+}
+
+func TestReportFormatsAndOut(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"md", "html", "json"} {
+		path := filepath.Join(dir, "review."+f)
+		code, out, errs := report(t, "testdata/report/outcomes.csv", "--carry-forward", "--format", f, "--out", path)
+		require.Equal(t, exitOK, code, errs)
+		assert.Empty(t, out)
+		data, err := os.ReadFile(path)
+		require.NoError(t, err)
+		assert.Contains(t, string(data), "CT-001")
+	}
+	code, _, errs := report(t, "testdata/report/outcomes.csv", "--carry-forward", "--format", "csv", "--out", filepath.Join(dir, "csv"))
+	require.Equal(t, exitOK, code, errs)
+	for _, name := range []string{"values.csv", "measures.csv", "commitments.csv", "spend_shares.csv", "proxies.csv", "rejected.csv", "notes.csv"} {
+		_, err := os.Stat(filepath.Join(dir, "csv", name))
+		assert.NoError(t, err, name)
+	}
+}
+
+func TestReportUsage(t *testing.T) {
+	code, _, errs := report(t)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errs, "usage: toms report")
+	code, _, errs = report(t, "x.csv", "--format", "csv")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errs, "--out DIR")
+	code, _, errs = report(t, "x.csv", "--format", "pdf")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errs, `--format "pdf"`)
+	code, _, errs = report(t, "testdata/report/outcomes.csv", "--year", "2024-25")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errs, "--year")
+	code, _, errs = report(t, "testdata/report/missing.csv")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errs, "missing.csv")
+	code, _, _ = report(t, "-h")
+	assert.Equal(t, exitOK, code)
+}

@@ -1,0 +1,399 @@
+package measure
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/bits"
+	"strings"
+
+	"github.com/socialvalue-toms/toms/internal/diag"
+	"github.com/socialvalue-toms/toms/tom"
+)
+
+// Options configure an Aggregator.
+type Options struct {
+	// Year, when set, restricts the totals to deliveries (and commitments)
+	// dated in that financial year. Records of other years are still
+	// validated, but not valued, counted or checked for duplicates;
+	// Result.OutOfYear says how many.
+	Year tom.Year
+	// Policy says what to do when a financial measure has no proxy value for
+	// a record's year: tom.ExactYear (the default) rejects the record;
+	// tom.CarryForward values it with the latest earlier year's value, and
+	// the result lists every value carried forward.
+	Policy tom.YearPolicy
+	// NoDuplicateCheck turns off duplicate and double-counting detection.
+	// That detection keeps one hash entry per distinct record (about 20-40
+	// bytes); without it, memory does not grow with the number of rows.
+	NoDuplicateCheck bool
+}
+
+// Aggregator totals outcome records and commitments in one streaming pass:
+// £ social value (quantity × the proxy value of the delivery's financial
+// year) and quantities in each measure's unit, per contract, supplier,
+// measure and financial year, from which Result derives every grouping
+// (theme, outcome, measure, contract, supplier, year).
+//
+// Totals are exact: quantities and values are accumulated as scaled 128-bit
+// integers, with an exact decimal beside them for any value that does not
+// fit the scale. Aggregators merge exactly (Merge), so shards of a large
+// dataset can be aggregated separately, in parallel, and combined.
+//
+// An Aggregator is not safe for concurrent use; use one per goroutine and
+// Merge them.
+type Aggregator struct {
+	opts      Options
+	cat       *catalogue
+	files     []string
+	contracts interner
+	suppliers interner
+
+	cells    []cell
+	cellIdx  map[cellKey]int32
+	lastKey  cellKey
+	lastCell int32
+
+	commits   []commitCell
+	commitIdx map[commitKey]int32
+
+	dd, cdd *dedup // outcome and commitment records seen
+
+	records, commitRecords     int64
+	outOfYear, commitOutOfYear int64
+	latest                     int // latest delivery date counted, YYYYMMDD
+	rejected                   diag.List
+	crossShard                 int
+}
+
+type cellKey struct {
+	cs uint64 // contract<<32 | supplier
+	my uint32 // measure<<16 | financial year - yearBase
+}
+
+const yearBase = 1000
+
+type cell struct {
+	key     cellKey
+	records int64
+	qty     acc // scale qtyScale
+	val     acc // scale valScale
+	// spend measures only: the spend flagged yes for SME, VCSE and local,
+	// and how many records left each flag empty
+	flagged [3]acc
+	unknown [3]int64
+}
+
+type commitKey struct {
+	contract uint32
+	my       uint32
+}
+
+type commitCell struct {
+	key      commitKey
+	supplier uint32
+	records  int64
+	qty      acc
+}
+
+// interner gives each distinct string a small number.
+type interner struct {
+	ids   map[string]uint32
+	names []string
+	last  string
+	lastN uint32
+}
+
+func (in *interner) id(s string) uint32 {
+	if len(in.names) > 0 && s == in.last {
+		return in.lastN
+	}
+	n, ok := in.ids[s]
+	if !ok {
+		if in.ids == nil {
+			in.ids = map[string]uint32{}
+		}
+		s = strings.Clone(s)
+		n = uint32(len(in.names))
+		in.ids[s] = n
+		in.names = append(in.names, s)
+	}
+	in.last, in.lastN = in.names[n], n
+	return n
+}
+
+// NewAggregator returns an empty aggregator for the framework's measures.
+func NewAggregator(fw *tom.Framework, opts Options) *Aggregator {
+	a := &Aggregator{
+		opts:      opts,
+		cat:       newCatalogue(fw, opts.Policy),
+		cellIdx:   map[cellKey]int32{},
+		commitIdx: map[commitKey]int32{},
+		lastCell:  -1,
+	}
+	if !opts.NoDuplicateCheck {
+		a.dd, a.cdd = newDedup(), newDedup()
+	}
+	return a
+}
+
+// Framework returns the framework the aggregator values records with.
+func (a *Aggregator) Framework() *tom.Framework { return a.cat.fw }
+
+// Options returns the options the aggregator was made with.
+func (a *Aggregator) Options() Options { return a.opts }
+
+// Read validates and totals one outcomes or commitments file, streaming:
+// memory does not grow with the number of rows (beyond duplicate
+// detection, see Options.NoDuplicateCheck).
+//
+// Rows are checked as ReadRecords checks them and, for financial measures,
+// must have a proxy value for their financial year under Options.Policy.
+// Without opts.Lenient, any bad row fails the batch: the error is
+// Diagnostics listing every bad row, and the Aggregator must then be
+// discarded (it holds the good rows of a batch that failed). With
+// opts.Lenient, the good rows are counted and every rejected row is
+// returned with its reason, and kept for Result.Rejected.
+//
+// name is the file name used in positions. The context is checked every
+// few thousand rows.
+func (a *Aggregator) Read(ctx context.Context, r io.Reader, name string, kind Kind, opts ReadOptions) (Diagnostics, error) {
+	file := len(a.files)
+	a.files = append(a.files, name)
+	in := newIngest(ctx, a.cat, kind, name, opts)
+	if kind == Commitments {
+		in.sink = func(r *row, pos posFunc) (*diag.Diagnostic, error) { return a.addCommitment(r, file, pos), nil }
+	} else {
+		in.sink = func(r *row, pos posFunc) (*diag.Diagnostic, error) { return a.addOutcome(r, file, pos), nil }
+	}
+	rejected, err := in.run(r)
+	a.rejected = append(a.rejected, rejected...)
+	return rejected, err
+}
+
+// Add validates one outcome record against the catalogue, as Read would,
+// and counts it. It returns a *Diagnostic (positioned at rec.Pos) when the
+// record is rejected.
+func (a *Aggregator) Add(rec Record) error {
+	return a.addRecord(rec, Outcomes)
+}
+
+// AddCommitment validates one commitment and counts it.
+func (a *Aggregator) AddCommitment(rec Record) error {
+	return a.addRecord(rec, Commitments)
+}
+
+func (a *Aggregator) addRecord(rec Record, kind Kind) error {
+	file := a.fileIndex(rec.Pos.File)
+	v := validator{cat: a.cat, kind: kind, file: rec.Pos.File}
+	var f [numCols]string
+	f[colContract], f[colSupplier], f[colMeasure] = rec.Contract, rec.Supplier, rec.Measure
+	f[colEvidence], f[colPeriod], f[colNotes], f[colUnit] = rec.Evidence, rec.Period, rec.Notes, string(rec.Unit)
+	f[colSME], f[colVCSE], f[colLocal] = rec.SupplierSME.String(), rec.SupplierVCSE.String(), rec.Local.String()
+	f[colQuantity] = "0"
+	if !rec.Date.IsZero() {
+		f[colDate] = rec.Date.Format(dateLayout)
+	}
+	pos := func(column) (int, int) { return rec.Pos.Line, rec.Pos.Column }
+	r := row{line: rec.Pos.Line}
+	if rec.Quantity.IsNegative() {
+		line, col := pos(colQuantity)
+		v.add(line, col, colQuantity, ErrQuantity, "is %s; a quantity cannot be negative", rec.Quantity)
+	}
+	if !v.check(&f, pos, &r) || len(v.errs) > 0 {
+		return v.errs.Err()
+	}
+	r.q = quantityOf(rec.Quantity)
+	var d *diag.Diagnostic
+	if kind == Commitments {
+		d = a.addCommitment(&r, file, pos)
+	} else {
+		d = a.addOutcome(&r, file, pos)
+	}
+	if d != nil {
+		return d
+	}
+	return nil
+}
+
+func (a *Aggregator) fileIndex(name string) int {
+	for i, f := range a.files {
+		if f == name {
+			return i
+		}
+	}
+	a.files = append(a.files, name)
+	return len(a.files) - 1
+}
+
+func (a *Aggregator) inYear(fy int) bool {
+	return a.opts.Year.IsZero() || a.opts.Year.Start() == fy
+}
+
+// addOutcome values and counts one valid outcome row: the inner loop.
+func (a *Aggregator) addOutcome(r *row, file int, pos posFunc) *diag.Diagnostic {
+	if !a.inYear(r.fy) {
+		a.outOfYear++
+		return nil
+	}
+	var pe *proxyEntry
+	if r.m.m.Financial {
+		pe = r.m.proxy(r.fy, a.opts.Policy)
+		if pe.err != nil {
+			line, col := pos(colDate)
+			return &diag.Diagnostic{File: a.files[file], Line: line, Column: col, Field: colDate.String(),
+				Message: fmt.Sprintf("the delivery falls in %s: %v", tom.YearStarting(r.fy), pe.err), Kind: pe.err}
+		}
+	}
+	if a.dd != nil {
+		if d := a.dd.check(r, file, a.files, a.cat, pos); d != nil {
+			return d
+		}
+	}
+	key := cellKey{
+		cs: uint64(a.contracts.id(r.contract))<<32 | uint64(a.suppliers.id(r.supplier)),
+		my: uint32(r.m.idx)<<16 | uint32(r.fy-yearBase),
+	}
+	c := a.cell(key)
+	c.records++
+	a.records++
+	if r.q.fixed {
+		c.qty.add128(0, r.q.u, qtyScale)
+	} else {
+		c.qty.addDecimal(r.q.d)
+	}
+	if pe != nil {
+		if r.q.fixed && pe.fixed {
+			hi, lo := bits.Mul64(r.q.u, pe.u)
+			c.val.add128(hi, lo, valScale)
+		} else {
+			c.val.addDecimal(r.q.Decimal().Mul(pe.p.Value))
+		}
+	}
+	if r.m.spend {
+		for i, fl := range [3]Flag{r.sme, r.vcse, r.local} {
+			switch fl {
+			case Yes:
+				if r.q.fixed {
+					c.flagged[i].add128(0, r.q.u, qtyScale)
+				} else {
+					c.flagged[i].addDecimal(r.q.d)
+				}
+			case Unknown:
+				c.unknown[i]++
+			}
+		}
+	}
+	if dk := r.dateKey(); dk > a.latest {
+		a.latest = dk
+	}
+	return nil
+}
+
+func (a *Aggregator) cell(key cellKey) *cell {
+	if a.lastCell >= 0 && key == a.lastKey {
+		return &a.cells[a.lastCell]
+	}
+	i, ok := a.cellIdx[key]
+	if !ok {
+		i = int32(len(a.cells))
+		a.cells = append(a.cells, cell{key: key})
+		a.cellIdx[key] = i
+	}
+	a.lastKey, a.lastCell = key, i
+	return &a.cells[i]
+}
+
+func (a *Aggregator) addCommitment(r *row, file int, pos posFunc) *diag.Diagnostic {
+	if !a.inYear(r.fy) {
+		a.commitOutOfYear++
+		return nil
+	}
+	if a.cdd != nil {
+		if d := a.cdd.check(r, file, a.files, a.cat, pos); d != nil {
+			return d
+		}
+	}
+	key := commitKey{contract: a.contracts.id(r.contract), my: uint32(r.m.idx)<<16 | uint32(r.fy-yearBase)}
+	c := a.commit(key, a.suppliers.id(r.supplier))
+	c.records++
+	a.commitRecords++
+	if r.q.fixed {
+		c.qty.add128(0, r.q.u, qtyScale)
+	} else {
+		c.qty.addDecimal(r.q.d)
+	}
+	return nil
+}
+
+func (a *Aggregator) commit(key commitKey, supplier uint32) *commitCell {
+	i, ok := a.commitIdx[key]
+	if !ok {
+		i = int32(len(a.commits))
+		a.commits = append(a.commits, commitCell{key: key, supplier: supplier})
+		a.commitIdx[key] = i
+	}
+	return &a.commits[i]
+}
+
+// ErrMerge is returned by Merge for aggregators that cannot be combined.
+var ErrMerge = errors.New("cannot merge aggregators")
+
+// Merge adds everything b counted into a, exactly: the result is the same
+// as if a had read b's inputs itself (a test checks it for every split).
+// Both must use the same framework and options. Duplicate detection spans
+// the merge too, but a record that both a and b counted cannot be
+// un-counted: Result.CrossShardDuplicates says how many there were. Split
+// inputs by contract, so that duplicates fall in the same shard, to have
+// them rejected with their lines instead. b must not be used afterwards.
+func (a *Aggregator) Merge(b *Aggregator) error {
+	if a.cat.fw != b.cat.fw {
+		return fmt.Errorf("%w: they use different frameworks", ErrMerge)
+	}
+	if a.opts != b.opts {
+		return fmt.Errorf("%w: their options differ (%+v and %+v)", ErrMerge, a.opts, b.opts)
+	}
+	fileMap := make([]int, len(b.files))
+	for i, f := range b.files {
+		fileMap[i] = len(a.files)
+		a.files = append(a.files, f)
+	}
+	cmap := make([]uint32, len(b.contracts.names))
+	for i, n := range b.contracts.names {
+		cmap[i] = a.contracts.id(n)
+	}
+	smap := make([]uint32, len(b.suppliers.names))
+	for i, n := range b.suppliers.names {
+		smap[i] = a.suppliers.id(n)
+	}
+	for i := range b.cells {
+		bc := &b.cells[i]
+		key := cellKey{cs: uint64(cmap[bc.key.cs>>32])<<32 | uint64(smap[uint32(bc.key.cs)]), my: bc.key.my}
+		c := a.cell(key)
+		c.records += bc.records
+		c.qty.merge(&bc.qty, qtyScale)
+		c.val.merge(&bc.val, valScale)
+		for j := range c.flagged {
+			c.flagged[j].merge(&bc.flagged[j], qtyScale)
+			c.unknown[j] += bc.unknown[j]
+		}
+	}
+	for i := range b.commits {
+		bc := &b.commits[i]
+		c := a.commit(commitKey{contract: cmap[bc.key.contract], my: bc.key.my}, smap[bc.supplier])
+		c.records += bc.records
+		c.qty.merge(&bc.qty, qtyScale)
+	}
+	if a.dd != nil {
+		a.crossShard += a.dd.merge(b.dd, fileMap) + a.cdd.merge(b.cdd, fileMap)
+	}
+	a.crossShard += b.crossShard
+	a.records += b.records
+	a.commitRecords += b.commitRecords
+	a.outOfYear += b.outOfYear
+	a.commitOutOfYear += b.commitOutOfYear
+	a.latest = max(a.latest, b.latest)
+	a.rejected = append(a.rejected, b.rejected...)
+	return nil
+}

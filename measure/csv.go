@@ -1,0 +1,88 @@
+package measure
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/socialvalue-toms/toms/internal/diag"
+)
+
+// readCSV streams a CSV file with a header row through in. Memory does not
+// grow with the number of rows: the csv.Reader reuses its record slice.
+func readCSV(r io.Reader, in *ingest) error {
+	cr := csv.NewReader(r)
+	cr.ReuseRecord = true
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return diag.List{{File: in.v.file, Line: 1, Message: "the file is empty; it needs a header row naming the columns: " + strings.Join(allowedNames(in.v.kind), ","), Kind: ErrColumn}}
+	}
+	if err != nil {
+		return csvError(in.v.file, err)
+	}
+	idx, herr := in.header(header, func(i int) int { _, c := cr.FieldPos(i); return c })
+	if herr != nil {
+		return herr
+	}
+	width := len(header)
+	var f [numCols]string
+	pos := func(c column) (int, int) {
+		if idx[c] < 0 {
+			l, _ := cr.FieldPos(0)
+			return l, 0
+		}
+		return cr.FieldPos(idx[c])
+	}
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if !errors.As(err, &pe) {
+				return err
+			}
+			if stop := in.reject(csvError(in.v.file, err).(*diag.Diagnostic)); stop != nil {
+				return stop
+			}
+			continue
+		}
+		line, _ := cr.FieldPos(0)
+		if len(rec) != width {
+			d := &diag.Diagnostic{File: in.v.file, Line: line, Column: 1, Kind: ErrSyntax,
+				Message: fmt.Sprintf("the row has %d fields but the header has %d", len(rec), width)}
+			if stop := in.reject(d); stop != nil {
+				return stop
+			}
+			continue
+		}
+		for c := range f {
+			if i := idx[c]; i >= 0 {
+				f[c] = trim(rec[i])
+			}
+		}
+		if err := in.row(line, &f, pos); err != nil {
+			return err
+		}
+	}
+}
+
+func csvError(file string, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return &diag.Diagnostic{File: file, Line: pe.Line, Column: pe.Column, Message: pe.Err.Error(), Kind: ErrSyntax}
+	}
+	return err
+}
+
+// trim removes spaces and tabs around a cell without allocating.
+func trim(s string) string {
+	if s == "" || (s[0] != ' ' && s[0] != '\t' && s[len(s)-1] != ' ' && s[len(s)-1] != '\t') {
+		return s
+	}
+	return strings.Trim(s, " \t")
+}

@@ -1,0 +1,62 @@
+// Package measure ingests what suppliers delivered, values it, compares it
+// with what they committed to, and builds the annual review of social value.
+//
+// # Inputs
+//
+// Outcome records are CSV with a header row, or JSON lines (one flat object
+// per line, keyed by the same names). Columns may come in any order; an
+// unknown or repeated column is an error.
+//
+//	contract       required  contract reference
+//	supplier       required  supplier name
+//	measure        required  a measure id of the framework
+//	quantity       required  a decimal in the measure's unit, not negative (grammar of internal/dectext: 12.5, 1e3; no 1,000)
+//	date           required  YYYY-MM-DD; its UK financial year picks the proxy value
+//	evidence       outcomes: column required, value required when the measure says evidenceRequired
+//	period         optional  the supplier's name for the reporting period, e.g. 2024-Q1
+//	supplier_sme   optional  yes/no (true/false, y/n, 1/0, or empty): the spend went to an SME
+//	supplier_vcse  optional  yes/no: the spend went to a VCSE
+//	local          optional  yes/no: the spend stayed local
+//	notes          optional  free text
+//	unit           optional  when given, must be the measure's unit (or its name): catches a quantity in the wrong unit
+//
+// Commitments use the same columns without evidence; the date places a
+// commitment in the financial year it is due. Cells are trimmed of spaces
+// and tabs; a UTF-8 byte-order mark before the header is ignored. In JSON
+// lines the quantity may be a JSON number (read from its text, never as a
+// float), a yes/no value a JSON boolean, and any value null.
+//
+// # Validation
+//
+// Every row is checked against the catalogue, and every problem is a
+// Diagnostic with file, line, column (of the offending field), field name
+// and reason, matching a sentinel with errors.Is (ErrQuantity, ErrDate,
+// ErrEvidence, ErrUnit, ErrDuplicate, ErrDoubleCounted, tom.ErrUnknownMeasure,
+// tom.ErrNoProxy, ...). By default one bad row fails the batch, and the
+// error lists all of them; in lenient mode the good rows count and every
+// rejected row comes back with its reason.
+//
+// A duplicate is a record with the same contract, supplier, measure, date,
+// quantity (as a number) and period as an earlier one, in any file read into
+// the same Aggregator. Measures in one exclusive group (local spend and local
+// SME spend) must not report the same quantity for the same contract,
+// supplier, date and period: the second is rejected as counted twice.
+// Detection keeps one 16-byte hash entry per record; Options.NoDuplicateCheck
+// turns it off when memory must not grow with the number of rows.
+//
+// # Valuation and totals
+//
+// A delivery is valued at quantity × the proxy value of its financial year,
+// exactly. A year without a value is an error unless Options.Policy is
+// tom.CarryForward, which uses the latest earlier value and reports it. Spend
+// measures (unit gbp without a proxy) are reported as spend, not as social
+// value, and give the SME, VCSE and local shares of the spend reported.
+// An Aggregator streams: it keeps totals per contract, supplier, measure and
+// year, never the records, and merges exactly with another.
+//
+// # Rounding
+//
+// Models keep exact decimals. Renderers round £ to 2 decimal places and
+// percentages to 1, half away from zero (half-up for the positive values a
+// review holds); quantities are printed exactly.
+package measure

@@ -1,0 +1,153 @@
+package measure
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/socialvalue-toms/toms/internal/diag"
+)
+
+// MaxLineBytes bounds one line of a JSON lines file.
+const MaxLineBytes = 1 << 20
+
+// readJSONLines streams a JSON lines file through in: one flat object per
+// line, keyed by the CSV column names. Values are strings; the quantity may
+// also be a JSON number (read from its text, never through a float), a
+// yes/no column a JSON boolean, and any value null (the same as absent).
+// Blank lines are skipped.
+func readJSONLines(r io.Reader, in *ingest) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), MaxLineBytes)
+	var (
+		f    [numCols]string
+		cols [numCols]int
+		line int
+	)
+	for sc.Scan() {
+		line++
+		b := sc.Bytes()
+		if line == 1 {
+			b = bytes.TrimPrefix(b, []byte("\ufeff"))
+		}
+		if len(bytes.TrimSpace(b)) == 0 {
+			continue
+		}
+		if d := in.jsonObject(b, line, &f, &cols); d != nil {
+			if err := in.reject(d); err != nil {
+				return err
+			}
+			continue
+		}
+		ln := line
+		pos := func(c column) (int, int) { return ln, cols[c] }
+		if err := in.row(line, &f, pos); err != nil {
+			return err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return diag.List{{File: in.v.file, Line: line + 1, Kind: ErrSyntax,
+				Message: fmt.Sprintf("the line is longer than %d bytes", MaxLineBytes)}}
+		}
+		return err
+	}
+	return nil
+}
+
+// jsonObject decodes one line into f, with the 1-based column of each value
+// in cols (1 for an absent key).
+func (in *ingest) jsonObject(b []byte, line int, f *[numCols]string, cols *[numCols]int) *diag.Diagnostic {
+	kind := in.v.kind
+	for c := range f {
+		f[c], cols[c] = "", 1
+	}
+	bad := func(col int, field string, k error, format string, args ...any) *diag.Diagnostic {
+		return &diag.Diagnostic{File: in.v.file, Line: line, Column: col, Field: field, Kind: k, Message: fmt.Sprintf(format, args...)}
+	}
+	syntax := func(dec *json.Decoder, err error) *diag.Diagnostic {
+		var se *json.SyntaxError
+		col := int(dec.InputOffset()) + 1
+		if errors.As(err, &se) {
+			col = int(se.Offset)
+		}
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return bad(len(b)+1, "", ErrSyntax, "the JSON object is not complete")
+		}
+		return bad(col, "", ErrSyntax, "%v", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if t, err := dec.Token(); err != nil {
+		return syntax(dec, err)
+	} else if t != json.Delim('{') {
+		return bad(1, "", ErrSyntax, "each line must be one JSON object, such as {\"contract\": ...}")
+	}
+	var seen [numCols]bool
+	for dec.More() {
+		keyCol := valueStart(b, int(dec.InputOffset()))
+		t, err := dec.Token()
+		if err != nil {
+			return syntax(dec, err)
+		}
+		key, _ := t.(string)
+		valCol := valueStart(b, int(dec.InputOffset()))
+		v, err := dec.Token()
+		if err != nil {
+			return syntax(dec, err)
+		}
+		c, ok := columnByName(key)
+		switch {
+		case !ok || !c.allowed(kind):
+			msg := fmt.Sprintf("unknown key %q", key)
+			if s := diag.Suggest(key, allowedNames(kind)); s != "" && ok == false {
+				msg += fmt.Sprintf("; did you mean %q?", s)
+			}
+			return bad(keyCol, key, ErrColumn, "%s; the keys of %s are %s", msg, kind, strings.Join(allowedNames(kind), ", "))
+		case seen[c]:
+			return bad(keyCol, key, ErrColumn, "key %q is given twice", key)
+		}
+		seen[c] = true
+		cols[c] = valCol
+		switch v := v.(type) {
+		case nil:
+		case string:
+			f[c] = trim(v)
+		case json.Number:
+			if c != colQuantity {
+				return bad(valCol, key, ErrSyntax, "is a number; write it as a string")
+			}
+			f[c] = v.String()
+		case bool:
+			if c != colSME && c != colVCSE && c != colLocal {
+				return bad(valCol, key, ErrSyntax, "is a boolean; write it as a string")
+			}
+			f[c] = "no"
+			if v {
+				f[c] = "yes"
+			}
+		default: // an array or object
+			return bad(valCol, key, ErrSyntax, "must be a string, number, boolean or null, not an array or object")
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return syntax(dec, err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return bad(int(dec.InputOffset())+1, "", ErrSyntax, "unexpected text after the JSON object")
+	}
+	return nil
+}
+
+// valueStart returns the 1-based column of the first character at or after
+// offset that is not white space, a colon or a comma.
+func valueStart(b []byte, off int) int {
+	for off < len(b) && (b[off] == ' ' || b[off] == '\t' || b[off] == ':' || b[off] == ',') {
+		off++
+	}
+	return off + 1
+}

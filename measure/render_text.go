@@ -1,0 +1,77 @@
+package measure
+
+import (
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+// Helpers shared by the Markdown and HTML renderers, which write for people:
+// thousands separators, £ signs, unit names.
+
+// groupDigits puts commas between thousands in a plain decimal string.
+func groupDigits(s string) string {
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	intPart, frac, hasFrac := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, c := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if hasFrac {
+		b.WriteByte('.')
+		b.WriteString(frac)
+	}
+	return sign + b.String()
+}
+
+// pounds renders £ for people: "£1,234.50".
+func pounds(d decimal.Decimal) string { return "£" + groupDigits(money(d)) }
+
+// proxyText renders a proxy value for people: at least 2 places ("£17.50"),
+// more when the value has them ("£0.245"), never rounded.
+func proxyText(d decimal.Decimal) string {
+	if d.Equal(d.Round(2)) {
+		return "£" + groupDigits(d.StringFixed(2))
+	}
+	return "£" + groupDigits(d.String())
+}
+
+// qty renders an exact quantity for people: "1,400.5".
+func qty(d decimal.Decimal) string { return groupDigits(d.String()) }
+
+// unitLabel names a unit for people, from the framework's unit list.
+func (rv *Review) unitLabel(u string) string {
+	if name, ok := rv.unitNames[u]; ok && name != "" {
+		return name
+	}
+	return u
+}
+
+// pct renders an optional percentage: "28.6%" or "–".
+func pct(d decimal.Decimal, ok bool) string {
+	if !ok {
+		return "–"
+	}
+	return percent(d) + "%"
+}
+
+// yearLabel is "2024/25" or "all years".
+func (rv *Review) yearLabel() string {
+	if rv.Year.IsZero() {
+		return "all years"
+	}
+	return rv.Year.String()
+}
+
+// maxRejectedShown bounds the rejected rows the Markdown and HTML reports
+// list; JSON and CSV list them all.
+const maxRejectedShown = 50
+
+// caveat is printed under every headline: proxy £ is not cash.
+const caveat = "Social value in £ is an estimate made with proxy values (£ per unit of each measure, for the year of delivery); it is not money spent or saved. Non-financial results are shown beside it in their own units, and are not turned into £."

@@ -1,0 +1,403 @@
+package measure
+
+import (
+	"sort"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/socialvalue-toms/toms/tom"
+)
+
+// Result is what an Aggregator counted, as exact decimals: the finest
+// grain (Cells), the commitments compared with deliveries, the proxy
+// values used, and what was left out and why. Every grouping is derived
+// from Cells by Totals and GroupBy.
+type Result struct {
+	Framework *tom.Framework
+	Year      tom.Year // the year totals are restricted to; zero for all years
+	Policy    tom.YearPolicy
+	// Cells are the totals per contract, supplier, measure and financial
+	// year, ordered by contract, supplier, catalogue order and year.
+	Cells []Cell
+	// Commitments are per contract, measure and year, with what was
+	// delivered against each, ordered by contract, catalogue order, year.
+	Commitments []Commitment
+	// Proxies are the proxy values used, by measure (catalogue order) and year.
+	Proxies []ProxyUse
+	// Records and CommitmentRecords count the rows totalled.
+	Records, CommitmentRecords int64
+	// OutOfYear and CommitmentsOutOfYear count valid rows left out because
+	// they fall outside Year.
+	OutOfYear, CommitmentsOutOfYear int64
+	// Rejected lists every row rejected by lenient reads, one entry per problem.
+	Rejected Diagnostics
+	// CrossShardDuplicates counts records that two merged aggregators had
+	// both counted (see Aggregator.Merge).
+	CrossShardDuplicates int
+	// Latest is the date of the latest delivery counted; zero if none.
+	Latest time.Time
+	// Files are the inputs read, in order.
+	Files []string
+}
+
+// Cell is the total of one measure for one contract, supplier and year.
+type Cell struct {
+	Contract, Supplier string
+	Measure            string
+	Year               tom.Year
+	Quantity           decimal.Decimal // in the measure's unit
+	SocialValue        decimal.Decimal // £; zero for non-financial measures
+	Records            int64
+	// Spend is set for spend measures (unit gbp, no proxy value).
+	Spend *SpendFlags
+}
+
+// SpendFlags split the spend of a cell by the yes/no columns of its records.
+type SpendFlags struct {
+	// SME, VCSE and Local are the spend on records flagged yes.
+	SME, VCSE, Local decimal.Decimal
+	// UnknownSME, UnknownVCSE and UnknownLocal count records that left the flag empty.
+	UnknownSME, UnknownVCSE, UnknownLocal int64
+}
+
+// Commitment is what a contract committed to deliver of one measure in one
+// financial year, beside what was delivered.
+type Commitment struct {
+	Contract  string
+	Supplier  string // the supplier named on the (first) commitment row
+	Measure   string
+	Unit      tom.Unit
+	Year      tom.Year
+	Committed decimal.Decimal
+	Delivered decimal.Decimal // by any supplier on the contract, in the same year
+	Records   int64
+}
+
+// ProxyUse is one proxy value used to value deliveries: the measure and the
+// delivery year, and the value applied (from an earlier year when
+// CarriedForward).
+type ProxyUse struct {
+	Measure        string
+	Year           tom.Year
+	Proxy          tom.Proxy
+	CarriedForward bool
+	Records        int64 // deliveries valued with it
+	Quantity       decimal.Decimal
+	SocialValue    decimal.Decimal
+}
+
+// Result returns the exact totals. It can be called at any time, and again
+// after more input; it does not change the Aggregator.
+func (a *Aggregator) Result() *Result {
+	res := &Result{
+		Framework: a.cat.fw, Year: a.opts.Year, Policy: a.opts.Policy,
+		Records: a.records, CommitmentRecords: a.commitRecords,
+		OutOfYear: a.outOfYear, CommitmentsOutOfYear: a.commitOutOfYear,
+		Rejected: append(Diagnostics(nil), a.rejected...), CrossShardDuplicates: a.crossShard,
+		Files: append([]string(nil), a.files...),
+	}
+	if a.latest > 0 {
+		res.Latest = time.Date(a.latest/10000, time.Month(a.latest/100%100), a.latest%100, 0, 0, 0, 0, time.UTC)
+	}
+	order := make([]int, len(a.cells))
+	for i := range order {
+		order[i] = i
+	}
+	cname, sname := a.contracts.names, a.suppliers.names
+	sort.Slice(order, func(i, j int) bool {
+		x, y := a.cells[order[i]].key, a.cells[order[j]].key
+		if cx, cy := cname[x.cs>>32], cname[y.cs>>32]; cx != cy {
+			return cx < cy
+		}
+		if sx, sy := sname[uint32(x.cs)], sname[uint32(y.cs)]; sx != sy {
+			return sx < sy
+		}
+		return x.my < y.my
+	})
+	type pkey struct{ m, fy int }
+	uses := map[pkey]*ProxyUse{}
+	delivered := map[commitKey]decimal.Decimal{}
+	for _, i := range order {
+		c := &a.cells[i]
+		m := a.cat.measures[c.key.my>>16]
+		fy := int(c.key.my&0xffff) + yearBase
+		out := Cell{
+			Contract: cname[c.key.cs>>32], Supplier: sname[uint32(c.key.cs)],
+			Measure: m.m.ID, Year: tom.YearStarting(fy),
+			Quantity: c.qty.value(qtyScale), SocialValue: c.val.value(valScale), Records: c.records,
+		}
+		if m.spend {
+			out.Spend = &SpendFlags{
+				SME: c.flagged[0].value(qtyScale), VCSE: c.flagged[1].value(qtyScale), Local: c.flagged[2].value(qtyScale),
+				UnknownSME: c.unknown[0], UnknownVCSE: c.unknown[1], UnknownLocal: c.unknown[2],
+			}
+		}
+		res.Cells = append(res.Cells, out)
+		ck := commitKey{contract: uint32(c.key.cs >> 32), my: c.key.my}
+		delivered[ck] = delivered[ck].Add(out.Quantity)
+		if m.m.Financial {
+			k := pkey{m.idx, fy}
+			u := uses[k]
+			if u == nil {
+				e := m.proxy(fy, a.opts.Policy)
+				u = &ProxyUse{Measure: m.m.ID, Year: tom.YearStarting(fy), Proxy: e.p, CarriedForward: e.carried}
+				uses[k] = u
+			}
+			u.Records += out.Records
+			u.Quantity = u.Quantity.Add(out.Quantity)
+			u.SocialValue = u.SocialValue.Add(out.SocialValue)
+		}
+	}
+	for _, u := range uses {
+		res.Proxies = append(res.Proxies, *u)
+	}
+	sort.Slice(res.Proxies, func(i, j int) bool {
+		x, y := res.Proxies[i], res.Proxies[j]
+		mx, my := a.cat.byID[x.Measure].idx, a.cat.byID[y.Measure].idx
+		if mx != my {
+			return mx < my
+		}
+		return x.Year.Before(y.Year)
+	})
+	for _, c := range a.commits {
+		m := a.cat.measures[c.key.my>>16]
+		res.Commitments = append(res.Commitments, Commitment{
+			Contract: cname[c.key.contract], Supplier: sname[c.supplier], Measure: m.m.ID, Unit: m.m.Unit,
+			Year: tom.YearStarting(int(c.key.my&0xffff) + yearBase), Committed: c.qty.value(qtyScale),
+			Delivered: delivered[c.key], Records: c.records,
+		})
+	}
+	sort.Slice(res.Commitments, func(i, j int) bool {
+		x, y := res.Commitments[i], res.Commitments[j]
+		if x.Contract != y.Contract {
+			return x.Contract < y.Contract
+		}
+		if mx, my := a.cat.byID[x.Measure].idx, a.cat.byID[y.Measure].idx; mx != my {
+			return mx < my
+		}
+		return x.Year.Before(y.Year)
+	})
+	return res
+}
+
+// UnitQuantity is a total quantity in one unit.
+type UnitQuantity struct {
+	Unit     tom.Unit
+	Quantity decimal.Decimal
+}
+
+// MeasureTotal is the total of one measure within a group.
+type MeasureTotal struct {
+	ID          string
+	Name        string
+	Unit        tom.Unit
+	Financial   bool
+	Quantity    decimal.Decimal
+	SocialValue decimal.Decimal
+	Records     int64
+}
+
+// Totals are £ social value and quantities per unit, side by side: the £
+// figure covers financial measures only, the quantities every measure.
+type Totals struct {
+	SocialValue decimal.Decimal
+	ByUnit      []UnitQuantity // in the framework's unit order
+	Records     int64
+}
+
+// Group is the total of one theme, outcome, measure, contract, supplier or
+// year, with its measures.
+type Group struct {
+	Key  string // the id (theme, outcome, measure), the contract or supplier, or the year "2024/25"
+	Name string // the theme, outcome or measure name; Key otherwise
+	Totals
+	Measures []MeasureTotal // catalogue order
+}
+
+// Dimension is what GroupBy groups cells by.
+type Dimension int
+
+// The dimensions of GroupBy.
+const (
+	ByTheme Dimension = iota
+	ByOutcome
+	ByMeasure
+	ByContract
+	BySupplier
+	ByYear
+)
+
+// Totals returns the grand totals.
+func (r *Result) Totals() Totals {
+	g := r.group(func(Cell) (string, string) { return "", "" })
+	if len(g) == 0 {
+		return Totals{}
+	}
+	return g[0].Totals
+}
+
+// GroupBy returns the totals per theme, outcome or measure (in catalogue
+// order, only those with records), per contract or supplier (by name), or
+// per year (in order).
+func (r *Result) GroupBy(d Dimension) []Group {
+	fw := r.Framework
+	measure := func(c Cell) tom.Measure { m, _ := fw.Measure(c.Measure); return m }
+	var key func(Cell) (string, string)
+	switch d {
+	case ByTheme:
+		key = func(c Cell) (string, string) {
+			t, _ := fw.Theme(measure(c).Theme)
+			return t.ID, t.Name
+		}
+	case ByOutcome:
+		key = func(c Cell) (string, string) {
+			o, _ := fw.Outcome(measure(c).Outcome)
+			return o.ID, o.Name
+		}
+	case ByMeasure:
+		key = func(c Cell) (string, string) { m := measure(c); return m.ID, m.Name }
+	case ByContract:
+		key = func(c Cell) (string, string) { return c.Contract, c.Contract }
+	case BySupplier:
+		key = func(c Cell) (string, string) { return c.Supplier, c.Supplier }
+	default:
+		key = func(c Cell) (string, string) { return c.Year.String(), c.Year.String() }
+	}
+	groups := r.group(key)
+	rank := r.catalogueRank()
+	sort.SliceStable(groups, func(i, j int) bool {
+		switch d {
+		case ByTheme, ByOutcome, ByMeasure:
+			return rank[groups[i].Key] < rank[groups[j].Key]
+		}
+		return groups[i].Key < groups[j].Key
+	})
+	return groups
+}
+
+// catalogueRank numbers themes, outcomes and measures in catalogue order.
+func (r *Result) catalogueRank() map[string]int {
+	rank := map[string]int{}
+	for _, t := range r.Framework.Themes() {
+		rank[t.ID] = len(rank)
+		for _, o := range t.Outcomes {
+			rank[o.ID] = len(rank)
+			for _, m := range o.Measures {
+				rank[m.ID] = len(rank)
+			}
+		}
+	}
+	return rank
+}
+
+func (r *Result) group(key func(Cell) (id, name string)) []Group {
+	type acc struct {
+		g        *Group
+		measures map[string]*MeasureTotal
+		units    map[tom.Unit]decimal.Decimal
+	}
+	var order []*acc
+	byKey := map[string]*acc{}
+	for _, c := range r.Cells {
+		id, name := key(c)
+		g := byKey[id]
+		if g == nil {
+			g = &acc{g: &Group{Key: id, Name: name}, measures: map[string]*MeasureTotal{}, units: map[tom.Unit]decimal.Decimal{}}
+			byKey[id] = g
+			order = append(order, g)
+		}
+		m, _ := r.Framework.Measure(c.Measure)
+		mt := g.measures[c.Measure]
+		if mt == nil {
+			mt = &MeasureTotal{ID: m.ID, Name: m.Name, Unit: m.Unit, Financial: m.Financial}
+			g.measures[c.Measure] = mt
+		}
+		mt.Quantity = mt.Quantity.Add(c.Quantity)
+		mt.SocialValue = mt.SocialValue.Add(c.SocialValue)
+		mt.Records += c.Records
+		g.g.SocialValue = g.g.SocialValue.Add(c.SocialValue)
+		g.g.Records += c.Records
+		g.units[m.Unit] = g.units[m.Unit].Add(c.Quantity)
+	}
+	rank := r.catalogueRank()
+	units := r.Framework.Units()
+	out := make([]Group, 0, len(order))
+	for _, a := range order {
+		for _, mt := range a.measures {
+			a.g.Measures = append(a.g.Measures, *mt)
+		}
+		sort.Slice(a.g.Measures, func(i, j int) bool { return rank[a.g.Measures[i].ID] < rank[a.g.Measures[j].ID] })
+		for _, u := range units {
+			if q, ok := a.units[u.ID]; ok {
+				a.g.ByUnit = append(a.g.ByUnit, UnitQuantity{Unit: u.ID, Quantity: q})
+			}
+		}
+		out = append(out, *a.g)
+	}
+	return out
+}
+
+// SpendShares is spend with SMEs, VCSEs and local suppliers as shares of
+// the spend reported. Spend reported is the quantity of every record of a
+// spend measure (unit gbp, no proxy value); a record's supplier_sme,
+// supplier_vcse and local columns say whether that spend went to an SME, a
+// VCSE or a local supplier.
+type SpendShares struct {
+	Total            decimal.Decimal // all spend reported, £
+	SME, VCSE, Local decimal.Decimal // spend flagged yes, £
+	// UnknownSME, UnknownVCSE and UnknownLocal count spend records whose
+	// flag was empty; their spend is in Total but not in the share.
+	UnknownSME, UnknownVCSE, UnknownLocal int64
+}
+
+// Share returns part as a percentage of Total, rounded half away from zero
+// to places decimal places; ok is false when no spend was reported.
+func (s SpendShares) Share(part decimal.Decimal, places int32) (pct decimal.Decimal, ok bool) {
+	if s.Total.IsZero() {
+		return decimal.Decimal{}, false
+	}
+	return part.Mul(decimal.NewFromInt(100)).DivRound(s.Total, places), true
+}
+
+// SpendShare is one share of spend: the spend flagged yes and its
+// percentage of the spend reported, rounded half-up to 1 place (OK false
+// when no spend was reported).
+type SpendShare struct {
+	Spend   decimal.Decimal
+	Percent decimal.Decimal
+	OK      bool
+	Unknown int64 // spend records that left the flag empty
+}
+
+func (s SpendShares) share(part decimal.Decimal, unknown int64) SpendShare {
+	p, ok := s.Share(part, 1)
+	return SpendShare{Spend: part, Percent: p, OK: ok, Unknown: unknown}
+}
+
+// SMEShare is the spend with SMEs and its share.
+func (s SpendShares) SMEShare() SpendShare { return s.share(s.SME, s.UnknownSME) }
+
+// VCSEShare is the spend with VCSEs and its share.
+func (s SpendShares) VCSEShare() SpendShare { return s.share(s.VCSE, s.UnknownVCSE) }
+
+// LocalShare is the spend with local suppliers and its share.
+func (s SpendShares) LocalShare() SpendShare { return s.share(s.Local, s.UnknownLocal) }
+
+// SpendShares totals the spend flags over every spend cell.
+func (r *Result) SpendShares() SpendShares {
+	var s SpendShares
+	for _, c := range r.Cells {
+		if c.Spend == nil {
+			continue
+		}
+		s.Total = s.Total.Add(c.Quantity)
+		s.SME = s.SME.Add(c.Spend.SME)
+		s.VCSE = s.VCSE.Add(c.Spend.VCSE)
+		s.Local = s.Local.Add(c.Spend.Local)
+		s.UnknownSME += c.Spend.UnknownSME
+		s.UnknownVCSE += c.Spend.UnknownVCSE
+		s.UnknownLocal += c.Spend.UnknownLocal
+	}
+	return s
+}

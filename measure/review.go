@@ -1,0 +1,237 @@
+package measure
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/socialvalue-toms/toms/tom"
+)
+
+// ReviewOptions shape an annual review.
+type ReviewOptions struct {
+	// Title heads the report; DefaultTitle when empty.
+	Title string
+	// AsOf is the date commitments are judged at (see Status); when zero,
+	// the date of the latest delivery counted, or else the last day of the
+	// report year.
+	AsOf time.Time
+	// Top is how many contracts and suppliers the Markdown and HTML
+	// renderers show (JSON and CSV list all); DefaultTop when zero.
+	Top int
+}
+
+// DefaultTitle is the title of a review made without one.
+const DefaultTitle = "Social value annual review"
+
+// DefaultTop is how many contracts and suppliers a review shows by default.
+const DefaultTop = 10
+
+// Review is the annual review of delivered social value: the model every
+// renderer (Markdown, HTML, CSV, JSON) draws from. It keeps exact values;
+// renderers round, £ to 2 decimal places and percentages to 1, half away
+// from zero (which is half-up, as every value here is positive).
+type Review struct {
+	Title     string
+	Framework struct{ ID, Name string }
+	// Year is the financial year reported; zero when the review covers
+	// every year in the data.
+	Year tom.Year
+	AsOf time.Time
+	Top  int
+	// Totals are the headline: £ social value and the quantity in every
+	// unit, side by side.
+	Totals Totals
+	// Themes are the goals, in catalogue order, each with its measures.
+	Themes []Group
+	// Years split the totals by financial year.
+	Years []Group
+	// Contracts and Suppliers are ordered by social value, highest first,
+	// then by name.
+	Contracts, Suppliers []Group
+	Commitments          []CommitmentStatus
+	SpendShares          SpendShares
+	// Proxies are the proxy values used, with their sources.
+	Proxies []ProxyUse
+	// Rejected are the rows rejected by lenient reads, with their reasons.
+	Rejected Diagnostics
+	// Notes are data-quality notes: records left out, values carried
+	// forward, rejected rows, empty spend flags.
+	Notes []string
+
+	unitNames map[string]string
+	framework *tom.Framework
+	cells     []Cell
+}
+
+// Status is how a commitment stands.
+type Status string
+
+// The statuses of a commitment.
+const (
+	// Met: delivered at least the committed quantity.
+	Met Status = "met"
+	// OnTrack: delivered at least the share of the commitment that the part
+	// of its financial year elapsed at the review date calls for.
+	OnTrack Status = "on track"
+	// Behind: delivered something, but less than that share.
+	Behind Status = "behind"
+	// NotStarted: nothing delivered yet.
+	NotStarted Status = "not started"
+)
+
+// CommitmentStatus is a commitment with what was delivered and its status.
+type CommitmentStatus struct {
+	Commitment
+	Status Status
+}
+
+// Percent returns delivered as a percentage of committed, rounded half
+// away from zero to places; ok is false when nothing was committed.
+func (c CommitmentStatus) Percent(places int32) (pct decimal.Decimal, ok bool) {
+	if c.Committed.IsZero() {
+		return decimal.Decimal{}, false
+	}
+	return c.Delivered.Mul(decimal.NewFromInt(100)).DivRound(c.Committed, places), true
+}
+
+// status judges a commitment at asOf: met when delivered ≥ committed; not
+// started when nothing was delivered; otherwise on track when delivered /
+// committed ≥ elapsed / days, the share of the financial year elapsed up to
+// and including asOf, and behind when not. The comparison is exact (cross
+// multiplied), not rounded.
+func status(c Commitment, asOf time.Time) Status {
+	switch {
+	case c.Delivered.GreaterThanOrEqual(c.Committed):
+		return Met
+	case c.Delivered.IsZero():
+		return NotStarted
+	}
+	start := time.Date(c.Year.Start(), time.April, 1, 0, 0, 0, 0, time.UTC)
+	end := time.Date(c.Year.Start()+1, time.April, 1, 0, 0, 0, 0, time.UTC)
+	const day = 24 * time.Hour
+	days := int64(end.Sub(start) / day)
+	asOfDay := time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, time.UTC)
+	elapsed := int64(asOfDay.Sub(start)/day) + 1
+	elapsed = max(0, min(elapsed, days))
+	if c.Delivered.Mul(decimal.NewFromInt(days)).GreaterThanOrEqual(c.Committed.Mul(decimal.NewFromInt(elapsed))) {
+		return OnTrack
+	}
+	return Behind
+}
+
+// NewReview builds the annual review from an aggregation result.
+func NewReview(res *Result, opts ReviewOptions) *Review {
+	rv := &Review{Title: opts.Title, Year: res.Year, AsOf: opts.AsOf, Top: opts.Top}
+	if rv.Title == "" {
+		rv.Title = DefaultTitle
+	}
+	if rv.Top <= 0 {
+		rv.Top = DefaultTop
+	}
+	rv.Framework.ID, rv.Framework.Name = res.Framework.ID(), res.Framework.Name()
+	rv.framework, rv.cells = res.Framework, res.Cells
+	rv.unitNames = map[string]string{}
+	for _, u := range res.Framework.Units() {
+		rv.unitNames[string(u.ID)] = u.Name
+	}
+	if rv.AsOf.IsZero() {
+		switch {
+		case !res.Latest.IsZero():
+			rv.AsOf = res.Latest
+		case !res.Year.IsZero():
+			rv.AsOf = time.Date(res.Year.Start()+1, time.March, 31, 0, 0, 0, 0, time.UTC)
+		}
+	}
+	rv.Totals = res.Totals()
+	rv.Themes = res.GroupBy(ByTheme)
+	rv.Years = res.GroupBy(ByYear)
+	rv.Contracts = byValue(res.GroupBy(ByContract))
+	rv.Suppliers = byValue(res.GroupBy(BySupplier))
+	for _, c := range res.Commitments {
+		rv.Commitments = append(rv.Commitments, CommitmentStatus{Commitment: c, Status: status(c, rv.AsOf)})
+	}
+	rv.SpendShares = res.SpendShares()
+	rv.Proxies = res.Proxies
+	rv.Rejected = res.Rejected
+	rv.Notes = notes(res, rv)
+	return rv
+}
+
+func byValue(gs []Group) []Group {
+	sort.SliceStable(gs, func(i, j int) bool {
+		if c := gs[i].SocialValue.Cmp(gs[j].SocialValue); c != 0 {
+			return c > 0
+		}
+		return gs[i].Key < gs[j].Key
+	})
+	return gs
+}
+
+func notes(res *Result, rv *Review) []string {
+	var out []string
+	plural := func(n int64, one, many string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return fmt.Sprintf("%d %s", n, many)
+	}
+	if res.OutOfYear > 0 {
+		out = append(out, fmt.Sprintf("%s dated outside %s %s left out of the totals.",
+			plural(res.OutOfYear, "valid outcome record", "valid outcome records"), res.Year, wasWere(res.OutOfYear)))
+	}
+	if res.CommitmentsOutOfYear > 0 {
+		out = append(out, fmt.Sprintf("%s dated outside %s %s left out.",
+			plural(res.CommitmentsOutOfYear, "commitment", "commitments"), res.Year, wasWere(res.CommitmentsOutOfYear)))
+	}
+	if n := rejectedRows(res.Rejected); n > 0 {
+		out = append(out, fmt.Sprintf("%s rejected and not counted; each is listed with its reason under Rejected rows.",
+			plural(int64(n), "row was", "rows were")))
+	}
+	for _, p := range res.Proxies {
+		if p.CarriedForward {
+			out = append(out, fmt.Sprintf("%s delivered in %s valued with the %s proxy value of %s a unit, carried forward because %s has none (%s).",
+				p.Measure, p.Year, p.Proxy.Year, proxyText(p.Proxy.Value), p.Year, plural(p.Records, "record", "records")))
+		}
+	}
+	if res.CrossShardDuplicates > 0 {
+		out = append(out, fmt.Sprintf("%s counted in two merged inputs; the totals include both copies.",
+			plural(int64(res.CrossShardDuplicates), "record was", "records were")))
+	}
+	s := rv.SpendShares
+	for _, u := range []struct {
+		n    int64
+		what string
+	}{{s.UnknownSME, "whether it went to an SME (supplier_sme)"}, {s.UnknownVCSE, "whether it went to a VCSE (supplier_vcse)"}, {s.UnknownLocal, "whether it stayed local (local)"}} {
+		if u.n > 0 {
+			out = append(out, fmt.Sprintf("%s did not say %s; that spend counts in the spend reported but not in the share.",
+				plural(u.n, "spend record", "spend records"), u.what))
+		}
+	}
+	if res.Records == 0 {
+		out = append(out, "No deliveries were counted.")
+	}
+	return out
+}
+
+func wasWere(n int64) string {
+	if n == 1 {
+		return "was"
+	}
+	return "were"
+}
+
+// rejectedRows counts the distinct rows (file and line) in a list of problems.
+func rejectedRows(l Diagnostics) int {
+	type fl struct {
+		f string
+		l int
+	}
+	seen := map[fl]bool{}
+	for _, d := range l {
+		seen[fl{d.File, d.Line}] = true
+	}
+	return len(seen)
+}
