@@ -30,6 +30,10 @@ type command func(ctx context.Context, args []string, stdout, stderr io.Writer) 
 func commands() map[string]command {
 	return map[string]command{
 		"catalogue": runCatalogue,
+		"check":     runCheck,
+		"evaluate":  runEvaluate,
+		"report":    runReport,
+		"test":      runTest,
 	}
 }
 
