@@ -229,7 +229,9 @@ func RunTests(ctx context.Context, fsys fs.FS, opts TestOptions) (TestReport, er
 			ruleErrs.Append(err)
 		}
 		if len(w.tests) == 0 {
-			if len(w.rules) > 0 {
+			// A directory of other YAML files (catalogues, tenders) and no
+			// tests is none of our business.
+			if len(w.rules) > 0 && !errors.Is(err, errNoRules) {
 				rep.Suites = append(rep.Suites, SuiteResult{File: d, Name: d, RuleFiles: ruleFiles, Err: err})
 			}
 			continue

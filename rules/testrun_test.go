@@ -169,6 +169,8 @@ func TestRunTestsInvalidRules(t *testing.T) {
 		"bad/rules_test.yaml": {Data: []byte(testHeader + "tests: []\n")},
 		"only/rules.yaml":     {Data: []byte(testRules)},
 		"tests/x_test.yaml":   {Data: []byte(testHeader + "tests: []\n")},
+		// Other YAML files and no tests: not a policy directory, ignored.
+		"catalogue/council.yaml": {Data: []byte("apiVersion: toms/v1\nkind: Framework\n")},
 	}
 	rep, err := rules.RunTests(context.Background(), fsys, rules.TestOptions{})
 	require.Error(t, err)
