@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -146,7 +147,7 @@ func FailOpen() CheckOption { return func(c *checkConfig) { c.failOpen = true } 
 //
 // The returned error is non-nil when the input is unusable (no tender, a
 // list or text beyond MaxListLen/MaxStringLen: the report is then empty),
-// when the tender carries invalid waivers (no reason, an unknown rule, two
+// when the tender carries invalid waivers (no reason, approver or date, an unknown rule, two
 // for one rule: the report is complete and the affected rules are errors),
 // or when ctx ends (the report holds the outcomes so far). Errors match
 // ErrInput, ErrWaiver or the context's error with errors.Is.
@@ -206,9 +207,15 @@ func (s *Set) waivers(t *Tender) (map[string]waiverState, diag.List) {
 				Message: "the waiver names a rule the policy does not have" + suggestText(w.Rule, ids), Kind: ErrWaiver}
 		case m[w.Rule].w != nil:
 			d = &diag.Diagnostic{Field: field + ".rule", Rule: w.Rule, Message: "the rule already has a waiver; give one waiver per rule", Kind: ErrWaiver}
-		case trimmed(w.Reason) == "":
+		case strings.TrimSpace(w.Reason) == "":
 			d = &diag.Diagnostic{Field: field + ".reason", Rule: w.Rule,
 				Message: "the waiver has no reason; record why the rule is impractical for this tender", Kind: ErrWaiver}
+		case strings.TrimSpace(w.ApprovedBy) == "":
+			d = &diag.Diagnostic{Field: field + ".approvedBy", Rule: w.Rule,
+				Message: "the waiver has no approver; record who approved the exemption", Kind: ErrWaiver}
+		case w.Date.IsZero():
+			d = &diag.Diagnostic{Field: field + ".date", Rule: w.Rule,
+				Message: "the waiver has no date; record when the exemption was approved (YYYY-MM-DD)", Kind: ErrWaiver}
 		}
 		if d != nil {
 			errs.Add(d)
@@ -218,13 +225,6 @@ func (s *Set) waivers(t *Tender) (map[string]waiverState, diag.List) {
 		}
 	}
 	return m, errs
-}
-
-func trimmed(s string) string {
-	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t' || s[0] == '\n') {
-		s = s[1:]
-	}
-	return s
 }
 
 func checkSizes(in Input) error {

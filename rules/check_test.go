@@ -123,7 +123,9 @@ func TestWaivers(t *testing.T) {
 		status  rules.Status
 	}{
 		{"no reason", []rules.Waiver{{Rule: "sv-floor", ApprovedBy: "x"}}, "the waiver has no reason", rules.StatusError},
-		{"blank reason", []rules.Waiver{{Rule: "sv-floor", Reason: "  "}}, "the waiver has no reason", rules.StatusError},
+		{"blank reason", []rules.Waiver{{Rule: "sv-floor", Reason: " \r\u00a0"}}, "the waiver has no reason", rules.StatusError},
+		{"no approver", []rules.Waiver{{Rule: "sv-floor", Reason: "sole supplier", Date: good.Date}}, "the waiver has no approver", rules.StatusError},
+		{"no date", []rules.Waiver{{Rule: "sv-floor", Reason: "sole supplier", ApprovedBy: "Head of Procurement"}}, "the waiver has no date", rules.StatusError},
 		{"unknown rule", []rules.Waiver{{Rule: "sv-flor", Reason: "r"}}, `names a rule the policy does not have; did you mean "sv-floor"?`, rules.StatusFail},
 		{"no rule", []rules.Waiver{{Reason: "r"}}, "does not name a rule", rules.StatusFail},
 		{"two for one rule", []rules.Waiver{good, good}, "already has a waiver", rules.StatusWaived},

@@ -29,7 +29,7 @@ var (
 	// ErrCostLimit: a rule's worst-case cost is above the limit, or an
 	// evaluation went over its budget.
 	ErrCostLimit = errors.New("cost limit exceeded")
-	// ErrWaiver: a waiver has no reason or names a rule the set does not have.
+	// ErrWaiver: a waiver has no reason, approver or date, or names a rule the set does not have.
 	ErrWaiver = errors.New("invalid waiver")
 	// ErrInput: the input to Check is missing or too large.
 	ErrInput = errors.New("invalid input")
