@@ -15,7 +15,12 @@
 // against the policy (Options.Policy, default rules.Default) and stops with
 // ErrPolicyFailed when a rule of severity error fails, unless
 // Options.ScoreAnyway is set (Result.ScoredAnyway then says so). Check runs
-// the policy step alone, as `toms check` does. The file formats are
+// the policy step alone, as `toms check` does. An invalid waiver (naming a
+// rule the policy does not have, without a reason, approver or date, or a
+// second one for a rule) is an input error, not a policy outcome: Check and Evaluate return
+// Diagnostics positioned at the waiver in the tender file and matching both
+// ErrInvalid and rules.ErrWaiver, and Options.ScoreAnyway does not bypass
+// them (`toms check` and `toms evaluate` exit 2). The file formats are
 // documented in FORMAT.md beside this file.
 //
 // # Formulas

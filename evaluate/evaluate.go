@@ -30,9 +30,11 @@ type Options struct {
 // bids. fw values the commitments; nil means LoadFramework(t).
 //
 // It fails with Diagnostics (matching ErrInvalid) when the tender or a bid is
-// invalid, and with an error matching ErrPolicyFailed when a rule of severity
-// error failed and opts.ScoreAnyway is false; the Result returned with that
-// error carries the policy outcomes and no scores.
+// invalid or, unless opts.SkipPolicy, when a waiver is invalid (these match
+// rules.ErrWaiver too; see Check), and with an error matching
+// ErrPolicyFailed when a rule of severity error failed and opts.ScoreAnyway
+// is false; the Result returned with that error carries the policy outcomes
+// and no scores.
 func Evaluate(ctx context.Context, t *Tender, bids []Bid, fw *tom.Framework, opts Options) (*Result, error) {
 	if t == nil {
 		return nil, errors.New("evaluate: nil tender")
@@ -43,7 +45,8 @@ func Evaluate(ctx context.Context, t *Tender, bids []Bid, fw *tom.Framework, opt
 			return nil, err
 		}
 	}
-	if err := Validate(t, bids, fw); err != nil {
+	g := &gathered{}
+	if err := validate(t, bids, fw, g); err != nil {
 		return nil, err
 	}
 	res := &Result{TenderID: t.ID, Title: t.Title, Year: t.Year, Weights: t.Weights(), Criteria: t.Criteria, Catalogue: fw.ID()}
@@ -62,7 +65,7 @@ func Evaluate(ctx context.Context, t *Tender, bids []Bid, fw *tom.Framework, opt
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := score(res, t, bids, fw); err != nil {
+	if err := score(res, t, bids, fw, g); err != nil {
 		return nil, err
 	}
 	res.Scored = true
@@ -70,25 +73,35 @@ func Evaluate(ctx context.Context, t *Tender, bids []Bid, fw *tom.Framework, opt
 }
 
 // score fills res.Bids: it scores every component, ranks, and only then
-// builds each BidResult, in its final place.
-func score(res *Result, t *Tender, bids []Bid, fw *tom.Framework) error {
+// builds each BidResult, in its final place. g holds the bids' numbers, as
+// validate gathered them.
+//
+// Everything a BidResult needs is computed in input order first, into the
+// scorer's bidState and g's CriterionScore slab, so that building the
+// results in rank order reads two places per bid: the Bid and its state.
+func score(res *Result, t *Tender, bids []Bid, fw *tom.Framework, g *gathered) error {
 	n, c := len(bids), &t.Criteria
-	s := newScorer(t, bids)
+	s := newScorer(t, bids, g)
 	var err error
 	if res.Measures, err = s.valueCommitments(fw); err != nil {
 		return err
 	}
 	sv := c.SocialValue
 	k := len(c.Quality)
+	pass := make([]num, k)
+	for j, q := range c.Quality {
+		pass[j] = numOf(q.PassMark)
+	}
 	reasons := map[int][]string{}
 	incomplete := map[int]string{}
 	active := make([]int, 0, n)
 	for i := range bids {
-		b := &bids[i]
+		b, st := &bids[i], &s.st[i]
 		for j, q := range c.Quality {
-			if score := s.scores[i*k+j]; cmpDec(score, q.PassMark) < 0 {
-				s.excluded[i] = true
-				reasons[i] = append(reasons[i], fmt.Sprintf("quality %q scored %s, below the pass mark of %s", q.ID, score, q.PassMark))
+			cs := &g.crit[i*k+j]
+			if cs.Passed = cmpBoth(g.q[i*k+j], cs.Score, pass[j], q.PassMark) >= 0; !cs.Passed {
+				st.excluded, st.rare = true, true
+				reasons[i] = append(reasons[i], fmt.Sprintf("quality %q scored %s, below the pass mark of %s", q.ID, cs.Score, q.PassMark))
 			}
 		}
 		var missing []string
@@ -99,10 +112,10 @@ func score(res *Result, t *Tender, bids []Bid, fw *tom.Framework) error {
 			missing = append(missing, "no qualitative response")
 		}
 		if sv.BothPartsRequired && len(missing) > 0 {
-			s.svIncomplete[i] = true
+			st.svIncomplete, st.rare = true, true
 			incomplete[i] = "both parts are required and the response has " + strings.Join(missing, " and ") + ": social value scores 0"
 		}
-		if !s.excluded[i] {
+		if !st.excluded {
 			active = append(active, i)
 		}
 	}
@@ -121,35 +134,41 @@ func score(res *Result, t *Tender, bids []Bid, fw *tom.Framework) error {
 	s.flagAbnormallyLow(active)
 	order := s.rank(active)
 	for i := range bids {
-		if s.excluded[i] {
+		if s.st[i].excluded {
 			order = append(order, i)
 		}
 	}
 
-	res.Bids = make([]BidResult, n)
-	slab := make([]CriterionScore, n*k)
-	for pos, i := range order {
-		b, r := &bids[i], &res.Bids[pos]
-		base := i * s.nc
-		r.Index, r.Supplier, r.Rank, r.Tie, r.Flags = i, b.Supplier, s.rankOf[i], s.tie[i], s.flags[i]
-		r.Excluded, r.Reasons = s.excluded[i], reasons[i]
-		r.Quality.Criteria = slab[pos*k : (pos+1)*k : (pos+1)*k]
-		for j, q := range c.Quality {
-			score := s.scores[i*k+j]
-			r.Quality.Criteria[j] = CriterionScore{ID: q.ID, Score: score, Passed: cmpDec(score, q.PassMark) >= 0, Points: s.single(base + 1 + j)}
+	for i := range bids {
+		st, base := &s.st[i], i*s.nc
+		for j := range k {
+			g.crit[i*k+j].Points = s.single(base + 1 + j)
 		}
-		r.Quality.Points = s.points(i, gQuality)
-		r.Price.Price = b.Price
-		r.SocialValue = SocialValueScore{Value: s.values[i], QualitativeScore: b.SocialValue.Qualitative,
-			Incomplete: incomplete[i], Commitments: s.lines[i]}
-		if r.Excluded {
+		st.quality = s.points(i, gQuality)
+		if st.excluded {
 			continue
 		}
-		r.Price.Points = s.single(base)
-		r.SocialValue.Quantitative = s.single(base + k + 1)
-		r.SocialValue.Qualitative = s.single(base + k + 2)
-		r.SocialValue.Points = s.points(i, gSocialValue)
-		r.Total = s.points(i, gTotal)
+		st.price = s.single(base)
+		st.svq = s.single(base + k + 1)
+		st.svl = s.single(base + k + 2)
+		st.sv = s.points(i, gSocialValue)
+		st.total = s.points(i, gTotal)
+	}
+
+	res.Bids = make([]BidResult, n)
+	for pos, i := range order {
+		b, st, r := &bids[i], &s.st[i], &res.Bids[pos]
+		nl := int(st.line) + len(b.SocialValue.Commitments)
+		*r = BidResult{
+			Index: i, Supplier: b.Supplier, Rank: int(st.rank), Excluded: st.excluded, Total: st.total,
+			Price:   PriceScore{Price: b.Price, Points: st.price},
+			Quality: QualityScore{Points: st.quality, Criteria: g.crit[i*k : (i+1)*k : (i+1)*k]},
+			SocialValue: SocialValueScore{Points: st.sv, Quantitative: st.svq, Qualitative: st.svl,
+				Value: st.value, QualitativeScore: b.SocialValue.Qualitative, Commitments: s.lines[st.line:nl:nl]},
+		}
+		if st.rare {
+			r.Reasons, r.Flags, r.Tie, r.SocialValue.Incomplete = reasons[i], s.flags[i], s.tie[i], incomplete[i]
+		}
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/big"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -98,8 +99,9 @@ func TestFastPathIsExact(t *testing.T) {
 	fast, slow := 0, 0
 	for iter := 0; iter < 300; iter++ {
 		tn, bids := randomTender(r, 1+r.IntN(12))
-		require.NoError(t, Validate(tn, bids, fw), "iteration %d", iter)
-		s := newScorer(tn, bids)
+		g := &gathered{}
+		require.NoError(t, validate(tn, bids, fw, g), "iteration %d", iter)
+		s := newScorer(tn, bids, g)
 		_, err := s.valueCommitments(fw)
 		require.NoError(t, err)
 		active := make([]int, len(bids))
@@ -169,4 +171,65 @@ func TestPointsRounding(t *testing.T) {
 	text, err := q.MarshalText()
 	require.NoError(t, err)
 	assert.Equal(t, "0.125", string(text))
+}
+
+func TestSortU64(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	for _, n := range []int{0, 1, 5, 1023, 1024, 5000} {
+		for _, bitsUsed := range []uint{8, 17, 40, 64} {
+			xs := make([]uint64, n)
+			for i := range xs {
+				xs[i] = r.Uint64() >> (64 - bitsUsed)
+				if i%7 == 0 && i > 0 {
+					xs[i] = xs[i-1] // repeats
+				}
+			}
+			want := slices.Clone(xs)
+			slices.Sort(want)
+			sortU64(xs)
+			require.Equal(t, want, xs, "n=%d bits=%d", n, bitsUsed)
+		}
+	}
+}
+
+// TestSortKeys checks the two-stage sort against a plain sort with the same
+// comparison, on totals crowded round a few values so that leading bits are
+// often equal and brackets often overlap, across a step of the leading bits
+// too (maxHi is large, so the leading bits drop the last 9 or more of hi).
+func TestSortKeys(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	for iter := 0; iter < 200; iter++ {
+		n := 2 + r.IntN(3000)
+		keys := make([]key, n)
+		exact := make([]*big.Int, n) // the value each bracket stands for, in 10⁻³¹/1000
+		for p := range keys {
+			hi := uint64(1<<60) + 510 + uint64(r.IntN(4)) // across a step of hi>>9 at 512
+			lo := uint64(e18 - 1 - r.IntN(4))
+			if r.IntN(2) == 0 {
+				lo = uint64(r.IntN(4))
+			}
+			m := uint32(r.IntN(3))
+			keys[p] = key{fx{hi, lo}, m, int32(p)}
+			v := new(big.Int).Mul(new(big.Int).SetUint64(hi), big.NewInt(e18))
+			v.Add(v, new(big.Int).SetUint64(lo))
+			v.Mul(v, big.NewInt(1000))
+			if m > 0 { // strictly inside [f, f+m)
+				v.Add(v, big.NewInt(1+r.Int64N(int64(m)*1000-1)))
+			}
+			exact[p] = v
+		}
+		cmp := func(a, b key) int {
+			if c, ok := cmpBracket(a.f, uint64(a.m), b.f, uint64(b.m)); ok && c != 0 {
+				return -c
+			}
+			if c := exact[a.i].Cmp(exact[b.i]); c != 0 {
+				return -c
+			}
+			return int(a.i) - int(b.i)
+		}
+		want := slices.Clone(keys)
+		slices.SortFunc(want, cmp)
+		sortKeys(keys, cmp)
+		require.Equal(t, want, keys, "iteration %d", iter)
+	}
 }

@@ -177,7 +177,7 @@ func ParseTender(name string, data []byte) (*Tender, error) {
 	t.Bids = decodeBids(d, tf.Bids, "bids")
 	errs := d.Errs
 	errs = append(errs, t.check()...)
-	errs = append(errs, checkBids(t, t.Bids, nil, "bids")...)
+	errs = append(errs, checkBids(t, t.Bids, nil, "bids", nil)...)
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
@@ -211,7 +211,7 @@ func ParseBids(name string, data []byte, t *Tender) ([]Bid, error) {
 	if bf.Tender != "" && t != nil && bf.Tender != t.ID {
 		d.Errs.Add(d.Pos(yamlx.MapValue(root, "tender")).At("tender", ErrInvalid, "the bids are for tender %q, not %q", bf.Tender, t.ID))
 	}
-	errs := append(d.Errs, checkBids(t, bids, nil, "bids")...)
+	errs := append(d.Errs, checkBids(t, bids, nil, "bids", nil)...)
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package evaluate
 
 import (
 	"math/big"
+	"slices"
 	"strconv"
 
 	"github.com/shopspring/decimal"
@@ -174,4 +175,42 @@ func cmpBracket(fi fx, mi uint64, fj fx, mj uint64) (c int, ok bool) {
 		return -1, true
 	}
 	return 0, false
+}
+
+// sortU64 sorts xs ascending: with slices.Sort when short, else with an
+// LSD radix sort, eight stable passes of one byte each (a pass is skipped
+// when every key has the same byte there), which for the 100,000 keys of a
+// large tender is several times faster than a comparison sort.
+func sortU64(xs []uint64) {
+	if len(xs) < 256 {
+		slices.Sort(xs)
+		return
+	}
+	var counts [8][256]int
+	for _, x := range xs {
+		for d := range 8 {
+			counts[d][byte(x>>(8*d))]++
+		}
+	}
+	src, dst := xs, make([]uint64, len(xs))
+	for d := range 8 {
+		c := &counts[d]
+		if c[byte(src[0]>>(8*d))] == len(src) {
+			continue
+		}
+		at := 0
+		for b, n := range c {
+			c[b] = at
+			at += n
+		}
+		for _, x := range src {
+			b := byte(x >> (8 * d))
+			dst[c[b]] = x
+			c[b]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &xs[0] {
+		copy(xs, src)
+	}
 }

@@ -3,10 +3,17 @@ package evaluate
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
+	"github.com/socialvalue-toms/toms/internal/diag"
 	"github.com/socialvalue-toms/toms/rules"
 )
+
+// errInvalidWaiver is the kind of the Diagnostics of invalid waivers: they
+// match both ErrInvalid and rules.ErrWaiver.
+var errInvalidWaiver = fmt.Errorf("%w: %w", ErrInvalid, rules.ErrWaiver)
 
 // Check checks tender t against a policy rule set, as `toms check` does and
 // as Evaluate does before scoring; nil set means the embedded default policy
@@ -14,9 +21,15 @@ import (
 //
 // The report holds one outcome per rule; report.Failed() says whether a
 // rule of severity error failed or could not be evaluated, in which case the
-// tender must not be scored as it stands. An invalid waiver (no reason, an
-// unknown rule) is not an error here: the report is complete, and the
-// affected rule's outcome is an error outcome that names the problem.
+// tender must not be scored as it stands.
+//
+// An invalid waiver (one naming a rule the set does not have, one without a
+// reason, approver or date, a second waiver for one rule: see rules.Check)
+// is an error in the tender file:
+// Check returns the complete report together with Diagnostics, one per
+// invalid waiver, positioned at the waiver in the tender file and matching
+// both ErrInvalid and rules.ErrWaiver. The tender must be corrected; a
+// waiver is never dropped silently.
 func Check(ctx context.Context, t *Tender, set *rules.Set, now time.Time) (rules.Report, error) {
 	if t == nil {
 		return rules.Report{}, errors.New("evaluate: Check needs a tender")
@@ -30,9 +43,39 @@ func Check(ctx context.Context, t *Tender, set *rules.Set, now time.Time) (rules
 	in := t.RuleInput()
 	rep, err := set.Check(ctx, rules.Input{Tender: &in, Now: now})
 	if err != nil && errors.Is(err, rules.ErrWaiver) && ctx.Err() == nil {
-		return rep, nil
+		return rep, t.waiverErrors(err)
 	}
 	return rep, err
+}
+
+// waiverErrors positions the rule set's waiver problems at the tender's
+// waivers: the rules package knows a waiver by its index only.
+func (t *Tender) waiverErrors(err error) error {
+	var in diag.List
+	if !errors.As(err, &in) {
+		var d *diag.Diagnostic
+		if !errors.As(err, &d) {
+			return err
+		}
+		in = diag.List{d}
+	}
+	out := make(diag.List, 0, len(in))
+	for _, d := range in {
+		if !errors.Is(d, rules.ErrWaiver) {
+			out.Add(d)
+			continue
+		}
+		nd := *d
+		nd.Kind = errInvalidWaiver
+		for i, w := range t.Waivers {
+			if strings.HasPrefix(d.Field, fmt.Sprintf("waivers[%d].", i)) {
+				nd.File, nd.Line, nd.Column = w.Pos.File, w.Pos.Line, w.Pos.Column
+				break
+			}
+		}
+		out.Add(&nd)
+	}
+	return out.Err()
 }
 
 // failures returns the outcomes that stop scoring, as text.

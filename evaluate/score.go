@@ -2,6 +2,7 @@ package evaluate
 
 import (
 	"fmt"
+	"math"
 	"math/big"
 	"math/bits"
 	"slices"
@@ -25,27 +26,106 @@ import (
 //     exact sums computed, as rationals, to compare them.
 // So there is one division per component per bid, ranking costs a compare of
 // two integers almost always, and ties are decided on exact values.
+//
+// Where the time goes, for 100,000 bids: each decimal is a pointer to a
+// big.Int, so reading one is a cache miss. Validation reads every number
+// once, into a num (gathered), and the scorer works on those; values are
+// multiplied as 64-bit coefficients; the ranking sorts packed integers
+// (sortKeys); and everything a BidResult needs is computed in input order,
+// into one bidState per bid and one CriterionScore slab, so that building
+// the results in rank order touches two places per bid. Nothing is
+// allocated per bid but the £ values of commitments (a Decimal each, unless
+// the proxy is £1) and the messages of excluded, flagged or tied bids.
+
+// num is a non-negative decimal as c × 10^e with a 64-bit coefficient, read
+// once from the decimal so that the scorer need not touch it again; ok is
+// false for a negative decimal or one with more than 18 digits, which the
+// scorer then handles with math/big.
+type num struct {
+	c  uint64
+	e  int32
+	ok bool
+}
+
+func numOf(d decimal.Decimal) num {
+	if d.Sign() < 0 || d.NumDigits() > 18 {
+		return num{}
+	}
+	return num{uint64(d.CoefficientInt64()), d.Exponent(), true}
+}
+
+// at returns x × 10^-e, x at exponent e, when that is an integer that fits.
+func (x num) at(e int32) (uint64, bool) {
+	switch {
+	case !x.ok:
+		return 0, false
+	case x.c == 0:
+		return 0, true
+	}
+	shift := x.e - e
+	if shift < 0 || shift >= int32(len(pow10)) {
+		return 0, false
+	}
+	return mul(x.c, pow10[shift])
+}
+
+// cmpNum compares two nums; ok is false when they cannot be compared as
+// 64-bit integers.
+func cmpNum(a, b num) (int, bool) {
+	e := min(a.e, b.e)
+	x, ok1 := a.at(e)
+	y, ok2 := b.at(e)
+	if !ok1 || !ok2 {
+		return 0, false
+	}
+	return cmpU(x, y), true
+}
+
+// cmpBoth compares a and b, given also as nums an and bn.
+func cmpBoth(an num, a decimal.Decimal, bn num, b decimal.Decimal) int {
+	if c, ok := cmpNum(an, bn); ok {
+		return c
+	}
+	return cmpDec(a, b)
+}
+
+// gathered is what validation reads from the bids for the scorer, in input
+// order: every number once, as a num, and the quality scores already in
+// the CriterionScore values that the result will hold.
+type gathered struct {
+	k     int
+	crit  []CriterionScore // n × k: ID and Score, then Passed and Points
+	q     []num            // n × k quality scores
+	price []num            // per bid
+	qual  []num            // per bid, the qualitative score; zero when none
+}
+
+func (g *gathered) init(t *Tender, n int) {
+	g.k = len(t.Criteria.Quality)
+	g.crit = make([]CriterionScore, n*g.k)
+	g.q = make([]num, n*g.k)
+	g.price = make([]num, n)
+	g.qual = make([]num, n)
+}
 
 // component indexes, per bid: price, the quality criteria, then the two
 // social value parts.
 type scorer struct {
 	t    *Tender
 	bids []Bid
+	g    *gathered
 	k    int // quality criteria
 	nc   int // components per bid: k + 3
 	f    []fx
 	inex []bool
 
-	scores       []decimal.Decimal // n × k quality scores, gathered once
-	excluded     []bool
-	svIncomplete []bool
-	values       []decimal.Decimal // £ social value per bid
-	lines        [][]Line          // per bid
-	rankOf       []int             // per bid, set by rank
-	tie          []*Tie
-	flags        [][]Flag
+	st    []bidState // per bid, in input order
+	lines []Line     // every bid's valued commitments, bid after bid
+	tie   map[int]*Tie
+	flags map[int][]Flag
 
-	pmin, vmax decimal.Decimal
+	pmin, vmax   decimal.Decimal
+	pminN, vmaxN num
 	// exact rationals of the tender's constants
 	wp, wsvq, wsvl, floor, ceil, target, pminR, vmaxR *big.Rat
 	wq                                                []*big.Rat
@@ -53,13 +133,25 @@ type scorer struct {
 	fast fastConsts
 }
 
+// bidState is what the scorer knows of one bid, kept in one place so that
+// building the result in rank order reads one place per bid.
+type bidState struct {
+	value  decimal.Decimal // £ social value
+	valueN num
+	// the result's points: price, quality, social value (quantitative,
+	// qualitative, both) and total
+	price, quality, svq, svl, sv, total Points
+	rank                                int32
+	line                                int32 // index of the bid's first Line in scorer.lines
+	excluded, svIncomplete              bool
+	rare                                bool // has reasons, flags, a tie or an incomplete response
+}
+
 // fastConsts are the tender's constants as integers for the 64-bit path; a
 // false ok switches that part to math/big.
 type fastConsts struct {
 	priceOK            bool
-	ep                 int32    // exponent of the scaled prices
-	prices             []uint64 // per bid, at ep; 0 when not representable
-	pricesOK           []bool
+	ep                 int32 // exponent of the scaled prices
 	pmin, floor, ceil  uint64
 	wpN13, wpD         uint64
 	qualityOK          []bool
@@ -67,8 +159,6 @@ type fastConsts struct {
 	wqN13, wqD, maxQ   []uint64
 	svOK               bool
 	ev                 int32
-	vals               []uint64
-	valsOK             []bool
 	vmax               uint64
 	svqN13, svqD       uint64
 	tN, tD             uint64
@@ -164,60 +254,52 @@ func ratio(w, x, y *big.Rat) *big.Rat {
 
 var ratZero, ratOne = new(big.Rat), big.NewRat(1, 1)
 
-func newScorer(t *Tender, bids []Bid) *scorer {
+// newScorer returns a scorer for bids, whose numbers validate gathered in g.
+func newScorer(t *Tender, bids []Bid, g *gathered) *scorer {
 	k, n := len(t.Criteria.Quality), len(bids)
 	s := &scorer{
-		t: t, bids: bids, k: k, nc: k + 3,
-		f:            make([]fx, n*(k+3)),
-		inex:         make([]bool, n*(k+3)),
-		scores:       make([]decimal.Decimal, n*k),
-		excluded:     make([]bool, n),
-		svIncomplete: make([]bool, n),
-		values:       make([]decimal.Decimal, n),
-		lines:        make([][]Line, n),
-		rankOf:       make([]int, n),
-		tie:          make([]*Tie, n),
-		flags:        make([][]Flag, n),
+		t: t, bids: bids, g: g, k: k, nc: k + 3,
+		f:    make([]fx, n*(k+3)),
+		inex: make([]bool, n*(k+3)),
+		st:   make([]bidState, n),
 	}
 	c := &t.Criteria
 	s.wp, s.wsvq, s.wsvl = rat(c.Price.Weight), rat(c.SocialValue.QuantitativeWeight), rat(c.SocialValue.QualitativeWeight)
 	s.floor, s.ceil, s.target = rat(c.Price.Floor), rat(c.Price.Ceiling), rat(c.SocialValue.Target)
-	for j, q := range c.Quality {
+	for _, q := range c.Quality {
 		s.wq = append(s.wq, rat(q.Weight))
-		for i := range bids {
-			s.scores[i*k+j] = bids[i].Quality[q.ID]
-		}
 	}
 	return s
 }
 
+// score returns quality score j of bid i.
+func (s *scorer) score(i, j int) decimal.Decimal { return s.g.crit[i*s.k+j].Score }
+
 // prepare computes the benchmarks (lowest price, highest social value) over
 // the active bids and the integer constants of the fast path.
 func (s *scorer) prepare(active []int) {
-	t, fc := s.t, &s.fast
+	t, fc, g := s.t, &s.fast, s.g
 	c := &t.Criteria
+	s.vmaxN = num{ok: true}
 	for n, i := range active {
-		if n == 0 || cmpDec(s.bids[i].Price, s.pmin) < 0 {
-			s.pmin = s.bids[i].Price
+		if n == 0 || cmpBoth(g.price[i], s.bids[i].Price, s.pminN, s.pmin) < 0 {
+			s.pmin, s.pminN = s.bids[i].Price, g.price[i]
 		}
-		if !s.svIncomplete[i] && cmpDec(s.values[i], s.vmax) > 0 {
-			s.vmax = s.values[i]
+		if st := &s.st[i]; !st.svIncomplete && cmpBoth(st.valueN, st.value, s.vmaxN, s.vmax) > 0 {
+			s.vmax, s.vmaxN = st.value, st.valueN
 		}
 	}
 	s.pminR, s.vmaxR = rat(s.pmin), rat(s.vmax)
 
-	nb := len(s.bids)
 	// Price: all prices at the smallest exponent among them and the bounds.
 	fc.ep = minExp(0, c.Price.Floor, c.Price.Ceiling)
 	for _, i := range active {
-		fc.ep = min(fc.ep, s.bids[i].Price.Exponent())
-	}
-	fc.prices, fc.pricesOK = make([]uint64, nb), make([]bool, nb)
-	for _, i := range active {
-		fc.prices[i], fc.pricesOK[i] = scaled(s.bids[i].Price, fc.ep)
+		if p := g.price[i]; p.ok {
+			fc.ep = min(fc.ep, p.e)
+		}
 	}
 	var ok1, ok2, ok3, ok4 bool
-	fc.pmin, ok1 = scaled(s.pmin, fc.ep)
+	fc.pmin, ok1 = s.pminN.at(fc.ep)
 	fc.floor, ok2 = scaled(c.Price.Floor, fc.ep)
 	fc.ceil, ok3 = scaled(c.Price.Ceiling, fc.ep)
 	fc.wpN13, fc.wpD, ok4 = fraction13(c.Price.Weight)
@@ -227,26 +309,29 @@ func (s *scorer) prepare(active []int) {
 	fc.eq = make([]int32, s.k)
 	fc.wqN13, fc.wqD, fc.maxQ = make([]uint64, s.k), make([]uint64, s.k), make([]uint64, s.k)
 	for j, q := range c.Quality {
-		e := minExp(0, q.Max)
-		for i := range s.bids {
-			e = min(e, s.scores[i*s.k+j].Exponent())
+		fc.eq[j] = minExp(0, q.Max)
+	}
+	for at := 0; at < len(g.q); at += s.k { // bid after bid, in memory order
+		for j, x := range g.q[at : at+s.k] {
+			if x.ok && x.c != 0 {
+				fc.eq[j] = min(fc.eq[j], x.e)
+			}
 		}
-		fc.eq[j] = e
+	}
+	for j, q := range c.Quality {
 		fc.wqN13[j], fc.wqD[j], ok1 = fraction13(q.Weight)
-		fc.maxQ[j], ok2 = scaled(q.Max, e)
+		fc.maxQ[j], ok2 = scaled(q.Max, fc.eq[j])
 		fc.qualityOK[j] = ok1 && ok2
 	}
 
 	sv := c.SocialValue
-	fc.ev = minExp(0, s.vmax)
+	fc.ev = 0
 	for _, i := range active {
-		fc.ev = min(fc.ev, s.values[i].Exponent())
+		if v := s.st[i].valueN; v.ok && v.c != 0 {
+			fc.ev = min(fc.ev, v.e)
+		}
 	}
-	fc.vals, fc.valsOK = make([]uint64, nb), make([]bool, nb)
-	for _, i := range active {
-		fc.vals[i], fc.valsOK[i] = scaled(s.values[i], fc.ev)
-	}
-	fc.vmax, ok1 = scaled(s.vmax, fc.ev)
+	fc.vmax, ok1 = s.vmaxN.at(fc.ev)
 	fc.svqN13, fc.svqD, ok2 = fraction13(sv.QuantitativeWeight)
 	fc.svOK = ok1 && ok2
 	e := min(sv.Target.Exponent(), 0)
@@ -256,8 +341,8 @@ func (s *scorer) prepare(active []int) {
 
 	fc.el = minExp(0, sv.Max)
 	for _, i := range active {
-		if q := s.bids[i].SocialValue.Qualitative; q != nil {
-			fc.el = min(fc.el, q.Exponent())
+		if q := g.qual[i]; s.bids[i].SocialValue.Qualitative != nil && q.ok && q.c != 0 {
+			fc.el = min(fc.el, q.e)
 		}
 	}
 	fc.svlN13, fc.svlD, ok1 = fraction13(sv.QualitativeWeight)
@@ -284,10 +369,10 @@ func (s *scorer) fastComponent(i, c int) (part, bool) {
 	fc, b := &s.fast, &s.bids[i]
 	switch {
 	case c == 0:
-		if !fc.priceOK || !fc.pricesOK[i] {
+		p, ok := s.g.price[i].at(fc.ep)
+		if !fc.priceOK || !ok {
 			return part{}, false
 		}
-		p := fc.prices[i]
 		switch s.t.Criteria.Price.method() {
 		case Lowest:
 			d, ok := mul(fc.wpD, p)
@@ -322,20 +407,21 @@ func (s *scorer) fastComponent(i, c int) (part, bool) {
 		if !fc.qualityOK[j] {
 			return part{}, false
 		}
-		x, ok1 := scaled(s.scores[i*s.k+j], fc.eq[j])
+		x, ok1 := s.g.q[i*s.k+j].at(fc.eq[j])
 		d, ok2 := mul(fc.wqD[j], fc.maxQ[j])
 		if !ok1 || !ok2 {
 			return part{}, false
 		}
 		return mulDiv(fc.wqN13[j], x, d)
 	case c == s.k+1:
-		if s.svIncomplete[i] || s.t.Criteria.SocialValue.QuantitativeWeight.IsZero() {
+		st := &s.st[i]
+		if st.svIncomplete || s.t.Criteria.SocialValue.QuantitativeWeight.IsZero() {
 			return zeroPart, true
 		}
-		if !fc.svOK || !fc.valsOK[i] {
+		v, ok := st.valueN.at(fc.ev)
+		if !fc.svOK || !ok {
 			return part{}, false
 		}
-		v := fc.vals[i]
 		if v == 0 {
 			return zeroPart, true
 		}
@@ -350,8 +436,8 @@ func (s *scorer) fastComponent(i, c int) (part, bool) {
 		if !fc.targetOK {
 			return part{}, false
 		}
-		vt, ok1 := scaled(s.values[i], fc.et)
-		pt, ok2 := scaled(b.Price, fc.et)
+		vt, ok1 := st.valueN.at(fc.et)
+		pt, ok2 := s.g.price[i].at(fc.et)
 		if !ok1 || !ok2 {
 			return part{}, false
 		}
@@ -371,13 +457,13 @@ func (s *scorer) fastComponent(i, c int) (part, bool) {
 		return mulDiv(fc.svqN13, x, d)
 	default:
 		ql := b.SocialValue.Qualitative
-		if s.svIncomplete[i] || ql == nil || s.t.Criteria.SocialValue.QualitativeWeight.IsZero() {
+		if s.st[i].svIncomplete || ql == nil || s.t.Criteria.SocialValue.QualitativeWeight.IsZero() {
 			return zeroPart, true
 		}
 		if !fc.svlOK {
 			return part{}, false
 		}
-		x, ok1 := scaled(*ql, fc.el)
+		x, ok1 := s.g.qual[i].at(fc.el)
 		d, ok2 := mul(fc.svlD, fc.maxL)
 		if !ok1 || !ok2 {
 			return part{}, false
@@ -389,11 +475,11 @@ func (s *scorer) fastComponent(i, c int) (part, bool) {
 // exact returns component c of bid i as an exact rational: the reference
 // definition of every formula.
 func (s *scorer) exact(i, c int) *big.Rat {
-	b := &s.bids[i]
+	b, st := &s.bids[i], &s.st[i]
 	sv := s.t.Criteria.SocialValue
 	switch {
 	case c == 0:
-		if s.excluded[i] {
+		if st.excluded {
 			return ratZero
 		}
 		p := rat(b.Price)
@@ -417,10 +503,10 @@ func (s *scorer) exact(i, c int) *big.Rat {
 		}
 	case c <= s.k:
 		q := s.t.Criteria.Quality[c-1]
-		return ratio(s.wq[c-1], rat(s.scores[i*s.k+c-1]), rat(q.Max))
+		return ratio(s.wq[c-1], rat(s.score(i, c-1)), rat(q.Max))
 	case c == s.k+1:
-		v := s.values[i]
-		if s.excluded[i] || s.svIncomplete[i] || v.IsZero() {
+		v := st.value
+		if st.excluded || st.svIncomplete || v.IsZero() {
 			return ratZero
 		}
 		if sv.method() == Highest {
@@ -433,7 +519,7 @@ func (s *scorer) exact(i, c int) *big.Rat {
 		return r.Mul(r, s.wsvq)
 	default:
 		ql := b.SocialValue.Qualitative
-		if s.excluded[i] || s.svIncomplete[i] || ql == nil {
+		if st.excluded || st.svIncomplete || ql == nil {
 			return ratZero
 		}
 		return ratio(s.wsvl, rat(*ql), rat(sv.Max))
@@ -491,8 +577,8 @@ func (s *scorer) points(i int, g group) Points {
 // key is a bid's total as sorted: Σ floors and the inexact count.
 type key struct {
 	f fx
-	m uint64
-	i int
+	m uint32
+	i int32
 }
 
 func (s *scorer) cmpGroup(i, j int, g group) int {
@@ -512,11 +598,7 @@ func (s *scorer) cmpTie(i, j int, tb TieBreak) int {
 	case BySocialValue:
 		return s.cmpGroup(i, j, gSocialValue)
 	default: // ByPrice: the lower price is better
-		fc := &s.fast
-		if fc.pricesOK[i] && fc.pricesOK[j] {
-			return cmpU(fc.prices[j], fc.prices[i])
-		}
-		return s.bids[j].Price.Cmp(s.bids[i].Price)
+		return cmpBoth(s.g.price[j], s.bids[j].Price, s.g.price[i], s.bids[i].Price)
 	}
 }
 
@@ -525,22 +607,22 @@ func (s *scorer) rank(active []int) []int {
 	keys := make([]key, len(active))
 	for n, i := range active {
 		f, m := s.sum(i, gTotal)
-		keys[n] = key{f, m, i}
+		keys[n] = key{f, uint32(m), int32(i)}
 	}
 	// cmpTotal orders by exact total, best first.
 	cmpTotal := func(a, b key) int {
-		if c, ok := cmpBracket(a.f, a.m, b.f, b.m); ok {
+		if c, ok := cmpBracket(a.f, uint64(a.m), b.f, uint64(b.m)); ok {
 			return -c
 		}
-		return -s.exactSum(a.i, gTotal).Cmp(s.exactSum(b.i, gTotal))
+		return -s.exactSum(int(a.i), gTotal).Cmp(s.exactSum(int(b.i), gTotal))
 	}
 	tbs := s.t.TieBreak
-	slices.SortFunc(keys, func(a, b key) int {
+	sortKeys(keys, func(a, b key) int {
 		if c := cmpTotal(a, b); c != 0 {
 			return c
 		}
 		for _, tb := range tbs {
-			if c := s.cmpTie(a.i, b.i, tb); c != 0 {
+			if c := s.cmpTie(int(a.i), int(b.i), tb); c != 0 {
 				return -c
 			}
 		}
@@ -548,7 +630,7 @@ func (s *scorer) rank(active []int) []int {
 	})
 	order := make([]int, len(keys))
 	for n, kk := range keys {
-		order[n] = kk.i
+		order[n] = int(kk.i)
 	}
 	// decided returns the first tie-break separating i and j, or "".
 	decided := func(i, j int) TieBreak {
@@ -566,9 +648,9 @@ func (s *scorer) rank(active []int) []int {
 		}
 		for n := start; n < end; n++ {
 			i := order[n]
-			s.rankOf[i] = n + 1
+			s.st[i].rank = int32(n + 1)
 			if n > start && decided(order[n-1], i) == "" {
-				s.rankOf[i] = s.rankOf[order[n-1]]
+				s.st[i].rank = s.st[order[n-1]].rank
 			}
 			if end-start == 1 {
 				continue
@@ -591,11 +673,62 @@ func (s *scorer) rank(active []int) []int {
 			if up != "" && down != "" {
 				tie.DecidedBy = deeper(tbs, up, down)
 			}
-			s.tie[i] = tie
+			if s.tie == nil {
+				s.tie = map[int]*Tie{}
+			}
+			s.tie[i], s.st[i].rare = tie, true
 		}
 		start = end
 	}
 	return order
+}
+
+// sortKeys sorts keys by cmp, which orders by exact total, best first, and
+// then by the tie-breaks. It first sorts them cheaply as integers, by the
+// leading bits of the floor of their total (then by position), which is the
+// final order except among keys whose leading bits are equal; it sorts
+// each run of those with cmp, then checks every neighbouring pair with cmp
+// and, should one still be out of order (two totals whose brackets overlap
+// across a step of the leading bits), sorts everything with cmp. So the
+// order is always cmp's.
+func sortKeys(keys []key, cmp func(a, b key) int) {
+	n := len(keys)
+	if n < 2 {
+		return
+	}
+	idxBits := bits.Len(uint(n - 1))
+	var maxHi uint64
+	for _, k := range keys {
+		maxHi = max(maxHi, k.f.hi)
+	}
+	shift := max(0, bits.Len64(maxHi)-(64-idxBits))
+	lead := func(k key) uint64 { return k.f.hi >> shift }
+	packed := make([]uint64, n)
+	for p, k := range keys {
+		packed[p] = ^lead(k)<<idxBits | uint64(p) // higher total first
+	}
+	sortU64(packed)
+	sorted := make([]key, n)
+	for p, x := range packed {
+		sorted[p] = keys[x&(1<<idxBits-1)]
+	}
+	copy(keys, sorted)
+	for start := 0; start < n; {
+		end := start + 1
+		for end < n && lead(keys[end]) == lead(keys[start]) {
+			end++
+		}
+		if end-start > 1 {
+			slices.SortFunc(keys[start:end], cmp)
+		}
+		start = end
+	}
+	for p := 1; p < n; p++ {
+		if cmp(keys[p-1], keys[p]) > 0 {
+			slices.SortFunc(keys, cmp)
+			return
+		}
+	}
 }
 
 // deeper returns whichever of a and b comes later in tbs ("-" means none).
@@ -631,6 +764,10 @@ func (s *scorer) flagAbnormallyLow(active []int) {
 		others := sum.Sub(p)
 		if p.Mul(left).LessThan(others.Mul(right)) {
 			mean := others.DivRound(decimal.NewFromInt(int64(n-1)), 2)
+			if s.flags == nil {
+				s.flags = map[int][]Flag{}
+			}
+			s.st[i].rare = true
 			s.flags[i] = append(s.flags[i], Flag{Code: FlagAbnormallyLow,
 				Message: fmt.Sprintf("price £%s is more than %s%% below £%s, the mean price of the other %d bids (mean rounded to the penny); seek an explanation before award",
 					p.StringFixed(2), pct, mean.StringFixed(2), n-1)})
@@ -639,19 +776,27 @@ func (s *scorer) flagAbnormallyLow(active []int) {
 }
 
 // valueCommitments values every bid's commitments with the catalogue's
-// proxies for the tender's year, and returns the measures used.
+// proxies for the tender's year, and returns the measures used. A value is
+// quantity × proxy exactly: as a product of 64-bit coefficients when it
+// fits, with Decimal.Mul otherwise; a bid's £ total likewise.
 func (s *scorer) valueCommitments(fw *tom.Framework) ([]MeasureValue, error) {
 	var measures []MeasureValue
+	var proxies []num // per measure, its proxy
 	index := map[string]int{}
-	var slab []Line
+	nl := 0
+	for i := range s.bids {
+		nl += len(s.bids[i].SocialValue.Commitments)
+	}
+	s.lines = make([]Line, nl)
+	at := 0
 	for i := range s.bids {
 		cs := s.bids[i].SocialValue.Commitments
-		if len(cs) > len(slab) {
-			slab = make([]Line, max(len(cs), 1024))
-		}
-		lines := slab[:len(cs):len(cs)]
-		slab = slab[len(cs):]
-		total := decimal.Zero
+		st := &s.st[i]
+		st.line = int32(at)
+		lines := s.lines[at : at+len(cs) : at+len(cs)]
+		at += len(cs)
+		nf := 0 // financial lines
+		var first int
 		for j, c := range cs {
 			k, ok := index[c.Measure]
 			if !ok {
@@ -669,26 +814,70 @@ func (s *scorer) valueCommitments(fw *tom.Framework) ([]MeasureValue, error) {
 				k = len(measures)
 				index[c.Measure] = k
 				measures = append(measures, mv)
+				proxies = append(proxies, numOf(mv.Proxy.Value))
 			}
 			lines[j] = Line{Measure: c.Measure, Quantity: c.Quantity}
-			if mv := &measures[k]; mv.Financial {
-				lines[j].Value = mulDec(c.Quantity, mv.Proxy.Value)
-				total = total.Add(lines[j].Value)
+			if measures[k].Financial {
+				lines[j].Value = mulNum(c.Quantity, measures[k].Proxy.Value, proxies[k])
+				if nf == 0 {
+					first = j
+				}
+				nf++
 			}
 		}
-		s.values[i] = total
-		s.lines[i] = lines
+		switch nf {
+		case 0:
+			st.value = decimal.Zero
+		case 1: // decimals are immutable: the total can share the line's value
+			st.value = lines[first].Value
+		default:
+			st.value = sumValues(lines)
+		}
+		st.valueN = numOf(st.value)
 	}
 	return measures, nil
 }
 
-// mulDec is a × b, exact, with fewer allocations than Decimal.Mul when the
-// coefficients are small.
-func mulDec(a, b decimal.Decimal) decimal.Decimal {
-	if a.NumDigits() <= 9 && b.NumDigits() <= 9 {
-		return decimal.New(a.CoefficientInt64()*b.CoefficientInt64(), a.Exponent()+b.Exponent())
+// mulNum is quantity × proxy, exact; pn is the proxy as a num. The product
+// has the coefficient and exponent Decimal.Mul would give.
+func mulNum(quantity, proxy decimal.Decimal, pn num) decimal.Decimal {
+	if pn.ok && pn.c == 1 && pn.e == 0 { // £1 per unit, such as £ donated: the product is the quantity
+		return quantity
 	}
-	return a.Mul(b)
+	if qn := numOf(quantity); qn.ok && pn.ok {
+		if hi, lo := bits.Mul64(qn.c, pn.c); hi == 0 && lo <= math.MaxInt64 {
+			return decimal.New(int64(lo), qn.e+pn.e)
+		}
+	}
+	return quantity.Mul(proxy)
+}
+
+// sumValues returns Σ line values, exact: in one 64-bit sum at the
+// smallest exponent when that fits, with Decimal.Add otherwise.
+func sumValues(lines []Line) decimal.Decimal {
+	e := int32(0)
+	for _, l := range lines {
+		e = min(e, l.Value.Exponent())
+	}
+	var sum uint64
+	fits := true
+	for _, l := range lines {
+		x, ok := numOf(l.Value).at(e)
+		var carry uint64
+		sum, carry = bits.Add64(sum, x, 0)
+		if !ok || carry != 0 {
+			fits = false
+			break
+		}
+	}
+	if fits && sum <= math.MaxInt64 {
+		return decimal.New(int64(sum), e)
+	}
+	total := decimal.Zero
+	for _, l := range lines {
+		total = total.Add(l.Value)
+	}
+	return total
 }
 
 // single returns the Points of one component, by its index in s.f.

@@ -2,6 +2,8 @@ package evaluate
 
 import (
 	"fmt"
+	"hash/maphash"
+	"math/bits"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -17,11 +19,17 @@ var hundred = decimal.NewFromInt(100)
 // the catalogue that values the commitments; when it is nil the checks that
 // need it (known measures, proxies for the tender's year) are skipped.
 func Validate(t *Tender, bids []Bid, fw *tom.Framework) error {
+	return validate(t, bids, fw, nil)
+}
+
+// validate is Validate; when g is not nil, it also gathers the bids'
+// numbers into g as it reads them (see gathered), for the scorer.
+func validate(t *Tender, bids []Bid, fw *tom.Framework, g *gathered) error {
 	errs := t.check()
 	if fw != nil {
 		errs = append(errs, t.checkMeasures(fw)...)
 	}
-	errs = append(errs, checkBids(t, bids, fw, "bids")...)
+	errs = append(errs, checkBids(t, bids, fw, "bids", g)...)
 	return errs.Err()
 }
 
@@ -173,24 +181,34 @@ func unknownMeasure(id string, fw *tom.Framework) string {
 }
 
 // checkBids validates bids against the tender and, when fw is not nil, the
-// catalogue. path prefixes field names ("bids").
-func checkBids(t *Tender, bids []Bid, fw *tom.Framework, path string) diag.List {
+// catalogue. path prefixes field names ("bids"). When g is not nil, it
+// records each bid's numbers in g as it reads them.
+//
+// It runs once per bid in every evaluation, so its common path reads each
+// number once, as an integer (see num), and allocates nothing per bid.
+func checkBids(t *Tender, bids []Bid, fw *tom.Framework, path string, g *gathered) diag.List {
 	var errs diag.List
 	if t == nil {
 		return nil
 	}
+	if g != nil {
+		g.init(t, len(bids))
+	}
 	criteria := map[string]QualityCriterion{}
 	var names []string
-	for _, q := range t.Criteria.Quality {
+	maxQ := make([]num, len(t.Criteria.Quality))
+	for j, q := range t.Criteria.Quality {
 		criteria[q.ID] = q
 		names = append(names, q.ID)
+		maxQ[j] = numOf(q.Max)
 	}
 	sv := t.Criteria.SocialValue
+	maxL := numOf(sv.Max)
 	allowed := map[string]bool{}
 	for _, m := range sv.Measures {
 		allowed[m] = true
 	}
-	suppliers := map[string]int{}
+	firstBid := duplicateSuppliers(bids)
 	known := map[string]string{} // measure id → problem with it, "" for none
 	for i := range bids {
 		b := &bids[i]
@@ -203,27 +221,29 @@ func checkBids(t *Tender, bids []Bid, fw *tom.Framework, path string) diag.List 
 			_, ok := b.at[field]
 			return b.at != nil && !ok
 		}
-		key := strings.ToLower(strings.TrimSpace(b.Supplier.Name))
-		j, dup := suppliers[key]
-		switch {
-		case key == "":
-			if !missing("supplier.name") {
-				bad("supplier.name", "a bid needs the supplier's name")
-			}
-		case dup:
+		if j, dup := firstBid[i]; dup {
 			bad("supplier.name", "supplier %q already has a bid (%s[%d]); one bid per supplier", b.Supplier.Name, path, j)
-		default:
-			suppliers[key] = i
+		} else if strings.TrimSpace(b.Supplier.Name) == "" && !missing("supplier.name") {
+			bad("supplier.name", "a bid needs the supplier's name")
 		}
+		price := numOf(b.Price)
 		if b.Price.Sign() <= 0 && !missing("price") {
 			bad("price", "is %s; a price must be above zero (£ excluding VAT)", b.Price)
 		}
-		for _, q := range t.Criteria.Quality {
+		if g != nil {
+			g.price[i] = price
+		}
+		for j, q := range t.Criteria.Quality {
 			s, ok := b.Quality[q.ID]
+			n := numOf(s)
+			if g != nil {
+				g.crit[i*g.k+j] = CriterionScore{ID: q.ID, Score: s}
+				g.q[i*g.k+j] = n
+			}
 			switch {
 			case !ok:
 				bad("quality", "no score for quality criterion %q", q.ID)
-			case s.IsNegative() || cmpDec(s, q.Max) > 0:
+			case !inRange(n, s, maxQ[j], q.Max):
 				bad("quality."+q.ID, "score %s is outside 0 to %s, the criterion's maximum", s, q.Max)
 			}
 		}
@@ -240,15 +260,23 @@ func checkBids(t *Tender, bids []Bid, fw *tom.Framework, path string) diag.List 
 			}
 		}
 		if q := b.SocialValue.Qualitative; q != nil {
+			n := numOf(*q)
+			if g != nil {
+				g.qual[i] = n
+			}
 			switch {
 			case sv.QualitativeWeight.IsZero():
 				bad("socialValue.qualitative", "the tender gives no weight to a qualitative social value score; remove it")
-			case q.IsNegative() || cmpDec(*q, sv.Max) > 0:
+			case !inRange(n, *q, maxL, sv.Max):
 				bad("socialValue.qualitative", "score %s is outside 0 to %s, the maximum qualitative score", q, sv.Max)
 			}
 		}
-		measures := map[string]int{}
-		for j, c := range b.SocialValue.Commitments {
+		cs := b.SocialValue.Commitments
+		var seen map[string]int // measure → latest index, for bids with many commitments
+		if len(cs) > 16 {
+			seen = make(map[string]int, len(cs))
+		}
+		for j, c := range cs {
 			cbad := func(field, format string, args ...any) {
 				cf := fmt.Sprintf("socialValue.commitments[%d].%s", j, field)
 				errs.Add(posOf(b.at, cf, c.Pos).At(f()+"."+cf, ErrInvalid, format, args...))
@@ -257,10 +285,12 @@ func checkBids(t *Tender, bids []Bid, fw *tom.Framework, path string) diag.List 
 				cbad("measure", "a commitment names a measure")
 				continue
 			}
-			if k, dup := measures[c.Measure]; dup {
+			if k := lastCommitment(cs[:j], c.Measure, seen); k >= 0 {
 				cbad("measure", "measure %q is already committed to (commitments[%d]); give one total quantity", c.Measure, k)
 			}
-			measures[c.Measure] = j
+			if seen != nil {
+				seen[c.Measure] = j
+			}
 			if c.Quantity.IsNegative() {
 				cbad("quantity", "is %s; a quantity cannot be negative", c.Quantity)
 			}
@@ -295,6 +325,113 @@ func (t *Tender) yearPolicy() tom.YearPolicy {
 		return tom.CarryForward
 	}
 	return tom.ExactYear
+}
+
+// supplierKey is a supplier's name as compared for duplicates: trimmed,
+// lower case.
+func supplierKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
+
+// duplicateSuppliers maps each bid whose supplier already has a bid
+// (supplierKey equal, not empty) to the first such bid.
+//
+// It runs on every evaluation, so it neither builds a map of names nor
+// allocates a key per bid: it sorts the bids by a hash of their key (a
+// seeded maphash, so that no input can make many names collide) packed with
+// their index, then compares the keys of the bids whose hashes are equal.
+func duplicateSuppliers(bids []Bid) map[int]int {
+	n := len(bids)
+	if n < 2 {
+		return nil
+	}
+	idxBits := bits.Len(uint(n - 1))
+	seed := maphash.MakeSeed()
+	packed := make([]uint64, 0, n)
+	var buf [64]byte
+	for i := range bids {
+		h, ok := supplierHash(seed, bids[i].Supplier.Name, &buf)
+		if ok {
+			packed = append(packed, h<<idxBits|uint64(i)) // the hash's low bits are dropped
+		}
+	}
+	sortU64(packed)
+	var first map[int]int
+	mask := uint64(1)<<idxBits - 1
+	for start := 0; start < len(packed); {
+		end := start + 1
+		for end < len(packed) && packed[end]>>idxBits == packed[start]>>idxBits {
+			end++
+		}
+		// Within a run the bids are in input order; compare each with the
+		// earlier ones (a run longer than 1 is almost always duplicates).
+		for m := start + 1; m < end; m++ {
+			i := int(packed[m] & mask)
+			for e := start; e < m; e++ {
+				j := int(packed[e] & mask)
+				if supplierKey(bids[j].Supplier.Name) == supplierKey(bids[i].Supplier.Name) {
+					if first == nil {
+						first = map[int]int{}
+					}
+					if f, ok := first[j]; ok {
+						j = f
+					}
+					first[i] = j
+					break
+				}
+			}
+		}
+		start = end
+	}
+	return first
+}
+
+// supplierHash hashes supplierKey(name), without building it when the name
+// is short ASCII; ok is false for an empty key.
+func supplierHash(seed maphash.Seed, name string, buf *[64]byte) (h uint64, ok bool) {
+	simple := len(name) <= len(buf) && name != "" && !asciiSpace(name[0]) && !asciiSpace(name[len(name)-1])
+	for i := 0; simple && i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c >= 0x80:
+			simple = false
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	if simple {
+		return maphash.Bytes(seed, buf[:len(name)]), true
+	}
+	key := supplierKey(name)
+	return maphash.String(seed, key), key != ""
+}
+
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+}
+
+// lastCommitment returns the index of the last of cs for measure id, or -1;
+// seen, when not nil, holds the answer for every measure of cs.
+func lastCommitment(cs []Commitment, id string, seen map[string]int) int {
+	if seen != nil {
+		if k, ok := seen[id]; ok {
+			return k
+		}
+		return -1
+	}
+	for k := len(cs) - 1; k >= 0; k-- {
+		if cs[k].Measure == id {
+			return k
+		}
+	}
+	return -1
+}
+
+// inRange reports whether score d (n as a num) is within 0 to max (m).
+func inRange(n num, d decimal.Decimal, m num, max decimal.Decimal) bool {
+	if c, ok := cmpNum(n, m); ok {
+		return c <= 0
+	}
+	return !d.IsNegative() && cmpDec(d, max) <= 0
 }
 
 // cmpDec compares two decimals without allocating when their coefficients

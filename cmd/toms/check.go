@@ -38,7 +38,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return policyError(stderr, err)
 	}
 	rep, err := evaluate.Check(ctx, t, set, clockNow())
-	if err != nil {
+	if err != nil { // an invalid waiver is an input error too: exit 2, positioned
 		return inputError(stderr, err)
 	}
 	if *format == "json" {

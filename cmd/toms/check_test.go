@@ -63,3 +63,18 @@ func TestCheckErrors(t *testing.T) {
 	_, _, code = runCmd(t, runCheck, exampleTender, "--format", "csv")
 	assert.Equal(t, exitUsage, code)
 }
+
+// An invalid waiver (an unknown rule, no reason) is an input error in the
+// tender file: exit 2, every problem positioned at its waiver, no report.
+func TestCheckInvalidWaiver(t *testing.T) {
+	for _, format := range []string{"text", "json"} {
+		stdout, stderr, code := runCmd(t, runCheck, "testdata/check/bad-waiver.yaml", "--format", format)
+		assert.Equal(t, exitUsage, code)
+		assert.Empty(t, stdout)
+		golden(t, "check/bad-waiver.stderr", stderr)
+	}
+	stdout, stderr, code := runCmd(t, runEvaluate, "testdata/check/bad-waiver.yaml")
+	assert.Equal(t, exitUsage, code)
+	assert.Empty(t, stdout)
+	golden(t, "check/bad-waiver.stderr", stderr)
+}
