@@ -25,9 +25,20 @@ type Options struct {
 	// the result lists every value carried forward.
 	Policy tom.YearPolicy
 	// NoDuplicateCheck turns off duplicate and double-counting detection.
-	// That detection keeps one hash entry per distinct record (about 20-40
-	// bytes); without it, memory does not grow with the number of rows.
 	NoDuplicateCheck bool
+	// DuplicateMemory bounds the memory of duplicate detection, in bytes
+	// (0 means DefaultDuplicateMemory). Beyond it, detection keeps its
+	// fingerprints in temporary files and a Read finds duplicates at its
+	// end, with the same results; see the package documentation.
+	DuplicateMemory int
+	// TempDir is the directory for those files; "" means os.TempDir().
+	TempDir string
+}
+
+// sameTotals reports whether aggregators with options o and p count alike,
+// so that they can be merged.
+func (o Options) sameTotals(p Options) bool {
+	return o.Year == p.Year && o.Policy == p.Policy && o.NoDuplicateCheck == p.NoDuplicateCheck
 }
 
 // Aggregator totals outcome records and commitments in one streaming pass:
@@ -42,7 +53,7 @@ type Options struct {
 // dataset can be aggregated separately, in parallel, and combined.
 //
 // An Aggregator is not safe for concurrent use; use one per goroutine and
-// Merge them.
+// Merge them. Close releases the temporary files of duplicate detection.
 type Aggregator struct {
 	opts      Options
 	cat       *catalogue
@@ -133,7 +144,8 @@ func NewAggregator(fw *tom.Framework, opts Options) *Aggregator {
 		lastCell:  -1,
 	}
 	if !opts.NoDuplicateCheck {
-		a.dd, a.cdd = newDedup(), newDedup()
+		a.dd = newDedup(opts.DuplicateMemory, opts.TempDir)
+		a.cdd = newDedup(opts.DuplicateMemory, opts.TempDir)
 	}
 	return a
 }
@@ -145,8 +157,8 @@ func (a *Aggregator) Framework() *tom.Framework { return a.cat.fw }
 func (a *Aggregator) Options() Options { return a.opts }
 
 // Read validates and totals one outcomes or commitments file, streaming:
-// memory does not grow with the number of rows (beyond duplicate
-// detection, see Options.NoDuplicateCheck).
+// memory does not grow with the number of rows (duplicate detection is
+// bounded by Options.DuplicateMemory).
 //
 // Rows are checked as ReadRecords checks them and, for financial measures,
 // must have a proxy value for their financial year under Options.Policy.
@@ -157,15 +169,24 @@ func (a *Aggregator) Options() Options { return a.opts }
 // returned with its reason, and kept for Result.Rejected.
 //
 // name is the file name used in positions. The context is checked every
-// few thousand rows.
+// few thousand rows. An error other than Diagnostics (the reader's, the
+// context's, a temporary file's) leaves the totals incomplete.
 func (a *Aggregator) Read(ctx context.Context, r io.Reader, name string, kind Kind, opts ReadOptions) (Diagnostics, error) {
 	file := len(a.files)
 	a.files = append(a.files, name)
 	in := newIngest(ctx, a.cat, kind, name, opts)
-	if kind == Commitments {
-		in.sink = func(r *row, pos posFunc) (*diag.Diagnostic, error) { return a.addCommitment(r, file, pos), nil }
-	} else {
-		in.sink = func(r *row, pos posFunc) (*diag.Diagnostic, error) { return a.addOutcome(r, file, pos), nil }
+	commit := kind == Commitments
+	in.sink = func(r *row, pos posFunc) (*diag.Diagnostic, error) { return a.add(r, file, pos, commit, false) }
+	if dd := a.dedupOf(commit); dd != nil {
+		in.finish = func() error {
+			return dd.resolve(func(later, first ref) error {
+				if err := a.undo(later, commit); err != nil {
+					return err
+				}
+				in.v.errs.Add(dupDiagnostic(a.files, a.cat, first, int(later.file), later.fieldLine(), int(later.col), a.cat.measures[later.meas]))
+				return nil
+			})
+		}
 	}
 	rejected, err := in.run(r)
 	a.rejected = append(a.rejected, rejected...)
@@ -205,16 +226,74 @@ func (a *Aggregator) addRecord(rec Record, kind Kind) error {
 		return v.errs.Err()
 	}
 	r.q = quantityOf(rec.Quantity)
-	var d *diag.Diagnostic
-	if kind == Commitments {
-		d = a.addCommitment(&r, file, pos)
-	} else {
-		d = a.addOutcome(&r, file, pos)
+	d, err := a.add(&r, file, pos, kind == Commitments, true)
+	if err != nil {
+		return err
 	}
 	if d != nil {
 		return d
 	}
 	return nil
+}
+
+func (a *Aggregator) dedupOf(commit bool) *dedup {
+	if commit {
+		return a.cdd
+	}
+	return a.dd
+}
+
+// add counts one valid row, unless it is out of year, has no proxy value
+// or is a duplicate found at once. exact asks for the duplicate check at
+// once (Add); otherwise it may be deferred to the end of the Read.
+func (a *Aggregator) add(r *row, file int, pos posFunc, commit, exact bool) (*diag.Diagnostic, error) {
+	if !a.inYear(r.fy) {
+		if commit {
+			a.commitOutOfYear++
+		} else {
+			a.outOfYear++
+		}
+		return nil, nil
+	}
+	var pe *proxyEntry
+	if !commit && r.m.m.Financial {
+		pe = r.m.proxy(r.fy, a.opts.Policy)
+		if pe.err != nil {
+			line, col := pos(colDate)
+			return &diag.Diagnostic{File: a.files[file], Line: line, Column: col, Field: colDate.String(),
+				Message: fmt.Sprintf("the delivery falls in %s: %v", tom.YearStarting(r.fy), pe.err), Kind: pe.err}, nil
+		}
+	}
+	dd := a.dedupOf(commit)
+	var k fp
+	deferred := false
+	if dd != nil {
+		k = dd.fingerprint(r)
+		deferred = !exact && dd.deferring()
+		if !deferred {
+			first, dup, err := dd.check(k, exact)
+			if err != nil {
+				return nil, err
+			}
+			if dup {
+				line, col := pos(colMeasure)
+				return dupDiagnostic(a.files, a.cat, first, file, line, col, r.m), nil
+			}
+		}
+	}
+	var cell int
+	if commit {
+		cell = a.addCommitment(r)
+	} else {
+		cell = a.addOutcome(r, pe)
+	}
+	if dd != nil {
+		line, col := pos(colMeasure)
+		if err := dd.add(k, newRef(r, file, line, col, cell), r.q, deferred); err != nil {
+			return nil, err
+		}
+	}
+	return nil, nil
 }
 
 func (a *Aggregator) fileIndex(name string) int {
@@ -231,26 +310,10 @@ func (a *Aggregator) inYear(fy int) bool {
 	return a.opts.Year.IsZero() || a.opts.Year.Start() == fy
 }
 
-// addOutcome values and counts one valid outcome row: the inner loop.
-func (a *Aggregator) addOutcome(r *row, file int, pos posFunc) *diag.Diagnostic {
-	if !a.inYear(r.fy) {
-		a.outOfYear++
-		return nil
-	}
-	var pe *proxyEntry
-	if r.m.m.Financial {
-		pe = r.m.proxy(r.fy, a.opts.Policy)
-		if pe.err != nil {
-			line, col := pos(colDate)
-			return &diag.Diagnostic{File: a.files[file], Line: line, Column: col, Field: colDate.String(),
-				Message: fmt.Sprintf("the delivery falls in %s: %v", tom.YearStarting(r.fy), pe.err), Kind: pe.err}
-		}
-	}
-	if a.dd != nil {
-		if d := a.dd.check(r, file, a.files, a.cat, pos); d != nil {
-			return d
-		}
-	}
+// addOutcome values and counts one outcome row in its cell, valued with
+// pe (nil for a non-financial measure), and returns the cell's index: the
+// inner loop.
+func (a *Aggregator) addOutcome(r *row, pe *proxyEntry) int {
 	key := cellKey{
 		cs: uint64(a.contracts.id(r.contract))<<32 | uint64(a.suppliers.id(r.supplier)),
 		my: uint32(r.m.idx)<<16 | uint32(r.fy-yearBase),
@@ -288,6 +351,49 @@ func (a *Aggregator) addOutcome(r *row, file int, pos posFunc) *diag.Diagnostic 
 	if dk := r.dateKey(); dk > a.latest {
 		a.latest = dk
 	}
+	return int(a.lastCell)
+}
+
+// undo takes a counted record out of the totals again, exactly: a
+// duplicate found at the end of a Read. Its cell may be left with no
+// records; Result and Merge skip such cells.
+func (a *Aggregator) undo(u ref, commit bool) error {
+	dd := a.dedupOf(commit)
+	q, err := dd.quantity(u)
+	if err != nil {
+		return err
+	}
+	if commit {
+		c := &a.commits[u.cell]
+		c.records--
+		a.commitRecords--
+		c.qty.sub(q, qtyScale)
+		return nil
+	}
+	c := &a.cells[u.cell]
+	c.records--
+	a.records--
+	c.qty.sub(q, qtyScale)
+	m := a.cat.measures[u.meas]
+	if m.m.Financial {
+		pe := m.proxy(int(c.key.my&0xffff)+yearBase, a.opts.Policy)
+		if q.fixed && pe.fixed {
+			hi, lo := bits.Mul64(q.u, pe.u)
+			c.val.sub128(hi, lo, valScale)
+		} else {
+			c.val.subDecimal(q.Decimal().Mul(pe.p.Value))
+		}
+	}
+	if m.spend {
+		for i := range c.flagged {
+			switch u.flag(i) {
+			case Yes:
+				c.flagged[i].sub(q, qtyScale)
+			case Unknown:
+				c.unknown[i]--
+			}
+		}
+	}
 	return nil
 }
 
@@ -305,18 +411,11 @@ func (a *Aggregator) cell(key cellKey) *cell {
 	return &a.cells[i]
 }
 
-func (a *Aggregator) addCommitment(r *row, file int, pos posFunc) *diag.Diagnostic {
-	if !a.inYear(r.fy) {
-		a.commitOutOfYear++
-		return nil
-	}
-	if a.cdd != nil {
-		if d := a.cdd.check(r, file, a.files, a.cat, pos); d != nil {
-			return d
-		}
-	}
+// addCommitment counts one commitment row and returns its cell's index.
+func (a *Aggregator) addCommitment(r *row) int {
 	key := commitKey{contract: a.contracts.id(r.contract), my: uint32(r.m.idx)<<16 | uint32(r.fy-yearBase)}
-	c := a.commit(key, a.suppliers.id(r.supplier))
+	i := a.commit(key, a.suppliers.id(r.supplier))
+	c := &a.commits[i]
 	c.records++
 	a.commitRecords++
 	if r.q.fixed {
@@ -324,17 +423,17 @@ func (a *Aggregator) addCommitment(r *row, file int, pos posFunc) *diag.Diagnost
 	} else {
 		c.qty.addDecimal(r.q.d)
 	}
-	return nil
+	return int(i)
 }
 
-func (a *Aggregator) commit(key commitKey, supplier uint32) *commitCell {
+func (a *Aggregator) commit(key commitKey, supplier uint32) int32 {
 	i, ok := a.commitIdx[key]
 	if !ok {
 		i = int32(len(a.commits))
 		a.commits = append(a.commits, commitCell{key: key, supplier: supplier})
 		a.commitIdx[key] = i
 	}
-	return &a.commits[i]
+	return i
 }
 
 // ErrMerge is returned by Merge for aggregators that cannot be combined.
@@ -342,7 +441,8 @@ var ErrMerge = errors.New("cannot merge aggregators")
 
 // Merge adds everything b counted into a, exactly: the result is the same
 // as if a had read b's inputs itself (a test checks it for every split).
-// Both must use the same framework and options. Duplicate detection spans
+// Both must use the same framework and options (Year, Policy and
+// NoDuplicateCheck; memory and temporary files may differ). Duplicate detection spans
 // the merge too, but a record that both a and b counted cannot be
 // un-counted: Result.CrossShardDuplicates says how many there were. Split
 // inputs by contract, so that duplicates fall in the same shard, to have
@@ -351,7 +451,7 @@ func (a *Aggregator) Merge(b *Aggregator) error {
 	if a.cat.fw != b.cat.fw {
 		return fmt.Errorf("%w: they use different frameworks", ErrMerge)
 	}
-	if a.opts != b.opts {
+	if !a.opts.sameTotals(b.opts) {
 		return fmt.Errorf("%w: their options differ (%+v and %+v)", ErrMerge, a.opts, b.opts)
 	}
 	fileMap := make([]int, len(b.files))
@@ -369,6 +469,9 @@ func (a *Aggregator) Merge(b *Aggregator) error {
 	}
 	for i := range b.cells {
 		bc := &b.cells[i]
+		if bc.records == 0 {
+			continue // emptied by undo
+		}
 		key := cellKey{cs: uint64(cmap[bc.key.cs>>32])<<32 | uint64(smap[uint32(bc.key.cs)]), my: bc.key.my}
 		c := a.cell(key)
 		c.records += bc.records
@@ -381,12 +484,23 @@ func (a *Aggregator) Merge(b *Aggregator) error {
 	}
 	for i := range b.commits {
 		bc := &b.commits[i]
-		c := a.commit(commitKey{contract: cmap[bc.key.contract], my: bc.key.my}, smap[bc.supplier])
+		if bc.records == 0 {
+			continue
+		}
+		c := &a.commits[a.commit(commitKey{contract: cmap[bc.key.contract], my: bc.key.my}, smap[bc.supplier])]
 		c.records += bc.records
 		c.qty.merge(&bc.qty, qtyScale)
 	}
 	if a.dd != nil {
-		a.crossShard += a.dd.merge(b.dd, fileMap) + a.cdd.merge(b.cdd, fileMap)
+		n, err := a.dd.merge(b.dd, fileMap)
+		if err != nil {
+			return err
+		}
+		m, err := a.cdd.merge(b.cdd, fileMap)
+		if err != nil {
+			return err
+		}
+		a.crossShard += n + m
 	}
 	a.crossShard += b.crossShard
 	a.records += b.records
@@ -396,4 +510,14 @@ func (a *Aggregator) Merge(b *Aggregator) error {
 	a.latest = max(a.latest, b.latest)
 	a.rejected = append(a.rejected, b.rejected...)
 	return nil
+}
+
+// Close releases the temporary files of duplicate detection, if any were
+// needed; they are released when the Aggregator is garbage collected
+// otherwise. Result still works after Close; Read, Add and Merge fail.
+func (a *Aggregator) Close() error {
+	if a.dd == nil {
+		return nil
+	}
+	return errors.Join(a.dd.close(), a.cdd.close())
 }

@@ -41,8 +41,35 @@
 // the same Aggregator. Measures in one exclusive group (local spend and local
 // SME spend) must not report the same quantity for the same contract,
 // supplier, date and period: the second is rejected as counted twice.
-// Detection keeps one 16-byte hash entry per record; Options.NoDuplicateCheck
-// turns it off when memory must not grow with the number of rows.
+// Only rows that are counted take part: a row rejected for another reason,
+// or outside Options.Year, is never the earlier record of a duplicate.
+//
+// # Duplicates, memory and temporary files
+//
+// Detection keeps a fingerprint of each counted record (a 128-bit hash of
+// its duplicate key: two different records collide with probability 2⁻¹²⁸
+// per pair, about 10⁻²⁶ for a million rows) and, by arrival number, where
+// it was read and what it added to the totals. Up to Options.DuplicateMemory
+// (DefaultDuplicateMemory, 1 MiB, when zero) the fingerprints stay in an
+// in-memory table and each row is checked as it is read: a duplicate is
+// never counted. Beyond it, the table goes to a sorted temporary file, and
+// from then on the rows of a Read are counted as they come while their
+// fingerprints are sorted in runs written to temporary files; at the end of
+// the Read a merge of the runs finds every key seen twice, and each later
+// record is taken out of the totals again, exactly. Either way the totals
+// and the diagnostics are the same, and Read reports every duplicate (in
+// its sorted list of problems, strict or lenient) before it returns; once
+// detection has spilled, the end of each Read costs a sequential pass over
+// the fingerprints kept so far (24 bytes a record). Aggregator.Add checks
+// each record at once either way (by binary search in the file).
+//
+// Temporary files are made in Options.TempDir (os.TempDir() when empty) and
+// their names removed as soon as they are open, so nothing is left behind
+// even if the process dies; Aggregator.Close releases them (as does garbage
+// collection). They take about 80 bytes of disk a record. ReadRecords
+// keeps its fingerprints in memory (about 32 bytes a record). With
+// Options.NoDuplicateCheck there is no detection, no fingerprint and no
+// temporary file.
 //
 // # Valuation and totals
 //

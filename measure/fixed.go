@@ -151,6 +151,29 @@ func (a *acc) add128(hi, lo uint64, scale int32) {
 
 func (a *acc) addDecimal(d decimal.Decimal) { a.extra = a.extra.Add(d) }
 
+// sub128 takes away a 128-bit value that was added before. When the
+// integer part holds less (an overflow moved it into extra), extra pays.
+func (a *acc) sub128(hi, lo uint64, scale int32) {
+	l, b := bits.Sub64(a.lo, lo, 0)
+	h, b2 := bits.Sub64(a.hi, hi, b)
+	if b2 != 0 {
+		a.extra = a.extra.Sub(u128Decimal(hi, lo, scale))
+		return
+	}
+	a.hi, a.lo = h, l
+}
+
+func (a *acc) subDecimal(d decimal.Decimal) { a.extra = a.extra.Sub(d) }
+
+// sub takes away a quantity that was added before.
+func (a *acc) sub(q quantity, scale int32) {
+	if q.fixed {
+		a.sub128(0, q.u, scale)
+	} else {
+		a.subDecimal(q.d)
+	}
+}
+
 func (a *acc) merge(b *acc, scale int32) {
 	a.add128(b.hi, b.lo, scale)
 	if !b.extra.IsZero() {

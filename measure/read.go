@@ -36,8 +36,11 @@ type ingest struct {
 	v    validator
 	opts ReadOptions
 	sink func(r *row, pos posFunc) (*diag.Diagnostic, error)
-	rows int64
-	r    row // reused for every row, so that nothing escapes per row
+	// finish, if set, runs after the last row (even after an error), and
+	// may add diagnostics: duplicate detection found at the end.
+	finish func() error
+	rows   int64
+	r      row // reused for every row, so that nothing escapes per row
 }
 
 func newIngest(ctx context.Context, cat *catalogue, kind Kind, file string, opts ReadOptions) *ingest {
@@ -52,6 +55,11 @@ func (in *ingest) run(r io.Reader) (diag.List, error) {
 		err = readJSONLines(r, in)
 	} else {
 		err = readCSV(r, in)
+	}
+	if in.finish != nil {
+		if ferr := in.finish(); ferr != nil && err == nil {
+			err = ferr
+		}
 	}
 	if in.opts.Progress != nil {
 		in.opts.Progress(in.rows)
@@ -157,7 +165,9 @@ func (in *ingest) reject(d *diag.Diagnostic) error {
 // ReadRecords reads and validates an outcomes or commitments file against
 // the framework's catalogue, and calls fn with each valid record, in file
 // order, without keeping them: memory does not grow with the number of rows
-// except for duplicate detection (one small hash entry per record).
+// except for duplicate detection, which keeps about 32 bytes per record in
+// memory (and 32 more in a temporary file) so as to reject a duplicate
+// before fn sees it. For bounded memory, use an Aggregator.
 //
 // Every row is checked: an unknown measure, an empty or non-decimal or
 // negative quantity, a date that is not YYYY-MM-DD, missing evidence where
@@ -175,11 +185,21 @@ func (in *ingest) reject(d *diag.Diagnostic) error {
 func ReadRecords(ctx context.Context, r io.Reader, name string, kind Kind, fw *tom.Framework, opts ReadOptions, fn func(Record) error) (Diagnostics, error) {
 	cat := newCatalogue(fw, tom.ExactYear)
 	in := newIngest(ctx, cat, kind, name, opts)
-	dd := newDedup()
+	dd := newDedup(-1, "")
+	defer dd.close()
 	files := []string{name}
 	in.sink = func(r *row, pos posFunc) (*diag.Diagnostic, error) {
-		if d := dd.check(r, 0, files, cat, pos); d != nil {
-			return d, nil
+		k := dd.fingerprint(r)
+		line, col := pos(colMeasure)
+		first, dup, err := dd.check(k, true)
+		if err != nil {
+			return nil, err
+		}
+		if dup {
+			return dupDiagnostic(files, cat, first, 0, line, col, r.m), nil
+		}
+		if err := dd.add(k, newRef(r, 0, line, col, 0), r.q, false); err != nil {
+			return nil, err
 		}
 		return nil, fn(r.record(name))
 	}

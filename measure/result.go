@@ -100,9 +100,11 @@ func (a *Aggregator) Result() *Result {
 	if a.latest > 0 {
 		res.Latest = time.Date(a.latest/10000, time.Month(a.latest/100%100), a.latest%100, 0, 0, 0, 0, time.UTC)
 	}
-	order := make([]int, len(a.cells))
-	for i := range order {
-		order[i] = i
+	order := make([]int, 0, len(a.cells))
+	for i := range a.cells {
+		if a.cells[i].records > 0 { // not emptied by taking out duplicates
+			order = append(order, i)
+		}
 	}
 	cname, sname := a.contracts.names, a.suppliers.names
 	sort.Slice(order, func(i, j int) bool {
@@ -161,6 +163,9 @@ func (a *Aggregator) Result() *Result {
 		return x.Year.Before(y.Year)
 	})
 	for _, c := range a.commits {
+		if c.records == 0 {
+			continue
+		}
 		m := a.cat.measures[c.key.my>>16]
 		res.Commitments = append(res.Commitments, Commitment{
 			Contract: cname[c.key.contract], Supplier: sname[c.supplier], Measure: m.m.ID, Unit: m.m.Unit,
