@@ -13,7 +13,6 @@ package celx
 import (
 	"fmt"
 	"reflect"
-	"strings"
 
 	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common/types"
@@ -100,37 +99,15 @@ func ParseMoney(s string) (Money, error) {
 
 // FormatDecimal renders d exactly, keeping its scale ("10.00" stays
 // "10.00"), without consulting shopspring's package-level settings.
-func FormatDecimal(d decimal.Decimal) string {
-	places := -d.Exponent()
-	if places < 0 {
-		places = 0
-	}
-	return d.StringFixed(places)
-}
+func FormatDecimal(d decimal.Decimal) string { return dectext.Format(d) }
 
 // FormatMoney renders d as pounds with a thousands separator and at least two
 // decimal places: "£100,000.00", "-£0.50", "£1.005".
 func FormatMoney(d decimal.Decimal) string {
-	places := -d.Exponent()
-	if places < 2 {
-		places = 2
-	}
-	s := d.Abs().StringFixed(places)
-	whole, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
 	if d.Sign() < 0 {
-		b.WriteByte('-')
+		return "-£" + dectext.Grouped(d.Neg(), 2)
 	}
-	b.WriteString("£")
-	for i, c := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	b.WriteByte('.')
-	b.WriteString(frac)
-	return b.String()
+	return "£" + dectext.Grouped(d, 2)
 }
 
 func tooBig(d decimal.Decimal) bool {

@@ -132,3 +132,28 @@ func Format(d decimal.Decimal) string {
 func Round(d decimal.Decimal, places int32) string {
 	return d.StringFixed(places)
 }
+
+// Grouped renders d for people: exact, with at least minPlaces decimal
+// places (more when d has them, so nothing is rounded away) and a comma
+// between thousands: Grouped(1234567.5, 2) is "1,234,567.50",
+// Grouped(16.935, 2) is "16.935". Round first to show fewer places.
+func Grouped(d decimal.Decimal, minPlaces int32) string {
+	places := max(-d.Exponent(), minPlaces, 0)
+	s := d.Abs().StringFixed(places)
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	var b strings.Builder
+	if d.Sign() < 0 {
+		b.WriteByte('-')
+	}
+	for i := range len(whole) {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(whole[i])
+	}
+	if hasFrac {
+		b.WriteByte('.')
+		b.WriteString(frac)
+	}
+	return b.String()
+}

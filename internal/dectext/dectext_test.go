@@ -38,6 +38,13 @@ func TestFormatAndRound(t *testing.T) {
 	assert.Equal(t, "-2.01", Round(d("-2.005"), 2))
 	assert.Equal(t, "2.00", Round(d("2.004999"), 2))
 	assert.Equal(t, "3.00", Round(d("3"), 2))
+
+	assert.Equal(t, "1,234,567.50", Grouped(d("1234567.5"), 2))
+	assert.Equal(t, "16.935", Grouped(d("16.935"), 2), "never rounds")
+	assert.Equal(t, "-100,000.00", Grouped(d("-100000"), 2))
+	assert.Equal(t, "999", Grouped(d("999"), 0))
+	assert.Equal(t, "1,000", Grouped(d("1e3"), 0))
+	assert.Equal(t, "0.00", Grouped(d("0"), 2))
 }
 
 func FuzzParse(f *testing.F) {
