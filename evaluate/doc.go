@@ -5,9 +5,9 @@
 //
 // # Use
 //
-//	t, err := evaluate.LoadTenderFile("tender.yaml")      // kind: Tender (bids inline or not)
-//	bids, err := evaluate.LoadBidsFile("bids.yaml", t)   // kind: Bids, or use t.Bids
-//	fw, err := evaluate.LoadFramework(t)                 // the tender's catalogue, or the embedded one
+//	t, err := evaluate.LoadTenderFile("tender.yaml")         // kind: Tender (bids inline or not)
+//	fw, err := evaluate.LoadFramework(t)                    // the tender's catalogue, or the embedded one
+//	bids, err := evaluate.LoadBidsFile("bids.yaml", t, fw)  // kind: Bids, or use t.Bids
 //	res, err := evaluate.Evaluate(ctx, t, bids, fw, evaluate.Options{})
 //
 // Evaluate validates the tender and the bids (Diagnostics matching
@@ -44,7 +44,9 @@
 // reported in their unit and add £0. With BothPartsRequired, a bid missing
 // its commitments or its qualitative score gets 0 social value points and
 // its V does not count towards Vmax. Excluded bids are listed with their
-// reasons and quality points, but get no other points and no rank.
+// reasons and quality points, but get no other points and no rank. When
+// every bid is excluded the result has no ranked bid and no Pmin or Vmax
+// (Result.Ranked is 0); a tender with no bids at all is an error.
 //
 // Not supported: the logarithmic price formula (W × (1 − log(P/Pmin) /
 // log A)) has irrational values, so it cannot be exact and could decide a
@@ -62,15 +64,22 @@
 // (totals within about 10⁻³⁰ of each other) does it sum the exact fractions
 // with math/big to decide. So ranks and ties are decided on exact values.
 //
-// The result's points are Points values: the exact score rounded half-up at
-// 12 decimal places (exact when the score has no more places). Rounding is
-// monotone, so a bid ranked above another never shows a lower total; two
-// bids whose exact totals differ by less than 5 × 10⁻¹³ may show the same
-// total with different ranks, and are not a tie. Reports round the 12-place
-// values half-up to 2 places (Points.StringFixed(2)). £ values (quantity ×
-// proxy, their sums) are exact, shown to the penny in tables and in full in
-// JSON and CSV. The abnormally-low message's mean price is rounded to the
-// penny for display only; the test itself is exact.
+// The result's points are Points values: the exact score truncated toward
+// zero at 12 decimal places (scores are never negative, so this is the
+// floor; exact when the score has no more places). Truncation is monotone,
+// so a bid ranked above another never shows a lower total; two bids whose
+// exact totals differ by less than 10⁻¹² may show the same 12-place total
+// with different ranks, and are not a tie. A sum (a bid's quality, social
+// value and total points) is the exact sum truncated, which may exceed the
+// sum of its truncated parts by a few 10⁻¹². Displayed values (Points.Round,
+// Points.StringFixed; reports use 2 places) are the exact score rounded
+// half-up, not the 12-place value rounded again: every half-way point of a
+// coarser grid lies on the 12-place grid, so rounding the truncated value
+// gives the same answer as rounding the exact one (a total of exactly
+// 99.0049999999999996 shows as 99.00). £ values (quantity × proxy, their
+// sums) are exact, shown to the penny in tables and in full, with the places
+// they were written with, in JSON and CSV. The abnormally-low message's mean
+// price is rounded to the penny for display only; the test itself is exact.
 //
 // # Ties
 //
@@ -79,8 +88,9 @@
 // socialValue: more social value points; price: the lower price), which
 // are applied in order; BidResult.Tie names the bids it tied with and the
 // criterion that settled its place, or none when it still shares its rank.
-// Bids that share a rank are listed by supplier name, so the result does
-// not depend on the order the bids were given in.
+// Bids that share a rank are listed by supplier name, and so are the
+// excluded bids after the ranked ones, so the result does not depend on the
+// order the bids were given in.
 //
 // # Abnormally low prices
 //

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/socialvalue-toms/toms/internal/diag"
 	"github.com/socialvalue-toms/toms/rules"
 	"github.com/socialvalue-toms/toms/tom"
 )
@@ -29,12 +31,20 @@ type Options struct {
 // Evaluate checks the tender against the policy, then scores and ranks the
 // bids. fw values the commitments; nil means LoadFramework(t).
 //
-// It fails with Diagnostics (matching ErrInvalid) when the tender or a bid is
-// invalid or, unless opts.SkipPolicy, when a waiver is invalid (these match
-// rules.ErrWaiver too; see Check), and with an error matching
-// ErrPolicyFailed when a rule of severity error failed and opts.ScoreAnyway
-// is false; the Result returned with that error carries the policy outcomes
-// and no scores.
+// It fails with Diagnostics (matching ErrInvalid) when there are no bids,
+// when the tender or a bid is invalid or, unless opts.SkipPolicy, when a
+// waiver is invalid (these match rules.ErrWaiver too; see Check), and with
+// an error matching ErrPolicyFailed when a rule of severity error failed and
+// opts.ScoreAnyway is false; the Result returned with that error carries
+// the policy outcomes and no scores. The policy reports weights that do not
+// sum to 100 and a social value split that does not add up (rules
+// weights-total and sv-split of the default policy); whether or not it
+// did (opts.SkipPolicy, opts.ScoreAnyway, a policy without those rules),
+// Evaluate never scores such a tender: it then fails with Diagnostics
+// matching ErrInvalid, after the policy check.
+//
+// Every bid may be excluded by a pass mark: that is a result, with no bid
+// ranked and zero LowestPrice and HighestSocialValue (there are none).
 func Evaluate(ctx context.Context, t *Tender, bids []Bid, fw *tom.Framework, opts Options) (*Result, error) {
 	if t == nil {
 		return nil, errors.New("evaluate: nil tender")
@@ -44,6 +54,9 @@ func Evaluate(ctx context.Context, t *Tender, bids []Bid, fw *tom.Framework, opt
 		if fw, err = LoadFramework(t); err != nil {
 			return nil, err
 		}
+	}
+	if len(bids) == 0 {
+		return nil, diag.List{t.Pos.At("bids", ErrInvalid, "tender %q has no bids to evaluate", t.ID)}.Err()
 	}
 	g := &gathered{}
 	if err := validate(t, bids, fw, g); err != nil {
@@ -61,6 +74,12 @@ func Evaluate(ctx context.Context, t *Tender, bids []Bid, fw *tom.Framework, opt
 			return res, fmt.Errorf("tender %q: %w: %s", t.ID, ErrPolicyFailed, strings.Join(failures(rep), "; "))
 		}
 		res.ScoredAnyway = res.PolicyFailed
+	}
+	// The policy's weights-total and sv-split rules report these sums; when
+	// the policy was skipped, scored anyway or has no such rules, the bids
+	// are still never scored on weights that do not add up.
+	if err := t.checkSums().Err(); err != nil {
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -133,11 +152,15 @@ func score(res *Result, t *Tender, bids []Bid, fw *tom.Framework, g *gathered) e
 	}
 	s.flagAbnormallyLow(active)
 	order := s.rank(active)
+	ranked := len(order)
 	for i := range bids {
 		if s.st[i].excluded {
 			order = append(order, i)
 		}
 	}
+	// Excluded bids follow, by supplier name (unique: see duplicateSuppliers),
+	// so that the listing does not depend on the order of the input.
+	slices.SortFunc(order[ranked:], func(a, b int) int { return strings.Compare(bids[a].Supplier.Name, bids[b].Supplier.Name) })
 
 	for i := range bids {
 		st, base := &s.st[i], i*s.nc

@@ -128,42 +128,97 @@ func TestFastPathIsExact(t *testing.T) {
 	assert.Greater(t, slow, 10, "the big path is exercised too")
 }
 
-// TestSumFloors checks the bracket rounding against exact sums.
+// TestSumFloors checks the bracket arithmetic against exact sums: roundFx
+// (the Points of a sum of floors) against PointsOf of the exact sum, and
+// cmpBracket of two different sums against the exact comparison. Half the
+// pairs are the same numbers summed in a different order or split
+// differently (x = x/3 + 2x/3), so equal sums with different floors and
+// different inexact counts are compared too; the others differ by a tiny
+// amount, so that brackets overlap and must give way.
 func TestSumFloors(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	for i := 0; i < 2000; i++ {
-		var (
-			f fx
-			m uint64
-		)
-		sum := new(big.Rat)
-		for k := 0; k < 1+r.IntN(5); k++ {
-			x := big.NewRat(r.Int64N(100_000_000_000), r.Int64N(999)+1)
-			x.Quo(x, big.NewRat(1_000_000, 1))
-			sum.Add(sum, x)
+	sumOf := func(xs []*big.Rat) (f fx, m uint64, exact *big.Rat) {
+		exact = new(big.Rat)
+		for _, x := range xs {
 			fk, in := floorScaled(x)
 			f = f.add(fk)
 			m += b2u(in)
+			exact.Add(exact, x)
 		}
-		want := PointsOf(sum)
-		if got, ok := roundFx(f, m); ok {
-			require.Equal(t, want, got)
+		return f, m, exact
+	}
+	decided, undecided, equal, overlaps := 0, 0, 0, 0
+	for i := 0; i < 5000; i++ {
+		var xs []*big.Rat
+		for k := 0; k < 1+r.IntN(5); k++ {
+			x := big.NewRat(r.Int64N(100_000_000_000), r.Int64N(999)+1)
+			xs = append(xs, x.Quo(x, big.NewRat(1_000_000, 1)))
 		}
-		c, ok := cmpBracket(f, m, f, m)
-		if ok {
-			require.Equal(t, 0, c)
+		ys := slices.Clone(xs)
+		r.Shuffle(len(ys), func(a, b int) { ys[a], ys[b] = ys[b], ys[a] })
+		if i%2 == 0 { // the same sum, split differently
+			third := new(big.Rat).Quo(ys[0], big.NewRat(3, 1))
+			ys = append(ys[1:], third, new(big.Rat).Sub(ys[0], third))
+		} else { // a different sum, by as little as 10⁻³⁰
+			ys = append(ys, big.NewRat(1+r.Int64N(1000), 1), big.NewRat(-1, 1))
+			ys[len(ys)-2].Quo(ys[len(ys)-2], new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(30+r.Int64N(4)), nil)))
+			ys[len(ys)-1] = new(big.Rat)
+		}
+		fx1, m1, e1 := sumOf(xs)
+		fx2, m2, e2 := sumOf(ys)
+		if got, ok := roundFx(fx1, m1); ok {
+			require.Equal(t, PointsOf(e1), got, "iteration %d", i)
+			decided++
+		} else {
+			undecided++
+		}
+		want := e1.Cmp(e2)
+		if want == 0 {
+			equal++
+		}
+		if c, ok := cmpBracket(fx1, m1, fx2, m2); ok {
+			require.Equal(t, want, c, "iteration %d", i)
+		} else {
+			overlaps++
 		}
 	}
+	assert.Greater(t, decided, 4000)
+	assert.Greater(t, equal, 2000, "equal sums with different floors")
+	assert.Greater(t, overlaps, 100, "overlapping brackets are met")
+	_ = undecided
 }
 
+// TestPointsRounding pins truncation at 12 places and half-up rounding
+// of the exact score for display.
 func TestPointsRounding(t *testing.T) {
-	p := PointsOf(big.NewRat(4000, 108)) // 37.037037037037037...
+	p := PointsOf(big.NewRat(4000, 108)) // 37.037037037037|037...: truncated 37.037037037037
 	assert.Equal(t, "37.037037037037", p.String())
 	assert.Equal(t, "37.04", p.StringFixed(2))
-	half := PointsOf(big.NewRat(1, 8_000_000_000_000)) // 0.000000000000125 → ...13 half-up at 12
+	// 2/3 = 0.666666666666|666...: truncated at 12 places, not rounded up to ...667.
+	assert.Equal(t, "0.666666666666", PointsOf(big.NewRat(2, 3)).String())
+	// 1/8 × 10⁻¹² = 0.000000000000|125: truncated at 12 places, 0 units.
+	half := PointsOf(big.NewRat(1, 8_000_000_000_000))
 	assert.Equal(t, int64(0), half.Units())
-	up := PointsOf(big.NewRat(5, 10_000_000_000_000)) // 5 × 10⁻¹³ → rounds up to 10⁻¹²
-	assert.Equal(t, int64(1), up.Units())
+	// 5 × 10⁻¹³ = 0.000000000000|5: truncated, 0 units (rounding would give 1).
+	assert.Equal(t, int64(0), PointsOf(big.NewRat(5, 10_000_000_000_000)).Units())
+	// 10⁻¹² exactly: 1 unit.
+	assert.Equal(t, int64(1), PointsOf(big.NewRat(1, 1_000_000_000_000)).Units())
+
+	// The reviewer's case: a total of exactly 99.0049999999999996. Half-up
+	// to 2 places of the exact value: the third place is 4 → 99.00. Its
+	// 12-place value is 99.004999999999 (truncated); rounding that half-up to
+	// 2 places looks at 4 → 99.00. Rounded at 12 places first (99.005000000000)
+	// it would show 99.01: rounding twice is wrong.
+	x, _ := new(big.Rat).SetString("990049999999999996/10000000000000000")
+	tot := PointsOf(x)
+	assert.Equal(t, "99.004999999999", tot.String())
+	assert.Equal(t, "99.00", tot.StringFixed(2))
+	assert.Equal(t, "99", tot.Round(0).String())
+	assert.Equal(t, "99.005", tot.Round(3).String())
+	// Exactly at the half-way point: 99.005 → 99.01.
+	y, _ := new(big.Rat).SetString("99005/1000")
+	assert.Equal(t, "99.01", PointsOf(y).StringFixed(2))
+
 	q, err := ParsePoints("0.125")
 	require.NoError(t, err)
 	assert.Equal(t, "0.13", q.StringFixed(2), "half-up")
@@ -171,6 +226,44 @@ func TestPointsRounding(t *testing.T) {
 	text, err := q.MarshalText()
 	require.NoError(t, err)
 	assert.Equal(t, "0.125", string(text))
+	q, err = ParsePoints("1.0000000000009")
+	require.NoError(t, err)
+	assert.Equal(t, "1", q.String(), "truncated beyond 12 places, as scoring does")
+	_, err = ParsePoints("-0.5")
+	assert.ErrorIs(t, err, ErrNegativePoints, "no score is negative")
+}
+
+// TestRoundIsExact checks, for random exact scores, that rounding the
+// truncated Points half-up to 0 to 11 places gives the exact score rounded
+// half-up, computed here with math/big.
+func TestRoundIsExact(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	for i := 0; i < 20000; i++ {
+		var x *big.Rat
+		switch i % 3 {
+		case 0: // an arbitrary fraction
+			x = big.NewRat(r.Int64N(10_000_000_000_000), 100_000_000+r.Int64N(1_000_000_000)) // below 10⁵
+		case 1: // just below a half-way point: k + 0.5 at some place, minus a hair
+			places := r.Int64N(12)
+			x = new(big.Rat).SetFrac(big.NewInt(2*r.Int64N(100_000)+1), new(big.Int).Mul(big.NewInt(2), new(big.Int).Exp(big.NewInt(10), big.NewInt(places), nil)))
+			x.Sub(x, big.NewRat(1, int64(pow10[13+r.IntN(5)]))) // 10⁻¹³ to 10⁻¹⁷ below
+		default: // exactly at a half-way point
+			places := r.Int64N(12)
+			x = new(big.Rat).SetFrac(big.NewInt(2*r.Int64N(100_000)+1), new(big.Int).Mul(big.NewInt(2), new(big.Int).Exp(big.NewInt(10), big.NewInt(places), nil)))
+		}
+		if x.Sign() < 0 {
+			continue
+		}
+		p := PointsOf(x)
+		for places := int32(0); places < Scale; places++ {
+			// exact half-up: floor(x × 10^places + 1/2)
+			scale := new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(places)), nil))
+			v := new(big.Rat).Add(new(big.Rat).Mul(x, scale), big.NewRat(1, 2))
+			fl := new(big.Int).Quo(v.Num(), v.Denom())
+			want := decimal.NewFromBigInt(fl, -places)
+			require.Truef(t, want.Equal(p.Round(places)), "x=%s places=%d: got %s, want %s", x.FloatString(20), places, p.Round(places), want)
+		}
+	}
 }
 
 func TestSortU64(t *testing.T) {

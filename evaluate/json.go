@@ -5,13 +5,17 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/socialvalue-toms/toms/internal/dectext"
 	"github.com/socialvalue-toms/toms/rules"
 )
 
 // The JSON document of a Result (see FORMAT.md, "Result JSON"). Field names
-// are camelCase; every number except rank is a decimal string: £ as given
-// or computed exactly, points with their 12 places (trailing zeros removed).
-// The shape is stable: fields are only ever added.
+// are camelCase; every number except rank is a decimal string: exact values
+// (£, weights, scores, quantities, proxies) with dectext.Format, keeping the
+// places they were written or computed with ("1148000.00"), points truncated
+// at 12 places (trailing zeros removed). lowestPrice and highestSocialValue
+// are null when no bid was ranked. The shape is stable: fields are only ever
+// added.
 
 type jsonResult struct {
 	Tender       jsonTender      `json:"tender"`
@@ -30,8 +34,8 @@ type jsonTender struct {
 	Catalogue          string       `json:"catalogue"`
 	Weights            jsonWeights  `json:"weights"`
 	Criteria           jsonCriteria `json:"criteria"`
-	LowestPrice        string       `json:"lowestPrice"`
-	HighestSocialValue string       `json:"highestSocialValue"`
+	LowestPrice        *string      `json:"lowestPrice"`
+	HighestSocialValue *string      `json:"highestSocialValue"`
 }
 
 type jsonWeights struct {
@@ -147,13 +151,15 @@ type jsonTie struct {
 	DecidedBy string   `json:"decidedBy,omitempty"`
 }
 
-func ds(d decimal.Decimal) string { return d.String() }
+// ds renders an exact value with the places it carries, as the rest of the
+// module writes exact values.
+func ds(d decimal.Decimal) string { return dectext.Format(d) }
 
 func dsOpt(d decimal.Decimal) string {
 	if d.IsZero() {
 		return ""
 	}
-	return d.String()
+	return ds(d)
 }
 
 // MarshalJSON renders the result as the documented JSON document.
@@ -169,7 +175,10 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 	t := &out.Tender
 	t.ID, t.Title, t.Year, t.Catalogue = r.TenderID, r.Title, r.Year.String(), r.Catalogue
 	t.Weights = jsonWeights{ds(r.Weights.Price), ds(r.Weights.Quality), ds(r.Weights.SocialValue)}
-	t.LowestPrice, t.HighestSocialValue = ds(r.LowestPrice), ds(r.HighestSocialValue)
+	if r.Ranked() > 0 {
+		lp, hv := ds(r.LowestPrice), ds(r.HighestSocialValue)
+		t.LowestPrice, t.HighestSocialValue = &lp, &hv
+	}
 	t.Criteria.Price.Weight, t.Criteria.Price.Method = ds(c.Price.Weight), string(c.Price.Method)
 	if c.Price.Method == Budget {
 		t.Criteria.Price.Floor, t.Criteria.Price.Ceiling = ds(c.Price.Floor), ds(c.Price.Ceiling)
@@ -206,7 +215,7 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 			jb.Quality.Criteria = append(jb.Quality.Criteria, jsonCriterionScore{q.ID, ds(q.Score), q.Points.String(), q.Passed})
 		}
 		if q := b.SocialValue.QualitativeScore; q != nil {
-			s := q.String()
+			s := ds(*q)
 			jb.SocialValue.QualitativeScore = &s
 		}
 		for _, l := range b.SocialValue.Commitments {

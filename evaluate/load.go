@@ -155,11 +155,16 @@ func LoadTenderFile(path string) (*Tender, error) {
 }
 
 // ParseTender reads a tender (kind: Tender) from YAML or JSON; name is used in
-// error positions. It checks the scoring design (weights sum to 100, methods
-// and their parameters, pass marks within the maximum...) and any inline bids
-// against it, and returns every problem at once as Diagnostics. Checks that
-// need the catalogue (do the measures exist, have a proxy for the year) are
-// made by Validate and Evaluate.
+// error positions. It checks the scoring design's structure, types and
+// ranges (methods and their parameters, weights not negative, pass marks
+// within the maximum...) and any inline bids against it, and returns every
+// problem at once as Diagnostics, each once: a missing field is reported as
+// missing, and not again by the checks that would read it. It does not check
+// that the weights sum to 100 or that the social value split adds up: the
+// policy reports those (rules weights-total and sv-split, as `toms check`
+// shows), and Evaluate refuses to score without them. Checks that need the
+// catalogue (do the measures exist, have a proxy for the year) are made by
+// Validate and Evaluate.
 func ParseTender(name string, data []byte) (*Tender, error) {
 	root, err := yamlx.Parse(name, data)
 	if err != nil {
@@ -184,19 +189,24 @@ func ParseTender(name string, data []byte) (*Tender, error) {
 	return t, nil
 }
 
-// LoadBidsFile reads a bids file (kind: Bids) for tender t.
-func LoadBidsFile(path string, t *Tender) ([]Bid, error) {
+// LoadBidsFile reads a bids file (kind: Bids) for tender t; fw, when not
+// nil, is the catalogue that will value the commitments (see ParseBids).
+func LoadBidsFile(path string, t *Tender, fw *tom.Framework) ([]Bid, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	return ParseBids(path, data, t)
+	return ParseBids(path, data, t, fw)
 }
 
 // ParseBids reads bids (kind: Bids) from YAML or JSON and checks them against
 // tender t: a score for every quality criterion and none above its maximum, a
-// price above zero, known and allowed measures, no duplicate supplier.
-func ParseBids(name string, data []byte, t *Tender) ([]Bid, error) {
+// price above zero, allowed measures, no duplicate supplier. With a
+// catalogue fw (see LoadFramework) it also checks that every measure is in
+// it and has a proxy for the tender's year, so that one pass lists every
+// problem in the file, each positioned; with fw nil those checks are left to
+// Validate and Evaluate.
+func ParseBids(name string, data []byte, t *Tender, fw *tom.Framework) ([]Bid, error) {
 	root, err := yamlx.Parse(name, data)
 	if err != nil {
 		return nil, err
@@ -211,7 +221,7 @@ func ParseBids(name string, data []byte, t *Tender) ([]Bid, error) {
 	if bf.Tender != "" && t != nil && bf.Tender != t.ID {
 		d.Errs.Add(d.Pos(yamlx.MapValue(root, "tender")).At("tender", ErrInvalid, "the bids are for tender %q, not %q", bf.Tender, t.ID))
 	}
-	errs := append(d.Errs, checkBids(t, bids, nil, "bids", nil)...)
+	errs := append(d.Errs, checkBids(t, bids, fw, "bids", nil)...)
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}

@@ -118,7 +118,7 @@ bids:
     price: "1200"
     quality: {q: "10"}
     socialValue: {commitments: [{measure: pounds, quantity: "1"}]}
-`), tn)
+`), tn, nil)
 	require.NoError(t, err)
 	require.Len(t, bids, 1)
 	assert.Nil(t, bids[0].SocialValue.Qualitative)
@@ -133,7 +133,7 @@ bids:
     socialValue: {qualitative: "9", commitments: [{measure: hours, quantity: "-1"}, {measure: hours, quantity: "1"}]}
   - price: "5"
     quality: {q: "1"}
-`), tn)
+`), tn, testFramework(t))
 	require.Error(t, err)
 	msg := err.Error()
 	for _, want := range []string{

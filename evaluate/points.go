@@ -1,6 +1,7 @@
 package evaluate
 
 import (
+	"errors"
 	"math/big"
 	"slices"
 	"strconv"
@@ -11,13 +12,21 @@ import (
 // Scale is the number of decimal places a Points value carries.
 const Scale = 12
 
-// Points is a score in points of the 100-point total: the exact score
-// rounded half-up at Scale (12) decimal places, held as an integer count of
-// 10⁻¹² points. A score with 12 or fewer decimal places is exact (every score
-// from terminating inputs such as 40 × 100/105 is not: it repeats). Rounding
-// is monotone, so a higher exact score never shows as a lower Points value;
-// ranks and ties are decided on the exact scores, never on these values. The
-// zero value is 0 points.
+// Points is a score in points of the 100-point total, held as an integer
+// count of 10⁻¹² points: the exact score truncated (toward zero, which for a
+// score, never negative, is the floor) at Scale (12) decimal places. A score
+// with 12 or fewer decimal places is held exactly; one that repeats (40 ×
+// 100/105) loses its digits beyond the 12th.
+//
+// Holding the floor rather than a rounded value keeps presentation exact:
+// rounding half-up to fewer than 12 places (Round, StringFixed) from the
+// truncated value gives the same result as rounding the exact score, because
+// every half-way point of a coarser grid (such as 99.005) lies on the
+// 12-place grid, where the truncated value is at or above it exactly when the
+// exact score is. Truncation is monotone, so a higher exact score never shows
+// as a lower Points value; ranks and ties are decided on the exact scores,
+// never on these values. The zero value is 0 points; a Points value is never
+// negative.
 type Points struct{ units int64 }
 
 var pow10 = func() (p [20]uint64) {
@@ -28,14 +37,20 @@ var pow10 = func() (p [20]uint64) {
 	return p
 }()
 
-// Units returns the score as an integer count of 10⁻¹² points.
+// Units returns the score as an integer count of 10⁻¹² points, truncated.
 func (p Points) Units() int64 { return p.units }
 
-// Decimal returns the score as a decimal with 12 decimal places.
+// Decimal returns the score truncated at 12 decimal places, as a decimal
+// with 12 decimal places.
 func (p Points) Decimal() decimal.Decimal { return decimal.New(p.units, -Scale) }
 
-// Round returns the score rounded half-up to places decimal places (0 to 12),
-// the way an officer's report shows it (2 places).
+// Round returns the exact score rounded half-up to places decimal places,
+// the way an officer's report shows it (2 places). For places from 0 to 11
+// the result is that of rounding the exact score, not the 12-place value (a
+// score of exactly 99.0049999999999996 rounds to 99.00, although its
+// 12-place value would round to 99.01 if it were itself rounded at 12
+// places). For places of 12 or more it returns the 12-place truncated value,
+// Decimal(): a Points value does not know the digits beyond the 12th.
 func (p Points) Round(places int32) decimal.Decimal {
 	if places >= Scale {
 		return p.Decimal()
@@ -44,14 +59,15 @@ func (p Points) Round(places int32) decimal.Decimal {
 		places = 0
 	}
 	step := int64(pow10[Scale-places])
-	return decimal.New((p.units+step/2)/step, -places)
+	return decimal.New((p.units+step/2)/step, -places) // units ≥ 0: the division truncates = floors
 }
 
-// StringFixed renders the score rounded half-up to places decimal places,
-// always showing them ("37.04", "40.00").
+// StringFixed renders the score rounded half-up to places decimal places as
+// Round does, always showing them ("37.04", "40.00").
 func (p Points) StringFixed(places int32) string { return p.Round(places).StringFixed(places) }
 
-// String renders the score with its 12 decimal places, trailing zeros removed.
+// String renders the score truncated at 12 decimal places, trailing zeros
+// removed ("37.037037037037", "40").
 func (p Points) String() string { return p.Decimal().String() }
 
 // MarshalText renders the score as String does, for JSON and other encoders.
@@ -68,24 +84,33 @@ func (p Points) Cmp(q Points) int {
 	return 0
 }
 
-// PointsOf rounds an exact score to Points. It is for tests and callers who
-// compute a score by hand; it panics on a negative score or one above 9.2
-// million points.
+// PointsOf truncates an exact score to Points. It is for tests and callers
+// who compute a score by hand; it panics on a negative score or one
+// above 2⁶² × 10⁻¹³ points (about 461,168), far above any 100-point
+// total.
 func PointsOf(r *big.Rat) Points {
-	v, inexact := floorScaled(r)
-	p, _ := roundFx(v, b2u(inexact))
-	return p
+	v, _ := floorScaled(r)
+	return Points{int64(v.hi / 10)}
 }
 
-// ParsePoints reads a decimal such as "37.037037037037" as Points, rounding
-// half-up beyond 12 places.
+// ErrNegativePoints is returned by ParsePoints for a negative score: no
+// score is below zero.
+var ErrNegativePoints = errors.New("evaluate: a score cannot be negative")
+
+// ParsePoints reads a decimal such as "37.037037037037" as Points,
+// truncating beyond 12 places as scoring does. A negative decimal is an
+// error (ErrNegativePoints); so is one of 10⁶ points or more
+// (strconv.ErrRange).
 func ParsePoints(s string) (Points, error) {
 	d, err := decimal.NewFromString(s)
 	if err != nil {
 		return Points{}, err
 	}
-	u := d.Shift(Scale).Round(0)
-	if !u.IsInteger() || u.NumDigits() > 18 {
+	if d.IsNegative() {
+		return Points{}, ErrNegativePoints
+	}
+	u := d.Shift(Scale).Truncate(0)
+	if u.NumDigits() > 18 {
 		return Points{}, strconv.ErrRange
 	}
 	return Points{u.IntPart()}, nil
@@ -99,9 +124,9 @@ func b2u(b bool) uint64 {
 }
 
 // floorScale is one more place than Scale: a score x is held as
-// floor(x × 10³¹) split in two words, fx, so that the half-up rounding at 12
-// places follows exactly, round(x, 12) = floor((floor(x × 10¹³) + 5) / 10),
-// and so that sums of inexact scores are bracketed 10⁻³¹ wide.
+// floor(x × 10³¹) split in two words, fx, so that its Points,
+// floor(x × 10¹²) = floor(floor(x × 10¹³) / 10), follow exactly, and so
+// that sums of inexact scores are bracketed 10⁻³¹ wide.
 const floorScale = Scale + 1
 
 const e18 = 1_000_000_000_000_000_000
@@ -155,11 +180,15 @@ func floorScaled(r *big.Rat) (fx, bool) {
 }
 
 // roundFx turns v = Σ floor(xᵢ × 10³¹), m of which were inexact, into Points
-// when that is determined: the exact sum × 10³¹ lies in [v, v+m), and as
-// long as that bracket does not reach the next 10⁻¹³, floor(sum × 10¹³) is
-// v.hi. Otherwise ok is false and the caller sums the exact values.
+// (the sum truncated at 12 places) when that is determined: the exact sum ×
+// 10³¹ lies in [v, v+m), and as long as that bracket does not reach the next
+// multiple of 10¹⁹ (the next 10⁻¹²), floor(sum × 10¹²) is floor(v.hi / 10).
+// Otherwise ok is false and the caller sums the exact values.
 func roundFx(v fx, m uint64) (p Points, ok bool) {
-	return Points{int64((v.hi + 5) / 10)}, m == 0 || v.lo+m-1 < e18
+	// v mod 10¹⁹ = (v.hi mod 10) × 10¹⁸ + v.lo; the bracket stays in the cell
+	// when that plus m is at most 10¹⁹. m is a count of components, small.
+	rest := (v.hi%10)*e18 + v.lo // < 10¹⁹ < 2⁶⁴
+	return Points{int64(v.hi / 10)}, m == 0 || rest+m <= 10*e18
 }
 
 // cmpBracket compares two sums known as brackets [f, f+m) (a point when m is

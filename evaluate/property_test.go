@@ -100,12 +100,22 @@ func snap(res *Result) map[string]snapshot {
 func TestPropertyRankingIndependentOfOrder(t *testing.T) {
 	fw := poundsFramework(t)
 	r := rand.New(rand.NewPCG(9, 10))
-	ties := 0
+	ties, excluded, allExcluded := 0, 0, 0
 	for iter := 0; iter < 200; iter++ {
 		tn, bids := randomTender(r, 2+r.IntN(15))
 		tn.AbnormallyLow = decimal.NewFromInt(15)
 		if iter%2 == 0 {
 			tn.TieBreak = nil
+		}
+		// Pass marks exclude some bids (scores on "a" are 0 to 4.9), and
+		// now and then all of them; their listing must not depend on the
+		// input order either.
+		switch iter % 4 {
+		case 1:
+			tn.Criteria.Quality[0].PassMark = decimal.RequireFromString("2.5")
+		case 3:
+			tn.Criteria.Quality[0].PassMark = decimal.RequireFromString("4.9")
+			tn.Criteria.Quality[1].PassMark = decimal.RequireFromString("6.5")
 		}
 		want := evalNoPolicy(t, tn, bids, fw)
 		for range 3 {
@@ -119,9 +129,17 @@ func TestPropertyRankingIndependentOfOrder(t *testing.T) {
 			if b.Tie != nil {
 				ties++
 			}
+			if b.Excluded {
+				excluded++
+			}
+		}
+		if want.Ranked() == 0 {
+			allExcluded++
 		}
 	}
 	assert.Greater(t, ties, 20, "the generator makes ties")
+	assert.Greater(t, excluded, 200, "the generator makes excluded bids")
+	assert.Greater(t, allExcluded, 5, "and tenders where every bid is excluded")
 }
 
 func suppliersOf(res *Result) []string {

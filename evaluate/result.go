@@ -34,13 +34,16 @@ type Result struct {
 	// Scored is false when scoring was stopped by the policy.
 	Scored bool
 	// LowestPrice is the lowest price among the bids still in the evaluation
-	// (the Pmin of the price formulas); zero when there are none.
+	// (the Pmin of the price formulas); zero when there are none (every bid
+	// was excluded, or the bids were not scored; see Ranked).
 	LowestPrice decimal.Decimal
 	// HighestSocialValue is the highest £ social value among the bids still
-	// in the evaluation with a complete response (the Vmax of method highest).
+	// in the evaluation with a complete response (the Vmax of method
+	// highest); zero when there are none.
 	HighestSocialValue decimal.Decimal
 	// Bids are in rank order; bids that share a rank are ordered by supplier
-	// name; excluded bids follow, in the order they were given.
+	// name; excluded bids follow, ordered by supplier name, so that the
+	// listing does not depend on the order the bids were given in.
 	Bids []BidResult
 }
 
@@ -152,6 +155,18 @@ type Tie struct {
 	// among them, or empty when the tender's tie-breaks (if any) could not,
 	// and the bid shares its rank.
 	DecidedBy TieBreak
+}
+
+// Ranked returns the number of bids ranked: scored and not excluded. When
+// it is 0 there is no lowest price and no highest offer.
+func (r *Result) Ranked() int {
+	n := 0
+	for i := range r.Bids {
+		if !r.Bids[i].Excluded {
+			n++
+		}
+	}
+	return n
 }
 
 // Winner returns the bid ranked 1, and false when there is none or when

@@ -13,7 +13,7 @@ import (
 )
 
 // The scenarios of domain.md §9, worked by hand. Points are checked at the
-// 12 places a result carries (half-up) and at the 2 places of a report.
+// 12 places a result carries (truncated) and at the 2 places of a report.
 
 // §9.1: relative price, weight 40: £100, £105, £108 → 40.00, 38.10, 37.04.
 func TestScenario1RelativePrice(t *testing.T) {
@@ -37,8 +37,9 @@ func TestScenario1RelativePrice(t *testing.T) {
 func TestScenario2PriceFraction(t *testing.T) {
 	tender := design("100", nil, evaluate.SocialValueCriterion{})
 	res := run(t, tender, bid("A", "15000", nil, nil), bid("B", "10000", nil, nil), bid("C", "30000", nil, nil))
-	// 100 × 10,000/15,000 = 66.666666666666|666... → 66.666666666667 half-up.
-	assertPoints(t, "66.666666666667", "66.67", bySupplier(t, res, "A").Total, "A")
+	// 100 × 10,000/15,000 = 66.666666666666|666...: 66.666666666666
+	// truncated at 12 places; 66.67 rounded half-up to 2 from the exact value.
+	assertPoints(t, "66.666666666666", "66.67", bySupplier(t, res, "A").Total, "A")
 	assertPoints(t, "100", "100.00", bySupplier(t, res, "B").Total, "B")
 	assertPoints(t, "33.333333333333", "33.33", bySupplier(t, res, "C").Total, "C")
 	assert.Equal(t, "0.667", bySupplier(t, res, "A").Total.Decimal().Div(d("100")).StringFixed(3))
@@ -74,18 +75,20 @@ func TestScenario4SocialValueDecides(t *testing.T) {
 	q := map[string]string{"q": "40"}
 
 	// W £4.8m, Q 40, SV 5 → 30 + 40 + 5 = 75. C £5.3m → 30 × 4.8/5.3 =
-	// 27.169811320754|716... → 27.169811320755, total 72.169811320755 (72.17).
+	// 27.169811320754|716... → 27.169811320754 truncated at 12, total
+	// 72.169811320754|716... → 72.169811320754 (72.17 rounded half-up).
 	res := run(t, tender, bid("W", "4800000", q, dp("5")), bid("C", "5300000", q, dp("5")))
 	assertPoints(t, "75", "75.00", bySupplier(t, res, "W").Total, "W")
-	assertPoints(t, "27.169811320755", "27.17", bySupplier(t, res, "C").Price.Points, "C price")
-	assertPoints(t, "72.169811320755", "72.17", bySupplier(t, res, "C").Total, "C")
+	assertPoints(t, "27.169811320754", "27.17", bySupplier(t, res, "C").Price.Points, "C price")
+	assertPoints(t, "72.169811320754", "72.17", bySupplier(t, res, "C").Total, "C")
 	assert.Equal(t, "W", res.Bids[0].Supplier.Name)
 
 	// Variant: W bids £5.33m with SV 9 → 30 × 5.3/5.33 = 15900/533 =
-	// 29.831144465290|806... → 29.831144465291, total 78.831144465291; C is
+	// 29.831144465290|806... → 29.83114446529 truncated at 12, total
+	// 78.831144465290|806... → 78.83114446529 (78.83); C is
 	// now the cheapest: 30 + 40 + 5 = 75. W still wins.
 	res = run(t, tender, bid("W", "5330000", q, dp("9")), bid("C", "5300000", q, dp("5")))
-	assertPoints(t, "78.831144465291", "78.83", bySupplier(t, res, "W").Total, "W variant")
+	assertPoints(t, "78.83114446529", "78.83", bySupplier(t, res, "W").Total, "W variant")
 	assertPoints(t, "75", "75.00", bySupplier(t, res, "C").Total, "C variant")
 	assert.Equal(t, "W", res.Bids[0].Supplier.Name)
 }
@@ -97,9 +100,10 @@ func TestScenario5SocialValueHighest(t *testing.T) {
 	tender := design("30", []evaluate.QualityCriterion{qc("q", "60", "5")}, sv)
 	q := map[string]string{"q": "5"}
 	res := run(t, tender, bid("A", "100", q, nil, pounds("120000")), bid("B", "100", q, nil, pounds("80000")), bid("C", "100", q, nil, pounds("0")))
-	// 10 × 80,000/120,000 = 6.666666666666|666... → 6.666666666667.
+	// 10 × 80,000/120,000 = 6.666666666666|666... → 6.666666666666
+	// truncated at 12 places, 6.67 rounded half-up to 2.
 	assertPoints(t, "10", "10.00", bySupplier(t, res, "A").SocialValue.Points, "A")
-	assertPoints(t, "6.666666666667", "6.67", bySupplier(t, res, "B").SocialValue.Points, "B")
+	assertPoints(t, "6.666666666666", "6.67", bySupplier(t, res, "B").SocialValue.Points, "B")
 	assertPoints(t, "0", "0.00", bySupplier(t, res, "C").SocialValue.Points, "C")
 	assert.True(t, d("120000").Equal(res.HighestSocialValue))
 	assert.True(t, d("80000").Equal(bySupplier(t, res, "B").SocialValue.Value))
@@ -330,8 +334,9 @@ func TestExactComparisons(t *testing.T) {
 		bid("A", "3", map[string]string{"q": "0"}, nil),
 		bid("L", "1", map[string]string{"q": "0"}, nil))
 	a, b := bySupplier(t, res, "A"), bySupplier(t, res, "B")
-	assertPoints(t, "16.666666666667", "16.67", a.Total, "A")
-	assertPoints(t, "16.666666666667", "16.67", b.Total, "B shows the same 12 places")
+	// Truncated at 12 places both show 16.666666666666.
+	assertPoints(t, "16.666666666666", "16.67", a.Total, "A")
+	assertPoints(t, "16.666666666666", "16.67", b.Total, "B shows the same 12 places")
 	assert.Equal(t, 2, a.Rank)
 	assert.Equal(t, 3, b.Rank, "but ranks below A")
 	assert.Nil(t, a.Tie)
@@ -366,9 +371,10 @@ func TestEdgeCases(t *testing.T) {
 		assert.Equal(t, 1, b.Rank)
 	}
 
-	res = run(t, tender)
-	assert.Empty(t, res.Bids, "no bids")
-	assert.True(t, res.Scored)
+	// No bids at all: nothing to evaluate, an input error (not an empty ranking).
+	_, err := evaluate.Evaluate(context.Background(), tender, nil, testFramework(t), evaluate.Options{SkipPolicy: true})
+	assert.ErrorIs(t, err, evaluate.ErrInvalid)
+	assert.ErrorContains(t, err, `tender "T-1" has no bids to evaluate`)
 }
 
 // A price more than 20% below the mean of the others is flagged, not
@@ -410,4 +416,17 @@ func TestEvaluateRejectsInvalidBids(t *testing.T) {
 	assert.Contains(t, msg, `does not allow measure "count"`)
 	assert.Contains(t, msg, `bids[1].supplier.name: supplier "a " already has a bid`)
 	assert.Contains(t, msg, `bids[1].quality: no score for quality criterion "q"`)
+}
+
+// A total is rounded for display once, from its exact value: price 50 (the
+// only bid has the lowest price: 50 × 1/1 = 50) + quality 50 × 0.980099999999999992/1
+// = 49.0049999999999996, total exactly 99.0049999999999996. Half-up to 2
+// places: the third decimal is 4, so 99.00. Rounding first at 12 places
+// (99.005000000000) and then at 2 would show 99.01.
+func TestDisplayRoundingIsExact(t *testing.T) {
+	tender := design("50", []evaluate.QualityCriterion{qc("q", "50", "1")}, evaluate.SocialValueCriterion{})
+	res := run(t, tender, bid("A", "1", map[string]string{"q": "0.980099999999999992"}, nil))
+	a := res.Bids[0]
+	assertPoints(t, "49.004999999999", "49.00", a.Quality.Points, "quality, truncated at 12 places")
+	assertPoints(t, "99.004999999999", "99.00", a.Total, "total")
 }

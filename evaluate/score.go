@@ -20,7 +20,7 @@ import (
 // floor(score × 10¹³) and whether a remainder was left, in 64-bit integers
 // with a 128-bit intermediate when the inputs fit (the common case), and with
 // math/big rationals otherwise. From those floors follow exactly:
-//   - each component's Points (half-up at 12 places, see sumFloors);
+//   - each component's Points (truncated at 12 places, see roundFx);
 //   - an ordering of totals: a sum of m inexact floors f brackets the exact
 //     sum in (f, f+m) × 10⁻¹³, and only when two brackets overlap are the
 //     exact sums computed, as rationals, to compare them.
@@ -880,5 +880,6 @@ func sumValues(lines []Line) decimal.Decimal {
 	return total
 }
 
-// single returns the Points of one component, by its index in s.f.
-func (s *scorer) single(at int) Points { return Points{int64((s.f[at].hi + 5) / 10)} }
+// single returns the Points of one component, by its index in s.f: its
+// floor at 13 places, truncated to 12.
+func (s *scorer) single(at int) Points { return Points{int64(s.f[at].hi / 10)} }

@@ -15,22 +15,53 @@ import (
 var hundred = decimal.NewFromInt(100)
 
 // Validate checks a tender and its bids as Evaluate does before scoring, and
-// returns every problem as Diagnostics (matching ErrInvalid), or nil. fw is
-// the catalogue that values the commitments; when it is nil the checks that
-// need it (known measures, proxies for the tender's year) are skipped.
+// returns every problem as Diagnostics (matching ErrInvalid), or nil: the
+// structure, types and ranges that the loaders check, and also the sums
+// that Evaluate requires before it scores (the weights sum to 100, the
+// social value split adds up to the social value weight), which the loaders
+// leave to the policy rules (weights-total, sv-split) so that `toms check`
+// can report them as rule outcomes. fw is the catalogue that values the
+// commitments; when it is nil the checks that need it (known measures,
+// proxies for the tender's year) are skipped.
 func Validate(t *Tender, bids []Bid, fw *tom.Framework) error {
-	return validate(t, bids, fw, nil)
+	errs := validateList(t, bids, fw, nil)
+	errs = append(errs, t.checkSums()...)
+	return errs.Err()
 }
 
-// validate is Validate; when g is not nil, it also gathers the bids'
-// numbers into g as it reads them (see gathered), for the scorer.
+// validate is Validate without the sums (Evaluate checks them after the
+// policy); when g is not nil, it also gathers the bids' numbers into g as
+// it reads them (see gathered), for the scorer.
 func validate(t *Tender, bids []Bid, fw *tom.Framework, g *gathered) error {
+	return validateList(t, bids, fw, g).Err()
+}
+
+func validateList(t *Tender, bids []Bid, fw *tom.Framework, g *gathered) diag.List {
 	errs := t.check()
 	if fw != nil {
 		errs = append(errs, t.checkMeasures(fw)...)
 	}
-	errs = append(errs, checkBids(t, bids, fw, "bids", g)...)
-	return errs.Err()
+	return append(errs, checkBids(t, bids, fw, "bids", g)...)
+}
+
+// checkSums checks what the policy's weights-total and sv-split rules check:
+// Evaluate will not score a tender whose weights do not sum to 100 or whose
+// social value split does not add up, whatever the policy says.
+func (t *Tender) checkSums() diag.List {
+	var errs diag.List
+	bad := func(field, format string, args ...any) {
+		errs.Add(posOf(t.at, field, t.Pos).At(field, ErrInvalid, format, args...))
+	}
+	sv := t.Criteria.SocialValue
+	if !sv.QuantitativeWeight.Add(sv.QualitativeWeight).Equal(sv.Weight) {
+		bad("criteria.socialValue", "quantitativeWeight %s + qualitativeWeight %s must equal weight %s before the bids can be scored",
+			sv.QuantitativeWeight, sv.QualitativeWeight, sv.Weight)
+	}
+	if w := t.Weights(); !w.Price.Add(w.Quality).Add(w.SocialValue).Equal(hundred) {
+		bad("criteria", "the weights sum to %s (price %s + quality %s + social value %s); they must sum to 100 before the bids can be scored",
+			w.Price.Add(w.Quality).Add(w.SocialValue), w.Price, w.Quality, w.SocialValue)
+	}
+	return errs
 }
 
 // check validates the scoring design on its own.
@@ -39,13 +70,21 @@ func (t *Tender) check() diag.List {
 	bad := func(field, format string, args ...any) {
 		errs.Add(posOf(t.at, field, t.Pos).At(field, ErrInvalid, format, args...))
 	}
-	if strings.TrimSpace(t.ID) == "" {
+	// A field missing from a file is reported by the loader, once: the
+	// checks below skip it.
+	missing := func(field string) bool {
+		_, ok := t.at[field]
+		return t.at != nil && !ok
+	}
+	if strings.TrimSpace(t.ID) == "" && !missing("id") {
 		bad("id", "a tender needs an id")
 	}
 	switch t.ContractType {
 	case TypeContract, TypeFramework, TypeDPS, TypeCallOff:
 	default:
-		bad("contractType", "is %q; use contract, framework, dps or call-off", t.ContractType)
+		if !missing("contractType") {
+			bad("contractType", "is %q; use contract, framework, dps or call-off", t.ContractType)
+		}
 	}
 	if t.Value.IsNegative() {
 		bad("value", "is %s; the estimated value cannot be negative", t.Value)
@@ -74,7 +113,9 @@ func (t *Tender) check() diag.List {
 			errs.Add(posOf(t.at, f+"."+field, q.Pos).At(f+"."+field, ErrInvalid, format, args...))
 		}
 		if q.ID == "" {
-			qbad("id", "a quality criterion needs an id")
+			if !missing(f + ".id") {
+				qbad("id", "a quality criterion needs an id")
+			}
 		} else if j, dup := ids[q.ID]; dup {
 			qbad("id", "criterion %q is already defined (criteria.quality[%d])", q.ID, j)
 		}
@@ -82,7 +123,7 @@ func (t *Tender) check() diag.List {
 		if q.Weight.IsNegative() {
 			qbad("weight", "is %s; a weight cannot be negative", q.Weight)
 		}
-		if !q.Max.IsPositive() {
+		if !q.Max.IsPositive() && !missing(f+".max") {
 			qbad("max", "is %s; the maximum score must be above zero", q.Max)
 		}
 		if q.PassMark.IsNegative() || q.PassMark.GreaterThan(q.Max) {
@@ -98,15 +139,8 @@ func (t *Tender) check() diag.List {
 			bad("criteria.socialValue."+w.field, "is %s; a weight cannot be negative", w.v)
 		}
 	}
-	// A field missing from a file is reported by the loader, once.
-	missing := func(field string) bool {
-		_, ok := t.at[field]
-		return t.at != nil && !ok
-	}
-	splitGiven := !missing("criteria.socialValue.quantitativeWeight") || !missing("criteria.socialValue.qualitativeWeight")
-	if splitGiven && !sv.QuantitativeWeight.Add(sv.QualitativeWeight).Equal(sv.Weight) {
-		bad("criteria.socialValue", "quantitativeWeight %s + qualitativeWeight %s must equal weight %s", sv.QuantitativeWeight, sv.QualitativeWeight, sv.Weight)
-	}
+	// The sums (weights to 100, the social value split) are the policy's to
+	// report (rules weights-total and sv-split); see checkSums.
 	if sv.QualitativeWeight.IsPositive() && !sv.Max.IsPositive() {
 		bad("criteria.socialValue.max", "is %s; the maximum qualitative score must be above zero", sv.Max)
 	}
@@ -125,10 +159,6 @@ func (t *Tender) check() diag.List {
 			bad("criteria.socialValue.measures", "measure %q is listed twice", m)
 		}
 		seen[m] = true
-	}
-	if w := t.Weights(); !w.Price.Add(w.Quality).Add(w.SocialValue).Equal(hundred) {
-		bad("criteria", "the weights sum to %s (price %s + quality %s + social value %s); they must sum to 100",
-			w.Price.Add(w.Quality).Add(w.SocialValue), w.Price, w.Quality, w.SocialValue)
 	}
 	if sv.QuantitativeWeight.IsPositive() && t.Year.IsZero() {
 		bad("year", "a tender that scores commitments needs the financial year of the proxy values, such as \"2024/25\"")
@@ -241,6 +271,7 @@ func checkBids(t *Tender, bids []Bid, fw *tom.Framework, path string, g *gathere
 				g.q[i*g.k+j] = n
 			}
 			switch {
+			case q.ID == "": // the tender's problem, reported there
 			case !ok:
 				bad("quality", "no score for quality criterion %q", q.ID)
 			case !inRange(n, s, maxQ[j], q.Max):
@@ -282,7 +313,9 @@ func checkBids(t *Tender, bids []Bid, fw *tom.Framework, path string, g *gathere
 				errs.Add(posOf(b.at, cf, c.Pos).At(f()+"."+cf, ErrInvalid, format, args...))
 			}
 			if c.Measure == "" {
-				cbad("measure", "a commitment names a measure")
+				if !missing(fmt.Sprintf("socialValue.commitments[%d].measure", j)) {
+					cbad("measure", "a commitment names a measure")
+				}
 				continue
 			}
 			if k := lastCommitment(cs[:j], c.Measure, seen); k >= 0 {

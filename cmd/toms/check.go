@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -69,10 +70,16 @@ func loadPolicy(ctx context.Context, paths []string) (*rules.Set, error) {
 	return def.Combine(extra)
 }
 
-// policyError reports rule files that do not compile: exit 3.
+// policyError reports a --policy that could not be loaded: exit 3 for rule
+// files that do not compile (rules.ErrInvalidRule, as `toms test` decides),
+// 2 for any other problem, such as a path that does not exist or cannot be
+// read, or a file that is not a valid rule-set document.
 func policyError(stderr io.Writer, err error) int {
 	fmt.Fprintf(stderr, "toms: %v\n", err)
-	return exitInvalidRules
+	if errors.Is(err, rules.ErrInvalidRule) {
+		return exitInvalidRules
+	}
+	return exitUsage
 }
 
 func writeCheckText(w io.Writer, t *evaluate.Tender, rep rules.Report) error {

@@ -20,6 +20,10 @@ func TestCheckGolden(t *testing.T) {
 		{"check/waived.txt", exitOK, []string{"testdata/check/waived.yaml"}},
 		{"check/extra-policy.txt", exitOK, []string{exampleTender, "--policy", "testdata/check/extra-policy.yaml"}},
 		{"check/extra-policy.json", exitOK, []string{"testdata/check/waived.yaml", "--policy", "testdata/check/extra-policy.yaml", "--format", "json"}},
+		// Weights summing to 90 and a split of 6 + 5 for a weight of 10: the
+		// loader accepts the file, the policy fails weights-total and sv-split.
+		{"check/bad-sums.txt", exitRuleFailed, []string{"testdata/check/bad-sums.yaml"}},
+		{"check/bad-sums.json", exitRuleFailed, []string{"testdata/check/bad-sums.yaml", "--format", "json"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			stdout, stderr, code := runCmd(t, runCheck, c.args...)

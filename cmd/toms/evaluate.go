@@ -16,6 +16,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/socialvalue-toms/toms/evaluate"
+	"github.com/socialvalue-toms/toms/internal/csvsafe"
 	"github.com/socialvalue-toms/toms/internal/dectext"
 	"github.com/socialvalue-toms/toms/rules"
 	"github.com/socialvalue-toms/toms/tom"
@@ -49,15 +50,6 @@ func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if err != nil {
 		return inputError(stderr, err)
 	}
-	bids := t.Bids
-	if *bidsPath != "" {
-		if len(t.Bids) > 0 {
-			return inputError(stderr, fmt.Errorf("%s has bids inline and --bids names %s: give the bids once", pos[0], *bidsPath))
-		}
-		if bids, err = evaluate.LoadBidsFile(*bidsPath, t); err != nil {
-			return inputError(stderr, err)
-		}
-	}
 	if *frameworkPath != "" {
 		t.Catalogue = *frameworkPath
 	}
@@ -67,6 +59,19 @@ func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	fw, err := evaluate.LoadFramework(t)
 	if err != nil {
 		return inputError(stderr, err)
+	}
+	bids := t.Bids
+	if *bidsPath != "" {
+		if len(t.Bids) > 0 {
+			return inputError(stderr, fmt.Errorf("%s has bids inline and --bids names %s: give the bids once", pos[0], *bidsPath))
+		}
+		// With the catalogue, so that one run lists every problem in the file.
+		if bids, err = evaluate.LoadBidsFile(*bidsPath, t, fw); err != nil {
+			return inputError(stderr, err)
+		}
+	}
+	if len(bids) == 0 {
+		return inputError(stderr, fmt.Errorf("%s: the tender has no bids; give them in the tender file (bids:) or with --bids FILE", pos[0]))
 	}
 	set, err := loadPolicy(ctx, policies)
 	if err != nil {
@@ -140,8 +145,11 @@ func writeEvaluateTable(w io.Writer, r *evaluate.Result) error {
 	fmt.Fprintf(w, "Weights: price %s, quality %s, social value %s (of 100)\n", r.Weights.Price, r.Weights.Quality, r.Weights.SocialValue)
 	fmt.Fprintf(w, "Price: method %s", c.Price.Method)
 	lowest, highest := "£"+money(r.LowestPrice), "£"+money(r.HighestSocialValue)
-	if !r.Scored {
+	switch {
+	case !r.Scored:
 		lowest, highest = "lowest price", "highest offer"
+	case r.Ranked() == 0: // every bid excluded: there is no lowest price or highest offer
+		lowest, highest = "lowest price (n/a)", "highest offer (n/a)"
 	}
 	switch c.Price.Method {
 	case evaluate.Budget:
@@ -173,7 +181,10 @@ func writeEvaluateTable(w io.Writer, r *evaluate.Result) error {
 		if sv.BothPartsRequired {
 			fmt.Fprint(w, "; both parts required")
 		}
-		fmt.Fprintf(w, "; £ at %s proxies from catalogue %s\n", r.Year, r.Catalogue)
+		if sv.QuantitativeWeight.IsPositive() {
+			fmt.Fprintf(w, "; £ at %s proxies from catalogue %s", r.Year, r.Catalogue)
+		}
+		fmt.Fprintln(w)
 	}
 
 	fmt.Fprintln(w)
@@ -216,6 +227,9 @@ func writeEvaluateTable(w io.Writer, r *evaluate.Result) error {
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	if r.Ranked() == 0 {
+		fmt.Fprintln(w, "No bid was ranked: every bid was excluded; there is no lowest price or highest offer (n/a).")
 	}
 	var notes []string
 	for _, b := range r.Bids {
@@ -304,7 +318,9 @@ func unitName(u tom.Unit) string {
 }
 
 // evaluateCSVHeader is the documented column order of --format csv: one row
-// per bid, numbers in full precision (points to 12 places).
+// per bid, £ exact with the places they carry (dectext.Format), points
+// truncated at 12 places; text cells that a spreadsheet would run as a
+// formula are prefixed with ' (csvsafe.Cell).
 var evaluateCSVHeader = []string{"rank", "supplier", "sme", "vcse", "local", "price", "price_points", "quality_points",
 	"social_value_gbp", "social_value_quantitative_points", "social_value_qualitative_points", "social_value_points",
 	"total", "excluded", "reasons", "flags", "tied_with", "tie_decided_by"}
@@ -323,11 +339,13 @@ func writeEvaluateCSV(w io.Writer, r *evaluate.Result) error {
 		if b.Tie != nil {
 			tied, by = strings.Join(b.Tie.With, "; "), string(b.Tie.DecidedBy)
 		}
-		row := []string{strconv.Itoa(b.Rank), b.Supplier.Name, strconv.FormatBool(b.Supplier.SME), strconv.FormatBool(b.Supplier.VCSE),
-			strconv.FormatBool(b.Supplier.Local), b.Price.Price.String(), b.Price.Points.String(), b.Quality.Points.String(),
-			b.SocialValue.Value.String(), b.SocialValue.Quantitative.String(), b.SocialValue.Qualitative.String(),
-			b.SocialValue.Points.String(), b.Total.String(), strconv.FormatBool(b.Excluded), strings.Join(b.Reasons, "; "),
-			strings.Join(flags, "; "), tied, by}
+		// Numbers are written here and never start with a formula character
+		// (none is negative); text comes from the input and is made safe.
+		row := []string{strconv.Itoa(b.Rank), csvsafe.Cell(b.Supplier.Name), strconv.FormatBool(b.Supplier.SME), strconv.FormatBool(b.Supplier.VCSE),
+			strconv.FormatBool(b.Supplier.Local), dectext.Format(b.Price.Price), b.Price.Points.String(), b.Quality.Points.String(),
+			dectext.Format(b.SocialValue.Value), b.SocialValue.Quantitative.String(), b.SocialValue.Qualitative.String(),
+			b.SocialValue.Points.String(), b.Total.String(), strconv.FormatBool(b.Excluded), csvsafe.Cell(strings.Join(b.Reasons, "; ")),
+			csvsafe.Cell(strings.Join(flags, "; ")), csvsafe.Cell(tied), csvsafe.Cell(by)}
 		if err := cw.Write(row); err != nil {
 			return err
 		}
