@@ -80,8 +80,13 @@ type Aggregator struct {
 
 type cellKey struct {
 	cs uint64 // contract<<32 | supplier
-	my uint32 // measure<<16 | financial year - yearBase
+	my uint64 // measure<<16 | financial year - yearBase (a 4-digit year)
 }
+
+// myKey packs a measure index and a financial year. Years are read as four
+// digits (1000 to 9999), so the year fits 16 bits; the measure index has 48,
+// so no catalogue is too large (see maxMeasures for the one limit).
+func myKey(measure, fy int) uint64 { return uint64(measure)<<16 | uint64(fy-yearBase) }
 
 const yearBase = 1000
 
@@ -98,7 +103,7 @@ type cell struct {
 
 type commitKey struct {
 	contract uint32
-	my       uint32
+	my       uint64 // as in cellKey
 }
 
 type commitCell struct {
@@ -166,12 +171,17 @@ func (a *Aggregator) Options() Options { return a.opts }
 // Diagnostics listing every bad row, and the Aggregator must then be
 // discarded (it holds the good rows of a batch that failed). With
 // opts.Lenient, the good rows are counted and every rejected row is
-// returned with its reason, and kept for Result.Rejected.
+// returned with its reason, and kept for Result.Rejected. A problem with
+// the file as a whole (an unknown CSV column, an unknown JSON key) fails
+// the read in either mode, and the Aggregator must then be discarded too.
 //
 // name is the file name used in positions. The context is checked every
 // few thousand rows. An error other than Diagnostics (the reader's, the
 // context's, a temporary file's) leaves the totals incomplete.
 func (a *Aggregator) Read(ctx context.Context, r io.Reader, name string, kind Kind, opts ReadOptions) (Diagnostics, error) {
+	if a.cat.err != nil {
+		return nil, a.cat.err
+	}
 	file := len(a.files)
 	a.files = append(a.files, name)
 	in := newIngest(ctx, a.cat, kind, name, opts)
@@ -206,6 +216,9 @@ func (a *Aggregator) AddCommitment(rec Record) error {
 }
 
 func (a *Aggregator) addRecord(rec Record, kind Kind) error {
+	if a.cat.err != nil {
+		return a.cat.err
+	}
 	file := a.fileIndex(rec.Pos.File)
 	v := validator{cat: a.cat, kind: kind, file: rec.Pos.File}
 	var f [numCols]string
@@ -316,7 +329,7 @@ func (a *Aggregator) inYear(fy int) bool {
 func (a *Aggregator) addOutcome(r *row, pe *proxyEntry) int {
 	key := cellKey{
 		cs: uint64(a.contracts.id(r.contract))<<32 | uint64(a.suppliers.id(r.supplier)),
-		my: uint32(r.m.idx)<<16 | uint32(r.fy-yearBase),
+		my: myKey(r.m.idx, r.fy),
 	}
 	c := a.cell(key)
 	c.records++
@@ -413,7 +426,7 @@ func (a *Aggregator) cell(key cellKey) *cell {
 
 // addCommitment counts one commitment row and returns its cell's index.
 func (a *Aggregator) addCommitment(r *row) int {
-	key := commitKey{contract: a.contracts.id(r.contract), my: uint32(r.m.idx)<<16 | uint32(r.fy-yearBase)}
+	key := commitKey{contract: a.contracts.id(r.contract), my: myKey(r.m.idx, r.fy)}
 	i := a.commit(key, a.suppliers.id(r.supplier))
 	c := &a.commits[i]
 	c.records++

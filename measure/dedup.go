@@ -81,7 +81,7 @@ type ref struct {
 	file  uint32
 	col   uint32 // column of the measure field
 	cell  uint32 // index in Aggregator.cells, or .commits
-	meas  uint16 // measure index
+	meas  uint32 // measure index, < maxMeasures (24 bits)
 	flags uint8  // sme | vcse<<2 | local<<4 | refDecimal
 	q     uint64 // quantity in millionths, or its offset in the decimal log
 }
@@ -102,8 +102,8 @@ func (r *ref) encode(b []byte) {
 	binary.LittleEndian.PutUint32(b[8:], r.file)
 	binary.LittleEndian.PutUint32(b[12:], r.col)
 	binary.LittleEndian.PutUint32(b[16:], r.cell)
-	binary.LittleEndian.PutUint16(b[20:], r.meas)
-	b[22], b[23] = r.flags, 0
+	binary.LittleEndian.PutUint16(b[20:], uint16(r.meas))
+	b[22], b[23] = r.flags, byte(r.meas>>16)
 	binary.LittleEndian.PutUint64(b[24:], r.q)
 }
 
@@ -112,7 +112,7 @@ func (r *ref) decode(b []byte) {
 	r.file = binary.LittleEndian.Uint32(b[8:])
 	r.col = binary.LittleEndian.Uint32(b[12:])
 	r.cell = binary.LittleEndian.Uint32(b[16:])
-	r.meas = binary.LittleEndian.Uint16(b[20:])
+	r.meas = uint32(binary.LittleEndian.Uint16(b[20:])) | uint32(b[23])<<16
 	r.flags = b[22]
 	r.q = binary.LittleEndian.Uint64(b[24:])
 }
@@ -697,7 +697,7 @@ func newRef(r *row, file, fieldLine, col, cell int) ref {
 	}
 	return ref{
 		lines: uint64(r.line)&(1<<lineBits-1) | dl<<lineBits,
-		file:  uint32(file), col: uint32(col), cell: uint32(cell), meas: uint16(r.m.idx),
+		file:  uint32(file), col: uint32(col), cell: uint32(cell), meas: uint32(r.m.idx),
 		flags: uint8(r.sme) | uint8(r.vcse)<<2 | uint8(r.local)<<4,
 		q:     r.q.u,
 	}

@@ -5,7 +5,10 @@
 //
 // Outcome records are CSV with a header row, or JSON lines (one flat object
 // per line, keyed by the same names). Columns may come in any order; an
-// unknown or repeated column is an error.
+// unknown or repeated column is an error. An unknown column, or an unknown
+// key on any line of JSON lines, fails the whole file even in lenient mode,
+// with its position and a "did you mean"; a key repeated within one JSON
+// line rejects that line.
 //
 //	contract       required  contract reference
 //	supplier       required  supplier name
@@ -38,8 +41,8 @@
 //
 // A duplicate is a record with the same contract, supplier, measure, date,
 // quantity (as a number) and period as an earlier one, in any file read into
-// the same Aggregator. Measures in one exclusive group (local spend and local
-// SME spend) must not report the same quantity for the same contract,
+// the same Aggregator. Measures in one exclusive group (the spend measures of
+// the default catalogue) must not report the same quantity for the same contract,
 // supplier, date and period: the second is rejected as counted twice.
 // Only rows that are counted take part: a row rejected for another reason,
 // or outside Options.Year, is never the earlier record of a duplicate.
@@ -71,6 +74,11 @@
 // Options.NoDuplicateCheck there is no detection, no fingerprint and no
 // temporary file.
 //
+// Sizes: measure indexes are kept in 24 bits, so a framework may have up to
+// 16,777,216 measures (beyond that every read fails with
+// ErrTooManyMeasures); input files, contracts and suppliers are numbered in
+// 32 bits, lines in 40.
+//
 // # Valuation and totals
 //
 // A delivery is valued at quantity × the proxy value of its financial year,
@@ -78,12 +86,34 @@
 // tom.CarryForward, which uses the latest earlier value and reports it. Spend
 // measures (unit gbp without a proxy) are reported as spend, not as social
 // value, and give the SME, VCSE and local shares of the spend reported.
+//
+// The spend reported is the sum of every spend row, so each pound must be
+// reported under one spend measure only: the default catalogue makes its
+// spend measures disjoint (vcse-spend, local-sme-spend, local-spend for
+// other local suppliers, sme-spend for SMEs outside the county) and puts
+// them in one exclusive group, so the same quantity under two of them is
+// rejected as counted twice. The shares come from the supplier_sme,
+// supplier_vcse and local flags of each spend row, not from the measure.
+// When the spend measures counted are not all in one exclusive group, the
+// review notes that the spend reported may count a pound twice. The
+// headlines for people show spend apart from £ given under financial gbp
+// measures (donations, already in the social value); the gbp quantity of
+// Totals.ByUnit is the sum of both.
 // An Aggregator streams: it keeps totals per contract, supplier, measure and
 // year, never the records, and merges exactly with another.
 //
 // # Rounding
 //
-// Models keep exact decimals. Renderers round £ to 2 decimal places and
-// percentages to 1, half away from zero (half-up for the positive values a
-// review holds); quantities are printed exactly.
+// Models keep exact decimals. The machine-read outputs (JSON and CSV) write
+// every £ figure and every quantity exactly, with internal/dectext.Format
+// (plain notation, never scientific; £ with at least 2 decimal places and
+// more when the value has them, such as 8.465; quantities without trailing
+// zeros), so that every total is the exact sum of the rows it covers: the
+// values.csv fact table adds up to measures.csv and to the JSON totals. The
+// outputs for people (Markdown, HTML) round £ to 2 decimal places, half away
+// from zero (half-up for the positive values a review holds), and print
+// quantities exactly. Percentages are ratios that need not terminate: every
+// output rounds them half-up to PercentPlaces (1) decimal place; they are
+// for display, and their exact numerator and denominator are given beside
+// them.
 package measure

@@ -20,6 +20,11 @@ const MaxLineBytes = 1 << 20
 // also be a JSON number (read from its text, never through a float), a
 // yes/no column a JSON boolean, and any value null (the same as absent).
 // Blank lines are skipped.
+//
+// An unknown key is a problem with the file, as an unknown CSV column is:
+// it fails the read in either mode, with its position and a "did you
+// mean", rather than rejecting every row that carries it (in lenient mode a
+// misspelled key would otherwise reject the whole file and still succeed).
 func readJSONLines(r io.Reader, in *ingest) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), MaxLineBytes)
@@ -37,7 +42,10 @@ func readJSONLines(r io.Reader, in *ingest) error {
 		if len(bytes.TrimSpace(b)) == 0 {
 			continue
 		}
-		if d := in.jsonObject(b, line, &f, &cols); d != nil {
+		if d, fileLevel := in.jsonObject(b, line, &f, &cols); d != nil {
+			if fileLevel {
+				return diag.List{d}
+			}
 			if err := in.reject(d); err != nil {
 				return err
 			}
@@ -60,8 +68,9 @@ func readJSONLines(r io.Reader, in *ingest) error {
 }
 
 // jsonObject decodes one line into f, with the 1-based column of each value
-// in cols (1 for an absent key).
-func (in *ingest) jsonObject(b []byte, line int, f *[numCols]string, cols *[numCols]int) *diag.Diagnostic {
+// in cols (1 for an absent key). fileLevel is true when the problem fails
+// the whole file (an unknown key), not just the row.
+func (in *ingest) jsonObject(b []byte, line int, f *[numCols]string, cols *[numCols]int) (d *diag.Diagnostic, fileLevel bool) {
 	kind := in.v.kind
 	for c := range f {
 		f[c], cols[c] = "", 1
@@ -83,33 +92,35 @@ func (in *ingest) jsonObject(b []byte, line int, f *[numCols]string, cols *[numC
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	if t, err := dec.Token(); err != nil {
-		return syntax(dec, err)
+		return syntax(dec, err), false
 	} else if t != json.Delim('{') {
-		return bad(1, "", ErrSyntax, "each line must be one JSON object, such as {\"contract\": ...}")
+		return bad(1, "", ErrSyntax, "each line must be one JSON object, such as {\"contract\": ...}"), false
 	}
 	var seen [numCols]bool
 	for dec.More() {
 		keyCol := valueStart(b, int(dec.InputOffset()))
 		t, err := dec.Token()
 		if err != nil {
-			return syntax(dec, err)
+			return syntax(dec, err), false
 		}
 		key, _ := t.(string)
 		valCol := valueStart(b, int(dec.InputOffset()))
 		v, err := dec.Token()
 		if err != nil {
-			return syntax(dec, err)
+			return syntax(dec, err), false
 		}
 		c, ok := columnByName(key)
 		switch {
 		case !ok || !c.allowed(kind):
 			msg := fmt.Sprintf("unknown key %q", key)
-			if s := diag.Suggest(key, allowedNames(kind)); s != "" && ok == false {
+			if c == colEvidence {
+				msg = fmt.Sprintf("%s have no %q key", kind, key)
+			} else if s := diag.Suggest(key, allowedNames(kind)); s != "" {
 				msg += fmt.Sprintf("; did you mean %q?", s)
 			}
-			return bad(keyCol, key, ErrColumn, "%s; the keys of %s are %s", msg, kind, strings.Join(allowedNames(kind), ", "))
+			return bad(keyCol, key, ErrColumn, "%s; the keys of %s are %s (an unknown key fails the whole file, as an unknown CSV column does)", msg, kind, strings.Join(allowedNames(kind), ", ")), true
 		case seen[c]:
-			return bad(keyCol, key, ErrColumn, "key %q is given twice", key)
+			return bad(keyCol, key, ErrColumn, "key %q is given twice", key), false
 		}
 		seen[c] = true
 		cols[c] = valCol
@@ -119,28 +130,28 @@ func (in *ingest) jsonObject(b []byte, line int, f *[numCols]string, cols *[numC
 			f[c] = trim(v)
 		case json.Number:
 			if c != colQuantity {
-				return bad(valCol, key, ErrSyntax, "is a number; write it as a string")
+				return bad(valCol, key, ErrSyntax, "is a number; write it as a string"), false
 			}
 			f[c] = v.String()
 		case bool:
 			if c != colSME && c != colVCSE && c != colLocal {
-				return bad(valCol, key, ErrSyntax, "is a boolean; write it as a string")
+				return bad(valCol, key, ErrSyntax, "is a boolean; write it as a string"), false
 			}
 			f[c] = "no"
 			if v {
 				f[c] = "yes"
 			}
 		default: // an array or object
-			return bad(valCol, key, ErrSyntax, "must be a string, number, boolean or null, not an array or object")
+			return bad(valCol, key, ErrSyntax, "must be a string, number, boolean or null, not an array or object"), false
 		}
 	}
 	if _, err := dec.Token(); err != nil {
-		return syntax(dec, err)
+		return syntax(dec, err), false
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return bad(int(dec.InputOffset())+1, "", ErrSyntax, "unexpected text after the JSON object")
+		return bad(int(dec.InputOffset())+1, "", ErrSyntax, "unexpected text after the JSON object"), false
 	}
-	return nil
+	return nil, false
 }
 
 // valueStart returns the 1-based column of the first character at or after

@@ -17,7 +17,8 @@ type ReadOptions struct {
 	// Lenient accepts the good rows and returns every rejected row, each
 	// with its reason, instead of failing the whole batch on the first bad
 	// row. Problems with the file as a whole (an unknown column, an
-	// unreadable header) fail it in either mode.
+	// unreadable header, an unknown key on any line of JSON lines) fail it
+	// in either mode.
 	Lenient bool
 	// Progress, if set, is called with the number of rows read so far every
 	// ProgressEvery rows, and once at the end.
@@ -184,6 +185,9 @@ func (in *ingest) reject(d *diag.Diagnostic) error {
 // an Aggregator does.
 func ReadRecords(ctx context.Context, r io.Reader, name string, kind Kind, fw *tom.Framework, opts ReadOptions, fn func(Record) error) (Diagnostics, error) {
 	cat := newCatalogue(fw, tom.ExactYear)
+	if cat.err != nil {
+		return nil, cat.err
+	}
 	in := newIngest(ctx, cat, kind, name, opts)
 	dd := newDedup(-1, "")
 	defer dd.close()

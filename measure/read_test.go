@@ -142,7 +142,7 @@ func TestJSONLines(t *testing.T) {
 	const data = `{"contract":"C1","supplier":"Acme","measure":"volunteering-hours","quantity":4,"date":"2024-05-01","evidence":"ev","supplier_sme":true}
 
 {"contract":"C1","supplier":"Acme","measure":"volunteering-hours","quantity":"-1","date":"2024-05-01","evidence":"ev"}
-{"contract":"C1","supplier":"Acme","measure":"schools-supported","quantity":1,"date":"2024-05-01","colour":"red"}
+
 {"contract":"C1","supplier":"Acme","measure":"schools-supported","quantity":1,"date":"2024-05-01",}
 [1,2]
 {"contract":"C1","supplier":"Acme","measure":"schools-supported","quantity":1.50,"date":"2024-05-01","notes":null,"period":"Q1"}
@@ -158,7 +158,6 @@ func TestJSONLines(t *testing.T) {
 		kind error
 	}{
 		{"q.jsonl:3:78: quantity", ErrQuantity},
-		{"q.jsonl:4:99: colour", ErrColumn},
 		{"q.jsonl:5:", ErrSyntax},
 		{"q.jsonl:6:1:", ErrSyntax},
 		{"q.jsonl:8:29: supplier", ErrSyntax},
@@ -175,6 +174,35 @@ func TestJSONLines(t *testing.T) {
 	requireDec(t, "70", res.Totals().SocialValue)
 	require.Len(t, res.Cells, 2)
 	requireDec(t, "1.5", res.Cells[1].Quantity)
+}
+
+// An unknown JSON key fails the whole file, in lenient mode too, as an
+// unknown CSV column does: a misspelled key would otherwise reject every
+// row and still succeed. The error points at the key (line 2, column 18:
+// the quote that opens "suplier") with a did-you-mean.
+func TestJSONLinesUnknownKeyFailsFile(t *testing.T) {
+	const data = `{"contract":"C1","supplier":"Acme","measure":"schools-supported","quantity":1,"date":"2024-05-01"}
+{"contract":"C2","suplier":"Acme","measure":"schools-supported","quantity":1,"date":"2024-05-01"}
+{"contract":"C3","suplier":"Acme","measure":"schools-supported","quantity":1,"date":"2024-05-01"}
+`
+	for _, lenient := range []bool{false, true} {
+		a := NewAggregator(testFramework(t), Options{})
+		rej, err := a.Read(context.Background(), strings.NewReader(data), "k.jsonl", Outcomes, ReadOptions{Format: JSONLines, Lenient: lenient})
+		require.Error(t, err, "lenient=%v", lenient)
+		assert.Empty(t, rej)
+		assert.ErrorIs(t, err, ErrColumn)
+		var list Diagnostics
+		require.ErrorAs(t, err, &list)
+		require.Len(t, list, 1)
+		assert.True(t, strings.HasPrefix(list[0].Error(), `k.jsonl:2:18: suplier: unknown key "suplier"; did you mean "supplier"?`), list[0].Error())
+	}
+
+	// commitments have no evidence: that key fails the file too
+	a := NewAggregator(testFramework(t), Options{})
+	_, err := a.Read(context.Background(), strings.NewReader(`{"contract":"C1","supplier":"A","measure":"schools-supported","quantity":1,"date":"2024-05-01","evidence":"x"}`+"\n"),
+		"c.jsonl", Commitments, ReadOptions{Format: JSONLines, Lenient: true})
+	assert.ErrorIs(t, err, ErrColumn)
+	assert.ErrorContains(t, err, `commitments have no "evidence" key`)
 }
 
 func TestReadRecords(t *testing.T) {

@@ -48,7 +48,7 @@ var (
 	ErrDuplicate = errors.New("duplicate record")
 	// ErrDoubleCounted: the same quantity was already reported, for the same
 	// contract, supplier, date and period, under another measure of the same
-	// exclusive group (for example local spend and local SME spend).
+	// exclusive group (for example SME spend and local SME spend).
 	ErrDoubleCounted = errors.New("counted twice in an exclusive group")
 )
 

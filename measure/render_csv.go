@@ -4,12 +4,17 @@ import (
 	"encoding/csv"
 	"io"
 	"strconv"
+
+	"github.com/socialvalue-toms/toms/internal/csvsafe"
 )
 
 // Table is one tidy table of the CSV report: one row per observation, one
-// column per variable, a header row, plain numbers (money rounded half-up
-// to 2 places, percentages to 1, quantities exact, no thousands separators
-// or £ signs) so that a BI tool loads it directly.
+// column per variable, a header row, plain numbers (no thousands separators
+// or £ signs) so that a BI tool loads it directly. Money and quantities are
+// exact, so every total is the exact sum of the rows it covers; percentages
+// are rounded half-up to PercentPlaces, for display only. Free-text cells
+// (contract, supplier, names, sources, notes, reasons) are made safe for
+// spreadsheets with csvsafe.Cell.
 type Table struct {
 	Name   string // file name, such as "values.csv"
 	Header []string
@@ -40,34 +45,40 @@ func (t Table) WriteCSV(w io.Writer) error {
 //	notes.csv        note
 //
 // An empty cell means "not applicable" (the percentage of a zero commitment).
+// Every text cell goes through csvsafe.Cell: one that starts with =, +, -,
+// @, a tab or a carriage return gets a leading single quote, so that a
+// spreadsheet shows it as text instead of running it as a formula (a
+// supplier named =HYPERLINK(...) is written '=HYPERLINK(...)). Numbers are
+// written as they are.
 func (rv *Review) CSVTables() []Table {
 	fw := rv.framework
+	t := csvsafe.Cell // every text cell: names, ids, sources, reasons, notes
 	b := strconv.FormatBool
 	n := func(i int64) string { return strconv.FormatInt(i, 10) }
 	values := Table{Name: "values.csv", Header: []string{"year", "contract", "supplier", "theme", "outcome", "measure", "unit", "financial", "quantity", "social_value", "records"}}
 	for _, c := range rv.cells {
 		m, _ := fw.Measure(c.Measure)
-		values.Rows = append(values.Rows, []string{c.Year.String(), c.Contract, c.Supplier, m.Theme, m.Outcome, m.ID,
-			string(m.Unit), b(m.Financial), c.Quantity.String(), money(c.SocialValue), n(c.Records)})
+		values.Rows = append(values.Rows, []string{c.Year.String(), t(c.Contract), t(c.Supplier), t(m.Theme), t(m.Outcome), t(m.ID),
+			t(string(m.Unit)), b(m.Financial), exactQty(c.Quantity), exactMoney(c.SocialValue), n(c.Records)})
 	}
 	measures := Table{Name: "measures.csv", Header: []string{"year", "theme", "theme_name", "outcome", "measure", "measure_name", "unit", "financial", "quantity", "social_value", "records"}}
 	for _, y := range rv.Years {
 		for _, mt := range y.Measures {
 			m, _ := fw.Measure(mt.ID)
-			t, _ := fw.Theme(m.Theme)
-			measures.Rows = append(measures.Rows, []string{y.Key, t.ID, t.Name, m.Outcome, m.ID, m.Name, string(m.Unit),
-				b(m.Financial), mt.Quantity.String(), money(mt.SocialValue), n(mt.Records)})
+			th, _ := fw.Theme(m.Theme)
+			measures.Rows = append(measures.Rows, []string{y.Key, t(th.ID), t(th.Name), t(m.Outcome), t(m.ID), t(m.Name), t(string(m.Unit)),
+				b(m.Financial), exactQty(mt.Quantity), exactMoney(mt.SocialValue), n(mt.Records)})
 		}
 	}
 	commitments := Table{Name: "commitments.csv", Header: []string{"year", "contract", "supplier", "measure", "unit", "committed", "delivered", "percent", "status"}}
 	for _, c := range rv.Commitments {
-		p, ok := c.Percent(1)
+		p, ok := c.Percent(PercentPlaces)
 		ps := ""
 		if ok {
 			ps = percent(p)
 		}
-		commitments.Rows = append(commitments.Rows, []string{c.Year.String(), c.Contract, c.Supplier, c.Measure, string(c.Unit),
-			c.Committed.String(), c.Delivered.String(), ps, string(c.Status)})
+		commitments.Rows = append(commitments.Rows, []string{c.Year.String(), t(c.Contract), t(c.Supplier), t(c.Measure), t(string(c.Unit)),
+			exactQty(c.Committed), exactQty(c.Delivered), ps, t(string(c.Status))})
 	}
 	s := rv.SpendShares
 	shares := Table{Name: "spend_shares.csv", Header: []string{"category", "spend", "spend_reported", "percent", "unknown_records"}}
@@ -79,20 +90,20 @@ func (rv *Review) CSVTables() []Table {
 		if r.v.OK {
 			ps = percent(r.v.Percent)
 		}
-		shares.Rows = append(shares.Rows, []string{r.name, money(r.v.Spend), money(s.Total), ps, n(r.v.Unknown)})
+		shares.Rows = append(shares.Rows, []string{r.name, exactMoney(r.v.Spend), exactMoney(s.Total), ps, n(r.v.Unknown)})
 	}
 	proxies := Table{Name: "proxies.csv", Header: []string{"measure", "year", "proxy_year", "value", "carried_forward", "records", "quantity", "social_value", "source", "basis"}}
 	for _, p := range rv.Proxies {
-		proxies.Rows = append(proxies.Rows, []string{p.Measure, p.Year.String(), p.Proxy.Year.String(), p.Proxy.Value.String(),
-			b(p.CarriedForward), n(p.Records), p.Quantity.String(), money(p.SocialValue), p.Proxy.Source, p.Proxy.Basis})
+		proxies.Rows = append(proxies.Rows, []string{t(p.Measure), p.Year.String(), p.Proxy.Year.String(), exactMoney(p.Proxy.Value),
+			b(p.CarriedForward), n(p.Records), exactQty(p.Quantity), exactMoney(p.SocialValue), t(p.Proxy.Source), t(p.Proxy.Basis)})
 	}
 	rejected := Table{Name: "rejected.csv", Header: []string{"file", "line", "column", "field", "reason"}}
 	for _, d := range rv.Rejected {
-		rejected.Rows = append(rejected.Rows, []string{d.File, strconv.Itoa(d.Line), strconv.Itoa(d.Column), d.Field, d.Message})
+		rejected.Rows = append(rejected.Rows, []string{t(d.File), strconv.Itoa(d.Line), strconv.Itoa(d.Column), t(d.Field), t(d.Message)})
 	}
 	notes := Table{Name: "notes.csv", Header: []string{"note"}}
 	for _, s := range rv.Notes {
-		notes.Rows = append(notes.Rows, []string{s})
+		notes.Rows = append(notes.Rows, []string{t(s)})
 	}
 	return []Table{values, measures, commitments, shares, proxies, rejected, notes}
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/socialvalue-toms/toms/internal/dectext"
 )
 
 // WriteHTML renders the review as one self-contained HTML page: inline CSS
@@ -30,8 +32,8 @@ func (rv *Review) WriteHTML(w io.Writer) error {
 
 	p("<section>\n<h2>Headline</h2>\n<div class=\"cards\">\n")
 	p("<div class=\"card money\"><span class=\"n\">%s</span><span class=\"u\">social value (proxy £)</span></div>\n", e(pounds(rv.Totals.SocialValue)))
-	for _, u := range rv.Totals.ByUnit {
-		p("<div class=\"card\"><span class=\"n\">%s</span><span class=\"u\">%s</span></div>\n", e(qty(u.Quantity)), e(rv.unitLabel(string(u.Unit))))
+	for _, h := range rv.headline() {
+		p("<div class=\"card\"><span class=\"n\">%s</span><span class=\"u\">%s</span></div>\n", e(h.quantity), e(h.unit))
 	}
 	p("</div>\n</section>\n")
 
@@ -71,7 +73,7 @@ func (rv *Review) WriteHTML(w io.Writer) error {
 		p("%s", barChart("Social value by "+strings.ToLower(top.title), bars))
 		p("<table>\n<thead><tr><th>%s</th><th class=\"r\">Social value</th><th>Non-financial results</th><th class=\"r\">Records</th></tr></thead>\n<tbody>\n", top.title)
 		for _, g := range shown {
-			p("<tr><td>%s</td><td class=\"r\">%s</td><td>%s</td><td class=\"r\">%d</td></tr>\n", e(g.Key), e(pounds(g.SocialValue)), e(rv.unitList(g.ByUnit)), g.Records)
+			p("<tr><td>%s</td><td class=\"r\">%s</td><td>%s</td><td class=\"r\">%d</td></tr>\n", e(g.Key), e(pounds(g.SocialValue)), e(rv.unitList(g)), g.Records)
 		}
 		p("</tbody>\n</table>\n</section>\n")
 	}
@@ -82,7 +84,7 @@ func (rv *Review) WriteHTML(w io.Writer) error {
 	} else {
 		bars = bars[:0]
 		for _, c := range rv.Commitments {
-			pc, ok := c.Percent(1)
+			pc, ok := c.Percent(PercentPlaces)
 			v := pc
 			if !ok || v.GreaterThan(decimal.NewFromInt(100)) {
 				v = decimal.NewFromInt(100) // a bar is full at 100%
@@ -92,7 +94,7 @@ func (rv *Review) WriteHTML(w io.Writer) error {
 		p("%s", barChartMax("Delivered as a share of the commitment", bars, decimal.NewFromInt(100)))
 		p("<table>\n<thead><tr><th>Contract</th><th>Measure</th><th>Year</th><th class=\"r\">Committed</th><th class=\"r\">Delivered</th><th class=\"r\">Delivered %%</th><th>Status</th></tr></thead>\n<tbody>\n")
 		for _, c := range rv.Commitments {
-			pc, ok := c.Percent(1)
+			pc, ok := c.Percent(PercentPlaces)
 			p("<tr><td>%s</td><td>%s</td><td>%s</td><td class=\"r\">%s</td><td class=\"r\">%s</td><td class=\"r\">%s</td><td class=\"status %s\">%s</td></tr>\n",
 				e(c.Contract), e(c.Measure), c.Year, e(qty(c.Committed)), e(qty(c.Delivered)), e(pct(pc, ok)), statusClass(c.Status), e(string(c.Status)))
 		}
@@ -217,8 +219,8 @@ func barChartMax(title string, bars []bar, maxV decimal.Decimal) string {
 			label = string(r[:37]) + "…"
 		}
 		out += fmt.Sprintf("<text x=\"%d\" y=\"%d\" class=\"cl\">%s</text>", chartLabel-8, y+15, e(label))
-		out += fmt.Sprintf("<rect x=\"%d\" y=\"%d\" width=\"%s\" height=\"18\" class=\"cb\"/>", chartLabel, y+2, w.String())
-		out += fmt.Sprintf("<text x=\"%s\" y=\"%d\" class=\"cv\">%s</text>\n", w.Add(decimal.NewFromInt(chartLabel+6)).String(), y+15, e(b.text))
+		out += fmt.Sprintf("<rect x=\"%d\" y=\"%d\" width=\"%s\" height=\"18\" class=\"cb\"/>", chartLabel, y+2, dectext.Format(w))
+		out += fmt.Sprintf("<text x=\"%s\" y=\"%d\" class=\"cv\">%s</text>\n", dectext.Format(w.Add(decimal.NewFromInt(chartLabel+6))), y+15, e(b.text))
 	}
 	return out + "</svg>\n</figure>\n"
 }

@@ -3,16 +3,20 @@ package measure
 import (
 	"encoding/json"
 	"io"
+	"strings"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/socialvalue-toms/toms/internal/dectext"
 )
 
 // The JSON report: stable, camelCase keys. Money, quantities and
-// percentages are decimal strings (money rounded half-up to 2 places,
-// percentages to 1, quantities exact); counts and line numbers are JSON
-// integers. A value that does not apply (the percentage of a zero
-// commitment, a share of no spend) is null. See README "JSON report" for
-// the schema.
+// percentages are decimal strings; counts and line numbers are JSON
+// integers. Money and quantities are exact (exactMoney, exactQty), so that
+// every total is the exact sum of its parts; percentages are ratios, rounded
+// half-up to PercentPlaces for display only. A value that does not apply
+// (the percentage of a zero commitment, a share of no spend) is null. See
+// docs/report.md "JSON report" for the schema.
 
 type jsonReport struct {
 	Title       string           `json:"title"`
@@ -112,16 +116,47 @@ type jsonRejected struct {
 	Reason string `json:"reason"`
 }
 
-// money renders £ rounded half away from zero to 2 places, as "1234.50".
-func money(d decimal.Decimal) string { return d.StringFixed(2) }
+// PercentPlaces is the number of decimal places of every percentage in
+// every output (JSON, CSV, Markdown, HTML), rounded half-up. A percentage
+// is a ratio that need not terminate, so it is the one rounded figure of the
+// JSON and CSV outputs: it is for display, never for recomputing totals.
+// Its exact numerator and denominator are beside it (committed and
+// delivered; spend and spend reported).
+const PercentPlaces = 1
 
-// percent renders a percentage to 1 place.
-func percent(d decimal.Decimal) string { return d.StringFixed(1) }
+// money renders £ for people, rounded half away from zero to 2 places, as
+// "1234.50" (Markdown, HTML and text only).
+func money(d decimal.Decimal) string { return dectext.Round(d, 2) }
+
+// percent renders a percentage, already rounded to PercentPlaces.
+func percent(d decimal.Decimal) string { return dectext.Round(d, PercentPlaces) }
+
+// exactQty renders a quantity exactly for JSON and CSV, in plain notation
+// without trailing zeros: "12.75", "1400.5", "3".
+func exactQty(d decimal.Decimal) string {
+	s := dectext.Format(d)
+	if strings.Contains(s, ".") {
+		s = strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
+	}
+	return s
+}
+
+// exactMoney renders £ exactly for JSON and CSV, with at least 2 decimal
+// places and more when the value has them: "25.40", "8.465", "30000.00".
+// Nothing is rounded, so the rows of a table add up to its totals.
+func exactMoney(d decimal.Decimal) string {
+	s := exactQty(d)
+	whole, frac, _ := strings.Cut(s, ".")
+	if len(frac) < 2 {
+		frac += strings.Repeat("0", 2-len(frac))
+	}
+	return whole + "." + frac
+}
 
 func jsonQuantities(us []UnitQuantity) []jsonQuantity {
 	out := []jsonQuantity{}
 	for _, u := range us {
-		out = append(out, jsonQuantity{Unit: string(u.Unit), Quantity: u.Quantity.String()})
+		out = append(out, jsonQuantity{Unit: string(u.Unit), Quantity: exactQty(u.Quantity)})
 	}
 	return out
 }
@@ -129,11 +164,11 @@ func jsonQuantities(us []UnitQuantity) []jsonQuantity {
 func jsonGroups(gs []Group) []jsonGroup {
 	out := []jsonGroup{}
 	for _, g := range gs {
-		jg := jsonGroup{ID: g.Key, Name: g.Name, SocialValue: money(g.SocialValue), Records: g.Records,
+		jg := jsonGroup{ID: g.Key, Name: g.Name, SocialValue: exactMoney(g.SocialValue), Records: g.Records,
 			ByUnit: jsonQuantities(g.ByUnit), Measures: []jsonMeasure{}}
 		for _, m := range g.Measures {
 			jg.Measures = append(jg.Measures, jsonMeasure{ID: m.ID, Name: m.Name, Unit: string(m.Unit), Financial: m.Financial,
-				Quantity: m.Quantity.String(), SocialValue: money(m.SocialValue), Records: m.Records})
+				Quantity: exactQty(m.Quantity), SocialValue: exactMoney(m.SocialValue), Records: m.Records})
 		}
 		out = append(out, jg)
 	}
@@ -152,7 +187,7 @@ func (rv *Review) jsonModel() jsonReport {
 	j := jsonReport{
 		Title:     rv.Title,
 		Framework: jsonFramework{ID: rv.Framework.ID, Name: rv.Framework.Name},
-		Totals:    jsonTotals{SocialValue: money(rv.Totals.SocialValue), Records: rv.Totals.Records, ByUnit: jsonQuantities(rv.Totals.ByUnit)},
+		Totals:    jsonTotals{SocialValue: exactMoney(rv.Totals.SocialValue), Records: rv.Totals.Records, ByUnit: jsonQuantities(rv.Totals.ByUnit)},
 		Themes:    jsonGroups(rv.Themes), Years: jsonGroups(rv.Years),
 		Contracts: jsonGroups(rv.Contracts), Suppliers: jsonGroups(rv.Suppliers),
 		Commitments: []jsonCommitment{}, Proxies: []jsonProxy{}, Rejected: []jsonRejected{},
@@ -167,21 +202,21 @@ func (rv *Review) jsonModel() jsonReport {
 		j.AsOf = &d
 	}
 	for _, c := range rv.Commitments {
-		p, ok := c.Percent(1)
+		p, ok := c.Percent(PercentPlaces)
 		j.Commitments = append(j.Commitments, jsonCommitment{Contract: c.Contract, Supplier: c.Supplier, Measure: c.Measure,
-			Unit: string(c.Unit), Year: c.Year.String(), Committed: c.Committed.String(), Delivered: c.Delivered.String(),
+			Unit: string(c.Unit), Year: c.Year.String(), Committed: exactQty(c.Committed), Delivered: exactQty(c.Delivered),
 			Percent: optional(p, ok, percent), Status: string(c.Status)})
 	}
 	s := rv.SpendShares
 	share := func(v SpendShare) jsonShare {
-		return jsonShare{Spend: money(v.Spend), Percent: optional(v.Percent, v.OK, percent), UnknownRecords: v.Unknown}
+		return jsonShare{Spend: exactMoney(v.Spend), Percent: optional(v.Percent, v.OK, percent), UnknownRecords: v.Unknown}
 	}
-	j.SpendShares = jsonSpendShares{Spend: money(s.Total), SME: share(s.SMEShare()),
+	j.SpendShares = jsonSpendShares{Spend: exactMoney(s.Total), SME: share(s.SMEShare()),
 		VCSE: share(s.VCSEShare()), Local: share(s.LocalShare())}
 	for _, p := range rv.Proxies {
 		j.Proxies = append(j.Proxies, jsonProxy{Measure: p.Measure, Year: p.Year.String(), ProxyYear: p.Proxy.Year.String(),
-			Value: p.Proxy.Value.String(), Source: p.Proxy.Source, Basis: p.Proxy.Basis, CarriedForward: p.CarriedForward,
-			Records: p.Records, Quantity: p.Quantity.String(), SocialValue: money(p.SocialValue)})
+			Value: exactMoney(p.Proxy.Value), Source: p.Proxy.Source, Basis: p.Proxy.Basis, CarriedForward: p.CarriedForward,
+			Records: p.Records, Quantity: exactQty(p.Quantity), SocialValue: exactMoney(p.SocialValue)})
 	}
 	for _, d := range rv.Rejected {
 		j.Rejected = append(j.Rejected, jsonRejected{File: d.File, Line: d.Line, Column: d.Column, Field: d.Field, Reason: d.Message})

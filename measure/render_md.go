@@ -5,6 +5,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/socialvalue-toms/toms/tom"
 )
 
 // WriteMarkdown renders the review as a Markdown document: the headline (£
@@ -28,8 +32,8 @@ func (rv *Review) WriteMarkdown(w io.Writer) error {
 
 	p("## Headline\n\n| Result | Quantity | Unit |\n|---|--:|---|\n")
 	p("| Social value | %s | £ (proxy) |\n", pounds(rv.Totals.SocialValue))
-	for _, u := range rv.Totals.ByUnit {
-		p("| Delivered | %s | %s |\n", qty(u.Quantity), mdText(rv.unitLabel(string(u.Unit))))
+	for _, h := range rv.headline() {
+		p("| %s | %s | %s |\n", h.result, h.quantity, mdText(h.unit))
 	}
 	p("\n")
 
@@ -53,7 +57,7 @@ func (rv *Review) WriteMarkdown(w io.Writer) error {
 		}
 		p("| Contract | Measure | Year | Committed | Delivered | Delivered %% | Status |\n|---|---|---|--:|--:|--:|---|\n")
 		for _, c := range rv.Commitments {
-			pc, ok := c.Percent(1)
+			pc, ok := c.Percent(PercentPlaces)
 			p("| %s | %s | %s | %s | %s | %s | %s |\n", mdText(c.Contract), mdText(c.Measure), c.Year,
 				qty(c.Committed), qty(c.Delivered), pct(pc, ok), c.Status)
 		}
@@ -129,21 +133,37 @@ func (rv *Review) mdTop(p func(string, ...any), plural, title string, gs []Group
 	}
 	p("| %s | Social value | Non-financial results | Records |\n|---|--:|---|--:|\n", title)
 	for _, g := range gs[:min(len(gs), rv.Top)] {
-		p("| %s | %s | %s | %d |\n", mdText(g.Key), pounds(g.SocialValue), mdText(rv.unitList(g.ByUnit)), g.Records)
+		p("| %s | %s | %s | %d |\n", mdText(g.Key), pounds(g.SocialValue), mdText(rv.unitList(g)), g.Records)
 	}
 	p("\n")
 }
 
-// unitList renders quantities per unit: "12.75 hours; 3 count".
-func (rv *Review) unitList(us []UnitQuantity) string {
-	parts := make([]string, len(us))
-	for i, u := range us {
-		label := rv.unitLabel(string(u.Unit))
-		if label == "£" {
-			parts[i] = "£" + qty(u.Quantity) + " reported"
+// unitList renders a group's quantities per unit: "12.75 hours; 3 count;
+// £1,400.5 spend reported". £ quantities are split as in the headline:
+// spend (spend measures) apart from £ given under financial measures.
+func (rv *Review) unitList(g Group) string {
+	var parts []string
+	for _, u := range g.ByUnit {
+		if u.Unit != tom.GBP {
+			parts = append(parts, qty(u.Quantity)+" "+rv.unitLabel(string(u.Unit)))
 			continue
 		}
-		parts[i] = qty(u.Quantity) + " " + label
+		var spend, given decimal.Decimal
+		for _, m := range g.Measures {
+			switch {
+			case m.Unit != tom.GBP:
+			case m.Financial:
+				given = given.Add(m.Quantity)
+			default:
+				spend = spend.Add(m.Quantity)
+			}
+		}
+		if !spend.IsZero() {
+			parts = append(parts, pounds(spend)+" spend reported")
+		}
+		if !given.IsZero() {
+			parts = append(parts, pounds(given)+" given")
+		}
 	}
 	return strings.Join(parts, "; ")
 }

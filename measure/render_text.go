@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/socialvalue-toms/toms/tom"
 )
 
 // Helpers shared by the Markdown and HTML renderers, which write for people:
@@ -35,15 +37,36 @@ func pounds(d decimal.Decimal) string { return "£" + groupDigits(money(d)) }
 
 // proxyText renders a proxy value for people: at least 2 places ("£17.50"),
 // more when the value has them ("£0.245"), never rounded.
-func proxyText(d decimal.Decimal) string {
-	if d.Equal(d.Round(2)) {
-		return "£" + groupDigits(d.StringFixed(2))
-	}
-	return "£" + groupDigits(d.String())
-}
+func proxyText(d decimal.Decimal) string { return "£" + groupDigits(exactMoney(d)) }
 
 // qty renders an exact quantity for people: "1,400.5".
-func qty(d decimal.Decimal) string { return groupDigits(d.String()) }
+func qty(d decimal.Decimal) string { return groupDigits(exactQty(d)) }
+
+// headlineLine is one row of the headline beside the £ social value.
+type headlineLine struct{ result, quantity, unit string }
+
+// headline lists the non-financial totals for people. The £ quantities
+// (unit gbp) are split so that no reader takes them for one figure: the
+// spend reported under spend measures (each pound once, as the catalogue
+// splits spend into disjoint measures), and the £ delivered under financial
+// gbp measures such as donations, which are in the social value already.
+func (rv *Review) headline() []headlineLine {
+	var out []headlineLine
+	for _, u := range rv.Totals.ByUnit {
+		if u.Unit != tom.GBP {
+			out = append(out, headlineLine{"Delivered", qty(u.Quantity), rv.unitLabel(string(u.Unit))})
+			continue
+		}
+		spend := rv.SpendShares.Total
+		if !spend.IsZero() {
+			out = append(out, headlineLine{"Spend reported", pounds(spend), "£ spend (not social value)"})
+		}
+		if rest := u.Quantity.Sub(spend); !rest.IsZero() {
+			out = append(out, headlineLine{"Given", pounds(rest), "£ given (in the social value above)"})
+		}
+	}
+	return out
+}
 
 // unitLabel names a unit for people, from the framework's unit list.
 func (rv *Review) unitLabel(u string) string {

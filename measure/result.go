@@ -345,9 +345,11 @@ func (r *Result) group(key func(Cell) (id, name string)) []Group {
 
 // SpendShares is spend with SMEs, VCSEs and local suppliers as shares of
 // the spend reported. Spend reported is the quantity of every record of a
-// spend measure (unit gbp, no proxy value); a record's supplier_sme,
-// supplier_vcse and local columns say whether that spend went to an SME, a
-// VCSE or a local supplier.
+// spend measure (unit gbp, no proxy value), so the catalogue's spend
+// measures must be disjoint, each pound reported under one of them (the
+// default catalogue puts them in one exclusive group; see the package
+// documentation); a record's supplier_sme, supplier_vcse and local columns
+// say whether that spend went to an SME, a VCSE or a local supplier.
 type SpendShares struct {
 	Total            decimal.Decimal // all spend reported, £
 	SME, VCSE, Local decimal.Decimal // spend flagged yes, £
@@ -366,7 +368,7 @@ func (s SpendShares) Share(part decimal.Decimal, places int32) (pct decimal.Deci
 }
 
 // SpendShare is one share of spend: the spend flagged yes and its
-// percentage of the spend reported, rounded half-up to 1 place (OK false
+// percentage of the spend reported, rounded half-up to PercentPlaces (OK false
 // when no spend was reported).
 type SpendShare struct {
 	Spend   decimal.Decimal
@@ -376,7 +378,7 @@ type SpendShare struct {
 }
 
 func (s SpendShares) share(part decimal.Decimal, unknown int64) SpendShare {
-	p, ok := s.Share(part, 1)
+	p, ok := s.Share(part, PercentPlaces)
 	return SpendShare{Spend: part, Percent: p, OK: ok, Unknown: unknown}
 }
 

@@ -3,6 +3,7 @@ package measure
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -30,9 +31,10 @@ const DefaultTitle = "Social value annual review"
 const DefaultTop = 10
 
 // Review is the annual review of delivered social value: the model every
-// renderer (Markdown, HTML, CSV, JSON) draws from. It keeps exact values;
-// renderers round, £ to 2 decimal places and percentages to 1, half away
-// from zero (which is half-up, as every value here is positive).
+// renderer (Markdown, HTML, CSV, JSON) draws from. It keeps exact values.
+// JSON and CSV write £ and quantities exactly; Markdown and HTML round £ to
+// 2 decimal places, half away from zero (which is half-up, as every value
+// here is positive); every output rounds percentages to PercentPlaces.
 type Review struct {
 	Title     string
 	Framework struct{ ID, Name string }
@@ -210,10 +212,51 @@ func notes(res *Result, rv *Review) []string {
 				plural(u.n, "spend record", "spend records"), u.what))
 		}
 	}
+	if ids := overlappingSpend(res); len(ids) > 0 {
+		out = append(out, fmt.Sprintf("Spend was reported under measures that are not in one exclusive group (%s): where they overlap (SME spend and local SME spend, say), the spend reported and the £ headline count the overlap twice. A catalogue should split spend into disjoint measures in one exclusive group, each pound reported under one of them.",
+			strings.Join(ids, ", ")))
+	}
 	if res.Records == 0 {
 		out = append(out, "No deliveries were counted.")
 	}
 	return out
+}
+
+// overlappingSpend lists the spend measures counted, in catalogue order,
+// when there are two or more and they are not all in one exclusive group:
+// the catalogue does not say that they are disjoint, so their sum may count
+// a pound twice.
+func overlappingSpend(res *Result) []string {
+	groups := map[string]string{}
+	for _, c := range res.Cells {
+		if c.Spend != nil {
+			m, _ := res.Framework.Measure(c.Measure)
+			groups[m.ID] = m.ExclusiveGroup
+		}
+	}
+	if len(groups) < 2 {
+		return nil
+	}
+	var ids []string
+	one := true
+	var first *string
+	for _, m := range res.Framework.Measures() {
+		g, ok := groups[m.ID]
+		if !ok {
+			continue
+		}
+		ids = append(ids, m.ID)
+		if first == nil {
+			first = &g
+		}
+		if g == "" || g != *first {
+			one = false
+		}
+	}
+	if one {
+		return nil
+	}
+	return ids
 }
 
 func wasWere(n int64) string {

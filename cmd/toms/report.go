@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/socialvalue-toms/toms/measure"
@@ -26,7 +27,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	proxiesPath := fs.String("proxies", "", "proxy-values file laid over the catalogue")
 	format := fs.String("format", "md", "output format: md, html, csv or json")
 	out := fs.String("out", "", "output file (md, html, json; default stdout) or directory (csv, one file per table: required)")
-	lenient := fs.Bool("lenient", false, "count the good rows and list every rejected row in the report, instead of failing on the first bad row")
+	lenient := fs.Bool("lenient", false, "count the good rows and list every rejected row in the report, instead of failing the run on any bad row")
 	carry := fs.Bool("carry-forward", false, "value a year without a proxy value with the latest earlier year's value, and list it in the report")
 	asOf := fs.String("as-of", "", "date YYYY-MM-DD to judge commitments at (default: the latest delivery)")
 	title := fs.String("title", "", "report title (default \""+measure.DefaultTitle+"\")")
@@ -86,13 +87,30 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if *commitments != "" {
 		inputs = append(inputs, reportInput{*commitments, measure.Commitments})
 	}
+	// Every input is read, even after a bad one, so that one run lists the
+	// problems of all of them; the batch fails once, at the end.
 	rejected := 0
+	var problemsFound measure.Diagnostics
+	var badFiles, unreadable []string
 	for _, in := range inputs {
-		n, code := readReportInput(ctx, agg, in, *lenient, stderr)
-		if code != exitOK {
-			return code
+		n, list, err := readReportInput(ctx, agg, in, *lenient, stderr)
+		if err != nil {
+			if ctx.Err() != nil {
+				return inputError(stderr, err)
+			}
+			// a file that cannot be opened or read: say so, and go on
+			fmt.Fprintf(stderr, "toms: %v\n", err)
+			unreadable = append(unreadable, in.path)
+			continue
+		}
+		if len(list) > 0 {
+			problemsFound = append(problemsFound, list...)
+			badFiles = append(badFiles, in.path)
 		}
 		rejected += n
+	}
+	if len(badFiles) > 0 || len(unreadable) > 0 {
+		return reportProblems(stderr, problemsFound, badFiles, unreadable, *lenient)
 	}
 	if rejected > 0 {
 		fmt.Fprintf(stderr, "toms: %s in rejected rows; they are listed in the report\n", problems(rejected))
@@ -135,11 +153,14 @@ type reportInput struct {
 }
 
 // readReportInput reads one file into agg. It returns how many problems
-// lenient mode recorded, or an exit code other than exitOK.
-func readReportInput(ctx context.Context, agg *measure.Aggregator, in reportInput, lenient bool, stderr io.Writer) (int, int) {
+// lenient mode recorded, the problems that fail the batch (every bad row
+// in strict mode; a problem with the file as a whole, such as an unknown
+// column, in either mode), or another error (the file cannot be opened or
+// read, the context is done).
+func readReportInput(ctx context.Context, agg *measure.Aggregator, in reportInput, lenient bool, stderr io.Writer) (int, measure.Diagnostics, error) {
 	f, err := os.Open(in.path)
 	if err != nil {
-		return 0, inputError(stderr, err)
+		return 0, nil, err
 	}
 	defer f.Close()
 	ropts := measure.ReadOptions{Format: measure.FormatOf(in.path), Lenient: lenient}
@@ -154,22 +175,39 @@ func readReportInput(ctx context.Context, agg *measure.Aggregator, in reportInpu
 	}
 	if err != nil {
 		var list measure.Diagnostics
-		if errors.As(err, &list) {
-			for _, d := range list[:min(len(list), maxProblemsShown)] {
-				fmt.Fprintf(stderr, "toms: %v\n", d)
-			}
-			if len(list) > maxProblemsShown {
-				fmt.Fprintf(stderr, "toms: ... and %d more problems\n", len(list)-maxProblemsShown)
-			}
-			if errors.Is(err, tom.ErrNoProxy) {
-				fmt.Fprintln(stderr, "toms: hint: give the missing values with --proxies FILE, or value them with the latest earlier year's with --carry-forward")
-			}
-			fmt.Fprintf(stderr, "toms: %s: %s; nothing was reported (use --lenient to report the good rows and list the rejected ones)\n", in.path, problems(len(list)))
-			return 0, exitUsage
+		if errors.As(err, &list) && len(list) > 0 {
+			return 0, list, nil
 		}
-		return 0, inputError(stderr, err)
+		return 0, nil, err
 	}
-	return len(rejected), exitOK
+	return len(rejected), nil, nil
+}
+
+// reportProblems prints the problems of every bad input (the first
+// maxProblemsShown, then a count) and fails the batch once: exit 2.
+func reportProblems(stderr io.Writer, list measure.Diagnostics, badFiles, unreadable []string, lenient bool) int {
+	for _, d := range list[:min(len(list), maxProblemsShown)] {
+		fmt.Fprintf(stderr, "toms: %v\n", d)
+	}
+	if len(list) > maxProblemsShown {
+		fmt.Fprintf(stderr, "toms: ... and %d more problems\n", len(list)-maxProblemsShown)
+	}
+	if errors.Is(list, tom.ErrNoProxy) {
+		fmt.Fprintln(stderr, "toms: hint: give the missing values with --proxies FILE, or value them with the latest earlier year's with --carry-forward")
+	}
+	var parts []string
+	if len(badFiles) > 0 {
+		parts = append(parts, fmt.Sprintf("%s in %s (%s)", problems(len(list)), plural(len(badFiles), "file", "files"), strings.Join(badFiles, ", ")))
+	}
+	if len(unreadable) > 0 {
+		parts = append(parts, fmt.Sprintf("%s could not be read (%s)", plural(len(unreadable), "file", "files"), strings.Join(unreadable, ", ")))
+	}
+	msg := "toms: " + strings.Join(parts, "; ") + "; nothing was reported"
+	if !lenient && len(list) > 0 {
+		msg += " (use --lenient to report the good rows and list the rejected ones)"
+	}
+	fmt.Fprintln(stderr, msg)
+	return exitUsage
 }
 
 // writeCSVTables writes each table of the review as DIR/NAME.csv.
@@ -202,6 +240,14 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// plural is "1 file" or "3 files".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 func problems(n int) string {

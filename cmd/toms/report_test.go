@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -76,13 +77,60 @@ func TestReportBadRows(t *testing.T) {
 	assert.Empty(t, out)
 	assert.Contains(t, errs, "bad.csv:2:47: quantity: is -5; a quantity cannot be negative")
 	assert.Contains(t, errs, "bad.csv:3:44: date:")
-	assert.Contains(t, errs, "2 problems; nothing was reported")
+	assert.Contains(t, errs, "2 problems in 1 file (testdata/report/bad.csv); nothing was reported (use --lenient")
 
 	code, out, errs = report(t, "testdata/report/bad.csv", "--lenient")
 	require.Equal(t, exitOK, code, errs)
 	assert.Contains(t, errs, "2 problems in rejected rows")
 	assert.Contains(t, out, "| testdata/report/bad.csv | 2 | 47 | quantity |")
 	assert.Contains(t, out, "£1,010.00") // the good row: 10 h × £101.00
+}
+
+// Strict mode reads every input before it fails, and lists the bad rows of
+// all of them: bad.csv has 2 (a negative quantity, 31 June) and bad2.csv 2
+// (an unknown measure, a quantity "ten"), so 4 problems in 2 files.
+func TestReportStrictListsEveryBadFile(t *testing.T) {
+	code, out, errs := report(t, "testdata/report/bad.csv", "testdata/report/bad2.csv", "testdata/report/outcomes.csv", "--carry-forward")
+	assert.Equal(t, exitUsage, code)
+	assert.Empty(t, out)
+	for _, want := range []string{
+		"bad.csv:2:47: quantity: is -5; a quantity cannot be negative",
+		"bad.csv:3:44: date:",
+		`bad2.csv:2:25: measure: unknown measure "volunteering-hour"; did you mean "volunteering-hours"?`,
+		`bad2.csv:3:38: quantity: "ten"`,
+		"4 problems in 2 files (testdata/report/bad.csv, testdata/report/bad2.csv); nothing was reported",
+	} {
+		assert.Contains(t, errs, want)
+	}
+
+	// a file that cannot be opened is listed too, beside the bad rows
+	code, _, errs = report(t, "testdata/report/missing.csv", "testdata/report/bad2.csv")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errs, "missing.csv: no such file")
+	assert.Contains(t, errs, "2 problems in 1 file (testdata/report/bad2.csv); 1 file could not be read (testdata/report/missing.csv); nothing was reported")
+}
+
+// The print is capped at maxProblemsShown with a count of the rest, over
+// every file: 2 files × 30 bad rows = 60 problems, 50 shown, "10 more".
+func TestReportStrictCapsTheList(t *testing.T) {
+	dir := t.TempDir()
+	var files []string
+	for _, name := range []string{"a.csv", "b.csv"} {
+		var b strings.Builder
+		b.WriteString("contract,supplier,measure,quantity,date,evidence\n")
+		for i := range 30 {
+			fmt.Fprintf(&b, "C%d,S,volunteering-hours,-%d,2024-06-30,x\n", i, i+1)
+		}
+		path := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
+		files = append(files, path)
+	}
+	code, _, errs := report(t, files...)
+	assert.Equal(t, exitUsage, code)
+	assert.Equal(t, maxProblemsShown, strings.Count(errs, "a quantity cannot be negative"))
+	assert.Contains(t, errs, "b.csv:2:") // the second file's problems are among those shown
+	assert.Contains(t, errs, "toms: ... and 10 more problems")
+	assert.Contains(t, errs, "60 problems in 2 files")
 }
 
 func TestReportFormatsAndOut(t *testing.T) {
@@ -122,4 +170,18 @@ func TestReportUsage(t *testing.T) {
 	assert.Contains(t, errs, "missing.csv")
 	code, _, _ = report(t, "-h")
 	assert.Equal(t, exitOK, code)
+}
+
+// A misspelled JSON key fails the file even with --lenient, as an unknown
+// CSV column does, instead of rejecting every row and exiting 0.
+func TestReportJSONLinesUnknownKey(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "q.jsonl")
+	require.NoError(t, os.WriteFile(path, []byte(
+		`{"contract":"CT-1","supplier":"Acme","measure":"volunteering-hours","quantity":3,"date":"2024-06-30","evidance":"x"}`+"\n"), 0o644))
+	code, out, errs := report(t, path, "--lenient")
+	assert.Equal(t, exitUsage, code)
+	assert.Empty(t, out)
+	assert.Contains(t, errs, `q.jsonl:1:102: evidance: unknown key "evidance"; did you mean "evidence"?`)
+	assert.Contains(t, errs, "1 problem in 1 file")
+	assert.NotContains(t, errs, "use --lenient")
 }

@@ -120,12 +120,6 @@ func writeData(dir string, seed uint64) (returns []string, commitments string, e
 	if err := os.WriteFile(commitments, []byte(cb.String()), 0o644); err != nil {
 		return nil, "", err
 	}
-	yn := func(b bool) string {
-		if b {
-			return "yes"
-		}
-		return "no"
-	}
 	for q, date := range quarterEnds {
 		var b strings.Builder
 		b.WriteString("contract,supplier,measure,quantity,date,evidence,period,supplier_sme,supplier_vcse,local,notes\n")
@@ -144,8 +138,17 @@ func writeData(dir string, seed uint64) (returns []string, commitments string, e
 					evidence = "" // forgotten: lenient reading rejects this row
 				}
 				sme, vcse, local := "", "", ""
-				if strings.HasSuffix(m.measure, "-spend") { // who received the spend
-					sme, vcse, local = yn(m.measure == "sme-spend" || c.sme), yn(m.measure == "vcse-spend"), yn(m.measure == "local-spend" || c.local)
+				// Who received the spend. The catalogue's spend measures are
+				// disjoint (each pound under one of them): local-spend is local
+				// suppliers that are neither SMEs nor VCSEs, sme-spend SMEs
+				// outside the county, vcse-spend VCSEs (here local SMEs).
+				switch m.measure {
+				case "local-spend":
+					sme, vcse, local = "no", "no", "yes"
+				case "sme-spend":
+					sme, vcse, local = "yes", "no", "no"
+				case "vcse-spend":
+					sme, vcse, local = "yes", "yes", "yes"
 				}
 				fmt.Fprintf(&b, "%s,%s,%s,%s,%s,%s,2024-Q%d,%s,%s,%s,\n", c.id, c.supplier, m.measure, hundredths(amount), date, evidence, q+1, sme, vcse, local)
 			}
