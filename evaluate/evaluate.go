@@ -58,7 +58,8 @@ func Evaluate(ctx context.Context, t *Tender, bids []Bid, fw *tom.Framework, opt
 	if len(bids) == 0 {
 		return nil, diag.List{t.Pos.At("bids", ErrInvalid, "tender %q has no bids to evaluate", t.ID)}.Err()
 	}
-	g := &gathered{}
+	g := &gathered{ws: getWorkspace()}
+	defer putWorkspace(g.ws)
 	if err := validate(t, bids, fw, g); err != nil {
 		return nil, err
 	}
@@ -113,7 +114,7 @@ func score(res *Result, t *Tender, bids []Bid, fw *tom.Framework, g *gathered) e
 	}
 	reasons := map[int][]string{}
 	incomplete := map[int]string{}
-	active := make([]int, 0, n)
+	active := grow(&g.ws.active, n)[:0]
 	for i := range bids {
 		b, st := &bids[i], &s.st[i]
 		for j, q := range c.Quality {
@@ -149,6 +150,7 @@ func score(res *Result, t *Tender, bids []Bid, fw *tom.Framework, g *gathered) e
 		s.component(i, 0)
 		s.component(i, k+1)
 		s.component(i, k+2)
+		s.total(i)
 	}
 	s.flagAbnormallyLow(active)
 	order := s.rank(active)
@@ -163,31 +165,32 @@ func score(res *Result, t *Tender, bids []Bid, fw *tom.Framework, g *gathered) e
 	slices.SortFunc(order[ranked:], func(a, b int) int { return strings.Compare(bids[a].Supplier.Name, bids[b].Supplier.Name) })
 
 	for i := range bids {
-		st, base := &s.st[i], i*s.nc
-		for j := range k {
-			g.crit[i*k+j].Points = s.single(base + 1 + j)
-		}
+		st := &s.st[i]
 		st.quality = s.points(i, gQuality)
 		if st.excluded {
 			continue
 		}
-		st.price = s.single(base)
-		st.svq = s.single(base + k + 1)
-		st.svl = s.single(base + k + 2)
 		st.sv = s.points(i, gSocialValue)
 		st.total = s.points(i, gTotal)
 	}
 
-	res.Bids = make([]BidResult, n)
+	// Each result is written in its place in rank order, reading the bids
+	// and their states in input order: scattered writes are cheaper than
+	// scattered reads of two or three places per bid.
+	at := grow(&g.ws.at, n)
 	for pos, i := range order {
-		b, st, r := &bids[i], &s.st[i], &res.Bids[pos]
+		at[i] = int32(pos)
+	}
+	res.Bids = make([]BidResult, n)
+	for i := range bids {
+		b, st, r := &bids[i], &s.st[i], &res.Bids[at[i]]
 		nl := int(st.line) + len(b.SocialValue.Commitments)
 		*r = BidResult{
 			Index: i, Supplier: b.Supplier, Rank: int(st.rank), Excluded: st.excluded, Total: st.total,
 			Price:   PriceScore{Price: b.Price, Points: st.price},
 			Quality: QualityScore{Points: st.quality, Criteria: g.crit[i*k : (i+1)*k : (i+1)*k]},
 			SocialValue: SocialValueScore{Points: st.sv, Quantitative: st.svq, Qualitative: st.svl,
-				Value: st.value, QualitativeScore: b.SocialValue.Qualitative, Commitments: s.lines[st.line:nl:nl]},
+				Value: s.values[i], QualitativeScore: b.SocialValue.Qualitative, Commitments: s.lines[st.line:nl:nl]},
 		}
 		if st.rare {
 			r.Reasons, r.Flags, r.Tie, r.SocialValue.Incomplete = reasons[i], s.flags[i], s.tie[i], incomplete[i]

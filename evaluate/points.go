@@ -210,7 +210,11 @@ func cmpBracket(fi fx, mi uint64, fj fx, mj uint64) (c int, ok bool) {
 // LSD radix sort, eight stable passes of one byte each (a pass is skipped
 // when every key has the same byte there), which for the 100,000 keys of a
 // large tender is several times faster than a comparison sort.
-func sortU64(xs []uint64) {
+func sortU64(xs []uint64) { sortU64Buf(xs, nil) }
+
+// sortU64Buf is sortU64 with its scratch buffer taken from *tmp (grown as
+// needed) when tmp is not nil.
+func sortU64Buf(xs []uint64, tmp *[]uint64) {
 	if len(xs) < 256 {
 		slices.Sort(xs)
 		return
@@ -221,7 +225,13 @@ func sortU64(xs []uint64) {
 			counts[d][byte(x>>(8*d))]++
 		}
 	}
-	src, dst := xs, make([]uint64, len(xs))
+	var dst []uint64
+	if tmp != nil {
+		dst = grow(tmp, len(xs))
+	} else {
+		dst = make([]uint64, len(xs))
+	}
+	src := xs
 	for d := range 8 {
 		c := &counts[d]
 		if c[byte(src[0]>>(8*d))] == len(src) {

@@ -7,6 +7,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/shopspring/decimal"
 
@@ -35,7 +36,10 @@ import (
 // into one bidState per bid and one CriterionScore slab, so that building
 // the results in rank order touches two places per bid. Nothing is
 // allocated per bid but the £ values of commitments (a Decimal each, unless
-// the proxy is £1) and the messages of excluded, flagged or tied bids.
+// the proxy is £1) and the messages of excluded, flagged or tied bids; the
+// scratch buffers (gathered numbers, bid states, sort keys) come from a
+// pooled workspace, so a large evaluation allocates little more than its
+// Result.
 
 // num is a non-negative decimal as c × 10^e with a 64-bit coefficient, read
 // once from the decimal so that the scorer need not touch it again; ok is
@@ -98,14 +102,67 @@ type gathered struct {
 	q     []num            // n × k quality scores
 	price []num            // per bid
 	qual  []num            // per bid, the qualitative score; zero when none
+	// ws holds the scratch buffers of this evaluation (q, price, qual and
+	// the scorer's); nil means fresh ones.
+	ws *workspace
 }
 
 func (g *gathered) init(t *Tender, n int) {
+	if g.ws == nil {
+		g.ws = &workspace{}
+	}
 	g.k = len(t.Criteria.Quality)
-	g.crit = make([]CriterionScore, n*g.k)
-	g.q = make([]num, n*g.k)
-	g.price = make([]num, n)
-	g.qual = make([]num, n)
+	g.crit = make([]CriterionScore, n*g.k) // part of the result: never reused
+	g.q = grow(&g.ws.q, n*g.k)
+	g.price = grow(&g.ws.price, n)
+	g.qual = grow(&g.ws.qual, n)
+}
+
+// workspace is the scratch memory of one evaluation: buffers that no Result
+// refers to and that hold no pointers, so that a large tender's scratch
+// (about 400 bytes a bid) is reused from one evaluation to the next through
+// workspaces instead of being allocated, zeroed and collected every time.
+// A buffer taken with grow holds stale values: every user writes each
+// element before reading it (or clears it).
+type workspace struct {
+	q, price, qual []num
+	st             []bidState
+	active         []int
+	keys, sorted   []key
+	packed, tmp    []uint64
+	order          []int
+	at             []int32 // per bid, its place in the result
+}
+
+// workspaces holds idle workspaces. A sync.Pool keeps no state that a
+// caller could observe and lets the garbage collector drop idle buffers, so
+// Evaluate stays safe for concurrent use and keeps no memory for long.
+var workspaces sync.Pool
+
+func getWorkspace() *workspace {
+	if ws, ok := workspaces.Get().(*workspace); ok {
+		return ws
+	}
+	return &workspace{}
+}
+
+// maxPooled is the largest tender, in bids, whose workspace is kept for
+// reuse, so that one huge evaluation does not pin its scratch memory.
+const maxPooled = 1 << 20
+
+func putWorkspace(ws *workspace) {
+	if cap(ws.price) <= maxPooled {
+		workspaces.Put(ws)
+	}
+}
+
+// grow returns (*buf)[:n], reallocating *buf when it is too small; the
+// elements are stale.
+func grow[T any](buf *[]T, n int) []T {
+	if cap(*buf) < n {
+		*buf = make([]T, n)
+	}
+	return (*buf)[:n]
 }
 
 // component indexes, per bid: price, the quality criteria, then the two
@@ -116,13 +173,12 @@ type scorer struct {
 	g    *gathered
 	k    int // quality criteria
 	nc   int // components per bid: k + 3
-	f    []fx
-	inex []bool
 
-	st    []bidState // per bid, in input order
-	lines []Line     // every bid's valued commitments, bid after bid
-	tie   map[int]*Tie
-	flags map[int][]Flag
+	st     []bidState        // per bid, in input order; pointer-free, from the workspace
+	values []decimal.Decimal // per bid, its £ social value
+	lines  []Line            // every bid's valued commitments, bid after bid
+	tie    map[int]*Tie
+	flags  map[int][]Flag
 
 	pmin, vmax   decimal.Decimal
 	pminN, vmaxN num
@@ -136,8 +192,7 @@ type scorer struct {
 // bidState is what the scorer knows of one bid, kept in one place so that
 // building the result in rank order reads one place per bid.
 type bidState struct {
-	value  decimal.Decimal // £ social value
-	valueN num
+	valueN num // the £ social value (scorer.values) as a num
 	// the result's points: price, quality, social value (quantitative,
 	// qualitative, both) and total
 	price, quality, svq, svl, sv, total Points
@@ -145,6 +200,12 @@ type bidState struct {
 	line                                int32 // index of the bid's first Line in scorer.lines
 	excluded, svIncomplete              bool
 	rare                                bool // has reasons, flags, a tie or an incomplete response
+	// The floors of the components (see component), summed by group as
+	// they are computed, each with its count of inexact floors: price,
+	// quality and social value, and the total of the three (set by
+	// scorer.total). Only these sums are kept, not every component's floor.
+	fp, fq, fs, ft fx
+	mp, mq, ms, mt uint32
 }
 
 // fastConsts are the tender's constants as integers for the 64-bit path; a
@@ -259,10 +320,12 @@ func newScorer(t *Tender, bids []Bid, g *gathered) *scorer {
 	k, n := len(t.Criteria.Quality), len(bids)
 	s := &scorer{
 		t: t, bids: bids, g: g, k: k, nc: k + 3,
-		f:    make([]fx, n*(k+3)),
-		inex: make([]bool, n*(k+3)),
-		st:   make([]bidState, n),
+		values: make([]decimal.Decimal, n),
 	}
+	if g.ws == nil {
+		g.ws = &workspace{}
+	}
+	s.st = grow(&g.ws.st, n) // stale: valueCommitments resets each state first
 	c := &t.Criteria
 	s.wp, s.wsvq, s.wsvl = rat(c.Price.Weight), rat(c.SocialValue.QuantitativeWeight), rat(c.SocialValue.QualitativeWeight)
 	s.floor, s.ceil, s.target = rat(c.Price.Floor), rat(c.Price.Ceiling), rat(c.SocialValue.Target)
@@ -285,8 +348,8 @@ func (s *scorer) prepare(active []int) {
 		if n == 0 || cmpBoth(g.price[i], s.bids[i].Price, s.pminN, s.pmin) < 0 {
 			s.pmin, s.pminN = s.bids[i].Price, g.price[i]
 		}
-		if st := &s.st[i]; !st.svIncomplete && cmpBoth(st.valueN, st.value, s.vmaxN, s.vmax) > 0 {
-			s.vmax, s.vmaxN = st.value, st.valueN
+		if st := &s.st[i]; !st.svIncomplete && cmpBoth(st.valueN, s.values[i], s.vmaxN, s.vmax) > 0 {
+			s.vmax, s.vmaxN = s.values[i], st.valueN
 		}
 	}
 	s.pminR, s.vmaxR = rat(s.pmin), rat(s.vmax)
@@ -351,7 +414,10 @@ func (s *scorer) prepare(active []int) {
 }
 
 // component computes floor(component × 10¹³) of bid i, on the fast path
-// when it can, exactly otherwise.
+// when it can, exactly otherwise. It sets the component's Points (in the
+// bid's state, or in its CriterionScore for a quality criterion) and adds
+// the floor to the bid's sum for the component's group. Each component is
+// computed once per bid.
 func (s *scorer) component(i, c int) {
 	var (
 		v       fx
@@ -362,7 +428,28 @@ func (s *scorer) component(i, c int) {
 	} else {
 		v, inexact = floorScaled(s.exact(i, c))
 	}
-	s.f[i*s.nc+c], s.inex[i*s.nc+c] = v, inexact
+	st, pts, m := &s.st[i], Points{int64(v.hi / 10)}, uint32(b2u(inexact))
+	switch {
+	case c == 0:
+		st.price, st.fp, st.mp = pts, v, m
+	case c <= s.k:
+		s.g.crit[i*s.k+c-1].Points = pts
+		st.fq, st.mq = st.fq.add(v), st.mq+m
+	default:
+		if c == s.k+1 {
+			st.svq = pts
+		} else {
+			st.svl = pts
+		}
+		st.fs, st.ms = st.fs.add(v), st.ms+m
+	}
+}
+
+// total sets the sum of bid i's floors over all its components, once each
+// component has been computed.
+func (s *scorer) total(i int) {
+	st := &s.st[i]
+	st.ft, st.mt = st.fp.add(st.fq).add(st.fs), st.mp+st.mq+st.ms
 }
 
 func (s *scorer) fastComponent(i, c int) (part, bool) {
@@ -505,7 +592,7 @@ func (s *scorer) exact(i, c int) *big.Rat {
 		q := s.t.Criteria.Quality[c-1]
 		return ratio(s.wq[c-1], rat(s.score(i, c-1)), rat(q.Max))
 	case c == s.k+1:
-		v := st.value
+		v := s.values[i]
 		if st.excluded || st.svIncomplete || v.IsZero() {
 			return ratZero
 		}
@@ -547,13 +634,14 @@ func (s *scorer) span(g group) (from, to int) {
 
 // sum returns Σ floors and the count of inexact ones for group g of bid i.
 func (s *scorer) sum(i int, g group) (f fx, m uint64) {
-	from, to := s.span(g)
-	base := i * s.nc
-	for c := from; c < to; c++ {
-		f = f.add(s.f[base+c])
-		m += b2u(s.inex[base+c])
+	st := &s.st[i]
+	switch g {
+	case gQuality:
+		return st.fq, uint64(st.mq)
+	case gSocialValue:
+		return st.fs, uint64(st.ms)
 	}
-	return f, m
+	return st.ft, uint64(st.mt)
 }
 
 func (s *scorer) exactSum(i int, g group) *big.Rat {
@@ -604,7 +692,7 @@ func (s *scorer) cmpTie(i, j int, tb TieBreak) int {
 
 // rank sorts the active bids and sets ranks, ties and the output order.
 func (s *scorer) rank(active []int) []int {
-	keys := make([]key, len(active))
+	keys := grow(&s.g.ws.keys, len(active))
 	for n, i := range active {
 		f, m := s.sum(i, gTotal)
 		keys[n] = key{f, uint32(m), int32(i)}
@@ -617,7 +705,7 @@ func (s *scorer) rank(active []int) []int {
 		return -s.exactSum(int(a.i), gTotal).Cmp(s.exactSum(int(b.i), gTotal))
 	}
 	tbs := s.t.TieBreak
-	sortKeys(keys, func(a, b key) int {
+	sortKeysWS(keys, s.g.ws, func(a, b key) int {
 		if c := cmpTotal(a, b); c != 0 {
 			return c
 		}
@@ -628,7 +716,7 @@ func (s *scorer) rank(active []int) []int {
 		}
 		return strings.Compare(s.bids[a.i].Supplier.Name, s.bids[b.i].Supplier.Name)
 	})
-	order := make([]int, len(keys))
+	order := grow(&s.g.ws.order, len(s.bids))[:len(keys)] // room for the excluded bids
 	for n, kk := range keys {
 		order[n] = int(kk.i)
 	}
@@ -691,7 +779,10 @@ func (s *scorer) rank(active []int) []int {
 // and, should one still be out of order (two totals whose brackets overlap
 // across a step of the leading bits), sorts everything with cmp. So the
 // order is always cmp's.
-func sortKeys(keys []key, cmp func(a, b key) int) {
+func sortKeys(keys []key, cmp func(a, b key) int) { sortKeysWS(keys, &workspace{}, cmp) }
+
+// sortKeysWS is sortKeys with its scratch buffers taken from ws.
+func sortKeysWS(keys []key, ws *workspace, cmp func(a, b key) int) {
 	n := len(keys)
 	if n < 2 {
 		return
@@ -703,12 +794,12 @@ func sortKeys(keys []key, cmp func(a, b key) int) {
 	}
 	shift := max(0, bits.Len64(maxHi)-(64-idxBits))
 	lead := func(k key) uint64 { return k.f.hi >> shift }
-	packed := make([]uint64, n)
+	packed := grow(&ws.packed, n)
 	for p, k := range keys {
 		packed[p] = ^lead(k)<<idxBits | uint64(p) // higher total first
 	}
-	sortU64(packed)
-	sorted := make([]key, n)
+	sortU64Buf(packed, &ws.tmp)
+	sorted := grow(&ws.sorted, n)
 	for p, x := range packed {
 		sorted[p] = keys[x&(1<<idxBits-1)]
 	}
@@ -783,6 +874,7 @@ func (s *scorer) valueCommitments(fw *tom.Framework) ([]MeasureValue, error) {
 	var measures []MeasureValue
 	var proxies []num // per measure, its proxy
 	index := map[string]int{}
+	lastK, lastID := -1, "" // the measure of the previous line
 	nl := 0
 	for i := range s.bids {
 		nl += len(s.bids[i].SocialValue.Commitments)
@@ -792,13 +884,16 @@ func (s *scorer) valueCommitments(fw *tom.Framework) ([]MeasureValue, error) {
 	for i := range s.bids {
 		cs := s.bids[i].SocialValue.Commitments
 		st := &s.st[i]
-		st.line = int32(at)
+		*st = bidState{line: int32(at)}
 		lines := s.lines[at : at+len(cs) : at+len(cs)]
 		at += len(cs)
 		nf := 0 // financial lines
 		var first int
 		for j, c := range cs {
-			k, ok := index[c.Measure]
+			k, ok := lastK, lastK >= 0 && c.Measure == lastID // most bids commit to the same measures: skip the hash
+			if !ok {
+				k, ok = index[c.Measure]
+			}
 			if !ok {
 				m, found := fw.Measure(c.Measure)
 				if !found {
@@ -816,6 +911,7 @@ func (s *scorer) valueCommitments(fw *tom.Framework) ([]MeasureValue, error) {
 				measures = append(measures, mv)
 				proxies = append(proxies, numOf(mv.Proxy.Value))
 			}
+			lastK, lastID = k, c.Measure
 			lines[j] = Line{Measure: c.Measure, Quantity: c.Quantity}
 			if measures[k].Financial {
 				lines[j].Value = mulNum(c.Quantity, measures[k].Proxy.Value, proxies[k])
@@ -827,13 +923,13 @@ func (s *scorer) valueCommitments(fw *tom.Framework) ([]MeasureValue, error) {
 		}
 		switch nf {
 		case 0:
-			st.value = decimal.Zero
+			s.values[i] = decimal.Zero
 		case 1: // decimals are immutable: the total can share the line's value
-			st.value = lines[first].Value
+			s.values[i] = lines[first].Value
 		default:
-			st.value = sumValues(lines)
+			s.values[i] = sumValues(lines)
 		}
-		st.valueN = numOf(st.value)
+		st.valueN = numOf(s.values[i])
 	}
 	return measures, nil
 }
@@ -879,7 +975,3 @@ func sumValues(lines []Line) decimal.Decimal {
 	}
 	return total
 }
-
-// single returns the Points of one component, by its index in s.f: its
-// floor at 13 places, truncated to 12.
-func (s *scorer) single(at int) Points { return Points{int64(s.f[at].hi / 10)} }

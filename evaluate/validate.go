@@ -238,7 +238,11 @@ func checkBids(t *Tender, bids []Bid, fw *tom.Framework, path string, g *gathere
 	for _, m := range sv.Measures {
 		allowed[m] = true
 	}
-	firstBid := duplicateSuppliers(bids)
+	var ws *workspace
+	if g != nil {
+		ws = g.ws
+	}
+	firstBid := duplicateSuppliers(bids, ws)
 	known := map[string]string{} // measure id → problem with it, "" for none
 	for i := range bids {
 		b := &bids[i]
@@ -289,6 +293,9 @@ func checkBids(t *Tender, bids []Bid, fw *tom.Framework, path string, g *gathere
 				}
 				bad("quality."+id, "%s", msg)
 			}
+		}
+		if g != nil {
+			g.qual[i] = num{} // the workspace's buffers are reused: see workspace
 		}
 		if q := b.SocialValue.Qualitative; q != nil {
 			n := numOf(*q)
@@ -371,14 +378,18 @@ func supplierKey(name string) string { return strings.ToLower(strings.TrimSpace(
 // allocates a key per bid: it sorts the bids by a hash of their key (a
 // seeded maphash, so that no input can make many names collide) packed with
 // their index, then compares the keys of the bids whose hashes are equal.
-func duplicateSuppliers(bids []Bid) map[int]int {
+// Its scratch comes from ws, or is allocated when ws is nil.
+func duplicateSuppliers(bids []Bid, ws *workspace) map[int]int {
 	n := len(bids)
 	if n < 2 {
 		return nil
 	}
+	if ws == nil {
+		ws = &workspace{}
+	}
 	idxBits := bits.Len(uint(n - 1))
 	seed := maphash.MakeSeed()
-	packed := make([]uint64, 0, n)
+	packed := grow(&ws.packed, n)[:0]
 	var buf [64]byte
 	for i := range bids {
 		h, ok := supplierHash(seed, bids[i].Supplier.Name, &buf)
@@ -386,7 +397,7 @@ func duplicateSuppliers(bids []Bid) map[int]int {
 			packed = append(packed, h<<idxBits|uint64(i)) // the hash's low bits are dropped
 		}
 	}
-	sortU64(packed)
+	sortU64Buf(packed, &ws.tmp)
 	var first map[int]int
 	mask := uint64(1)<<idxBits - 1
 	for start := 0; start < len(packed); {
