@@ -1,46 +1,24 @@
 package measure
 
 import (
-	"strings"
-
 	"github.com/shopspring/decimal"
 
+	"github.com/socialvalue-toms/toms/internal/dectext"
 	"github.com/socialvalue-toms/toms/tom"
 )
 
 // Helpers shared by the Markdown and HTML renderers, which write for people:
 // thousands separators, £ signs, unit names.
 
-// groupDigits puts commas between thousands in a plain decimal string.
-func groupDigits(s string) string {
-	sign := ""
-	if strings.HasPrefix(s, "-") {
-		sign, s = "-", s[1:]
-	}
-	intPart, frac, hasFrac := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, c := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if hasFrac {
-		b.WriteByte('.')
-		b.WriteString(frac)
-	}
-	return sign + b.String()
-}
-
 // pounds renders £ for people: "£1,234.50".
-func pounds(d decimal.Decimal) string { return "£" + groupDigits(money(d)) }
+func pounds(d decimal.Decimal) string { return "£" + dectext.GroupDigits(money(d)) }
 
 // proxyText renders a proxy value for people: at least 2 places ("£17.50"),
 // more when the value has them ("£0.245"), never rounded.
-func proxyText(d decimal.Decimal) string { return "£" + groupDigits(exactMoney(d)) }
+func proxyText(d decimal.Decimal) string { return "£" + dectext.GroupDigits(exactMoney(d)) }
 
 // qty renders an exact quantity for people: "1,400.5".
-func qty(d decimal.Decimal) string { return groupDigits(exactQty(d)) }
+func qty(d decimal.Decimal) string { return dectext.GroupDigits(exactQty(d)) }
 
 // headlineLine is one row of the headline beside the £ social value.
 type headlineLine struct{ result, quantity, unit string }

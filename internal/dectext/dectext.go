@@ -138,13 +138,19 @@ func Round(d decimal.Decimal, places int32) string {
 // between thousands: Grouped(1234567.5, 2) is "1,234,567.50",
 // Grouped(16.935, 2) is "16.935". Round first to show fewer places.
 func Grouped(d decimal.Decimal, minPlaces int32) string {
-	places := max(-d.Exponent(), minPlaces, 0)
-	s := d.Abs().StringFixed(places)
+	return GroupDigits(d.StringFixed(max(-d.Exponent(), minPlaces, 0)))
+}
+
+// GroupDigits puts a comma between thousands in a plain decimal string such
+// as Format or Round return: "-1234567.50" becomes "-1,234,567.50".
+func GroupDigits(s string) string {
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
 	whole, frac, hasFrac := strings.Cut(s, ".")
 	var b strings.Builder
-	if d.Sign() < 0 {
-		b.WriteByte('-')
-	}
+	b.WriteString(sign)
 	for i := range len(whole) {
 		if i > 0 && (len(whole)-i)%3 == 0 {
 			b.WriteByte(',')
