@@ -104,11 +104,12 @@ type measureJSON struct {
 }
 
 type proxyJSON struct {
-	Year           string `json:"year"`
-	Value          string `json:"value"`
-	Source         string `json:"source"`
-	Basis          string `json:"basis"`
-	CarriedForward bool   `json:"carriedForward"`
+	value          decimal.Decimal // for the table; Value is its exact text
+	Year           string          `json:"year"`
+	Value          string          `json:"value"`
+	Source         string          `json:"source"`
+	Basis          string          `json:"basis"`
+	CarriedForward bool            `json:"carriedForward"`
 }
 
 func catalogueView(f *tom.Framework, year tom.Year, policy tom.YearPolicy) catalogueJSON {
@@ -136,7 +137,7 @@ func catalogueView(f *tom.Framework, year tom.Year, policy tom.YearPolicy) catal
 						p, carried, ok = pp, c, true
 					}
 					if ok {
-						mj.Proxy = &proxyJSON{Year: p.Year.String(), Value: dectext.Format(p.Value), Source: p.Source, Basis: p.Basis, CarriedForward: carried}
+						mj.Proxy = &proxyJSON{value: p.Value, Year: p.Year.String(), Value: dectext.Format(p.Value), Source: p.Source, Basis: p.Basis, CarriedForward: carried}
 					}
 				}
 				oj.Measures = append(oj.Measures, mj)
@@ -148,18 +149,9 @@ func catalogueView(f *tom.Framework, year tom.Year, policy tom.YearPolicy) catal
 	return v
 }
 
-// perUnit renders a proxy value for people: at least 2 decimal places, never fewer
-// than the value has, so nothing is rounded away.
-func perUnit(s string) string {
-	d, err := decimal.NewFromString(s)
-	if err != nil {
-		return s
-	}
-	if d.Exponent() >= -2 {
-		return d.StringFixed(2)
-	}
-	return d.String()
-}
+// perUnit renders a proxy value for people: at least 2 decimal places, more
+// when the value has them, so nothing is rounded away.
+func perUnit(d decimal.Decimal) string { return dectext.Grouped(d, 2) }
 
 func writeCatalogueTable(w io.Writer, v catalogueJSON) error {
 	yearNote := "latest proxy value of each measure"
@@ -178,7 +170,7 @@ func writeCatalogueTable(w io.Writer, v catalogueJSON) error {
 				if m.Financial {
 					value = "no value"
 					if m.Proxy != nil {
-						value, year = perUnit(m.Proxy.Value), m.Proxy.Year
+						value, year = perUnit(m.Proxy.value), m.Proxy.Year
 						if m.Proxy.CarriedForward {
 							year += " (carried forward)"
 						}

@@ -102,25 +102,9 @@ func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	return exitOK
 }
 
-// money renders £ with thousands separators and pence: 1,150,000.00.
-func money(d decimal.Decimal) string {
-	s := d.StringFixed(2)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	whole, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, c := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	out := b.String() + "." + frac
-	if neg {
-		out = "-" + out
-	}
-	return out
-}
+// money renders £ for people: rounded half away from zero to pence, with
+// thousands separators: 1,150,000.00.
+func money(d decimal.Decimal) string { return dectext.GroupDigits(dectext.Round(d, 2)) }
 
 func supplierLabel(s evaluate.Supplier) string {
 	var tags []string
@@ -288,7 +272,7 @@ func writeValuationTable(w io.Writer, r *evaluate.Result) error {
 				fmt.Fprintf(tw, "  %s\t%s\t%s\t-\t- (non-financial)\n", b.Supplier.Name, l.Measure, qty)
 				continue
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", b.Supplier.Name, l.Measure, qty, perUnit(dectext.Format(m.Proxy.Value)), money(l.Value))
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", b.Supplier.Name, l.Measure, qty, perUnit(m.Proxy.Value), money(l.Value))
 		}
 	}
 	if err := tw.Flush(); err != nil {
@@ -303,7 +287,7 @@ func writeValuationTable(w io.Writer, r *evaluate.Result) error {
 		if m.CarriedForward {
 			carried = fmt.Sprintf(", carried forward to %s", r.Year)
 		}
-		fmt.Fprintf(w, "  %s: £%s per unit (%s), %s%s. Source: %s\n", m.ID, perUnit(dectext.Format(m.Proxy.Value)), unitName(m.Unit), m.Proxy.Year, carried, oneLine(m.Proxy.Source))
+		fmt.Fprintf(w, "  %s: £%s per unit (%s), %s%s. Source: %s\n", m.ID, perUnit(m.Proxy.Value), unitName(m.Unit), m.Proxy.Year, carried, oneLine(m.Proxy.Source))
 	}
 	return nil
 }
