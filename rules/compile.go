@@ -463,6 +463,10 @@ func (c *compiler) hint(env *cel.Env, parsed *cel.Ast, msg string, id int64) str
 		}
 		return fmt.Sprintf("undefined field '%s'; the fields are %s", m[1], strings.Join(fields, ", "))
 	}
+	if strings.HasPrefix(msg, "found no matching overload") && (strings.Contains(msg, "decimal") || strings.Contains(msg, "money")) &&
+		(strings.Contains(msg, "double") || strings.Contains(msg, "int")) {
+		return msg + `; plain numbers are not mixed with exact ones: write decimal("1.5") or money("100000.00"), or use a constant`
+	}
 	return msg
 }
 

@@ -47,7 +47,7 @@ func TestParseErrorsArePositioned(t *testing.T) {
 		{"variable used before it is defined", header + "variables:\n  - {name: a, expr: variables.b}\n  - {name: b, expr: \"true\"}\nrules:\n  - {id: r, expr: variables.a}\n",
 			"p.yaml:5:21", "undeclared reference to 'variables.b'", rules.ErrInvalidRule},
 		{"decimal compared with a double", header + "rules:\n  - id: a\n    expr: tender.weights.price >= 10.0\n",
-			"p.yaml:6:32", "no matching overload for '_>=_' applied to '(decimal, double)'", rules.ErrInvalidRule},
+			"p.yaml:6:32", "no matching overload for '_>=_' applied to '(decimal, double)'; plain numbers are not mixed with exact ones: write decimal(\"1.5\")", rules.ErrInvalidRule},
 		{"money compared with a decimal", header + "rules:\n  - id: a\n    expr: tender.value > decimal(1)\n",
 			"p.yaml:6:24", "(money, decimal)", rules.ErrInvalidRule},
 		{"expr that is not a bool", header + "rules:\n  - id: a\n    expr: tender.value\n",
