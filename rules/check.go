@@ -53,7 +53,8 @@ type Value struct {
 }
 
 // MarshalJSON renders the outcome with lower-case keys and the position as
-// "file:line:col"; the shape is stable.
+// "file:line:col"; the shape is stable: rule, status, severity and message
+// are always present (message is empty when there is nothing to say).
 func (o Outcome) MarshalJSON() ([]byte, error) {
 	type waiver struct {
 		Rule       string `json:"rule"`
@@ -65,7 +66,7 @@ func (o Outcome) MarshalJSON() ([]byte, error) {
 		Rule     string   `json:"rule"`
 		Status   Status   `json:"status"`
 		Severity Severity `json:"severity"`
-		Message  string   `json:"message,omitempty"`
+		Message  string   `json:"message"`
 		Position string   `json:"position,omitempty"`
 		Values   []Value  `json:"values,omitempty"`
 		Waiver   *waiver  `json:"waiver,omitempty"`
