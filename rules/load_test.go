@@ -90,7 +90,7 @@ func TestParseErrorsArePositioned(t *testing.T) {
 			"p.yaml:5:20", "the expression is empty", rules.ErrInvalidRule},
 		{"nested loops over the cost limit", header + "rules:\n  - id: a\n    expr: tender.measures.all(x, tender.measures.all(y, tender.measures.all(z, x == y)))\n",
 			"p.yaml:6:11", "worst-case cost", rules.ErrCostLimit},
-		{"not YAML", "apiVersion: [\n", "p.yaml:1", "", rules.ErrSyntax},
+		{"not YAML", "apiVersion: [\n", "p.yaml:2", "", rules.ErrSyntax},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

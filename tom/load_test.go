@@ -182,7 +182,7 @@ func TestParseErrors(t *testing.T) {
 		{
 			name: "syntax error",
 			doc:  header + "themes: [\n",
-			want: []string{`f.yaml:5: did not find expected node content`},
+			want: []string{`f.yaml:6: did not find expected node content`},
 			kind: yamlx.ErrSyntax,
 		},
 		{

@@ -79,10 +79,26 @@ func syntaxError(file string, err error) error {
 	d := &diag.Diagnostic{File: file, Message: msg, Kind: ErrSyntax}
 	if m := lineRE.FindStringSubmatch(msg); m != nil {
 		d.Line, _ = strconv.Atoi(m[1])
+		if parserError(msg) {
+			// yaml.v3 reports the parser's (not the scanner's) problems
+			// with a 0-based line.
+			d.Line++
+		}
 		d.Message = strings.TrimSpace(lineRE.ReplaceAllString(msg, ""))
 		d.Message = strings.TrimPrefix(d.Message, ": ")
 	}
 	return d
+}
+
+// parserError reports whether a yaml.v3 message comes from its parser, whose
+// line numbers are 0-based, rather than its scanner.
+func parserError(msg string) bool {
+	for _, p := range []string{"did not find expected", "found duplicate %", "found incompatible YAML document", "found undefined tag handle"} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // Hook decodes one node into v (addressable, of the hooked type). It reports

@@ -119,3 +119,27 @@ func TestParseDocuments(t *testing.T) {
 	_, err = Parse("s.yaml", []byte("a: [\n"))
 	assert.ErrorIs(t, err, ErrSyntax)
 }
+
+// TestSyntaxErrorLines pins the reported line of yaml.v3's scanner and
+// parser errors: both must name the 1-based line of the problem.
+func TestSyntaxErrorLines(t *testing.T) {
+	for _, c := range []struct {
+		doc  string
+		line int
+	}{
+		{"a: 1\nb: 2\nid: [x\n", 3},   // unclosed flow sequence
+		{"a: 1\nb: {x: 1\n", 2},       // unclosed flow mapping
+		{"a: 1\nb: [1, 2\nc: 3\n", 2}, // unclosed, more lines after
+		{"a:\n  - 1\n - 2\n", 3},      // bad indentation of a list item
+		{"a: 1\n\tb: 2\n", 2},         // tab
+		{"a: 1\nb: @x\n", 2},          // reserved character
+		{"x: 1\ny: 2\nz: %\n", 3},     // reserved character
+		{"a: 1\n  b: 2\n", 2},         // mapping values not allowed
+		{"themes: [\n", 2},            // missing content at the end
+	} {
+		_, err := Parse("s.yaml", []byte(c.doc))
+		var d *diag.Diagnostic
+		require.ErrorAs(t, err, &d, "%q", c.doc)
+		assert.Equal(t, c.line, d.Line, "%q: %v", c.doc, err)
+	}
+}
