@@ -343,13 +343,20 @@ func isTestFile(name string) bool {
 
 func isRuleFileName(name string) bool { return isYAMLName(name) && !isTestFile(name) }
 
-// hasKind reports whether data is a YAML mapping whose kind is kind. A file
-// that does not parse counts as having the kind, so its error is reported.
+// hasKind reports whether a file found in a directory is one of ours of the
+// given kind. A file that does not parse counts, so that a broken rule file
+// is reported rather than skipped, and so does a toms/v1 file with no kind;
+// any other YAML or JSON (a saved result, a notes file, a catalogue) is not
+// ours and is skipped.
 func hasKind(name string, data []byte, kind string) bool {
 	root, err := yamlx.Parse(name, data)
 	if err != nil {
 		return true
 	}
 	k := yamlx.MapValue(root, "kind")
-	return k == nil || k.Value == kind
+	if k == nil {
+		v := yamlx.MapValue(root, "apiVersion")
+		return v != nil && v.Value == APIVersion
+	}
+	return k.Value == kind
 }

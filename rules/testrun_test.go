@@ -171,6 +171,9 @@ func TestRunTestsInvalidRules(t *testing.T) {
 		"tests/x_test.yaml":   {Data: []byte(testHeader + "tests: []\n")},
 		// Other YAML files and no tests: not a policy directory, ignored.
 		"catalogue/council.yaml": {Data: []byte("apiVersion: toms/v1\nkind: Framework\n")},
+		// A saved result or notes beside rules: not ours, skipped.
+		"only/result.json": {Data: []byte(`{"tender": {"id": "T-1"}}`)},
+		"only/notes.yaml":  {Data: []byte("todo: ask legal\n")},
 	}
 	rep, err := rules.RunTests(context.Background(), fsys, rules.TestOptions{})
 	require.Error(t, err)

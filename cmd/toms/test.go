@@ -20,7 +20,7 @@ import (
 // error, 3 some rules are invalid, 4 some tests failed or could not run.
 func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("test", stderr)
-	runExpr := fs.String("run", "", "run only tests whose name (or suite/name) matches this regular expression")
+	runExpr := fs.String("run", "", "run only tests whose name (or suite/name) matches this regular expression; a filter that matches no test fails (exit 4)")
 	format := fs.String("format", "text", "output format: text, json or junit")
 	verbose := fs.Bool("v", false, "list every test, and show the values each failing rule compared")
 	fs.Usage = func() {
@@ -64,7 +64,13 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if werr != nil {
 		return inputError(stderr, werr)
 	}
-	return testExitCode(rep)
+	code := testExitCode(rep)
+	if p, f, sk, e := rep.Counts(); code == exitOK && opts.Run != nil && p+f+sk+e == 0 {
+		// A filter that matches nothing must not pass a CI job silently.
+		fmt.Fprintf(stderr, "toms test: no test matched --run %q\n", *runExpr)
+		return exitTestsFailed
+	}
+	return code
 }
 
 func testOrDot(paths []string) []string {

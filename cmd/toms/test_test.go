@@ -67,7 +67,7 @@ func TestRunTestUsage(t *testing.T) {
 		{"bad regexp", []string{"--run", "("}, exitUsage, "--run"},
 		{"unknown flag", []string{"--frobnicate"}, exitUsage, "flag provided but not defined"},
 		{"missing path", []string{"testdata/test/nowhere"}, exitUsage, "testdata/test/nowhere"},
-		{"nothing to test", []string{"testdata/test/pass/rules_test.yaml", "--run", "x^"}, exitOK, ""},
+		{"nothing to test", []string{"testdata/test/pass/rules_test.yaml", "--run", "x^"}, exitTestsFailed, "no test matched --run"},
 		{"help", []string{"-h"}, exitOK, "usage: toms test"},
 	}
 	for _, tt := range tests {
@@ -77,4 +77,12 @@ func TestRunTestUsage(t *testing.T) {
 			assert.Contains(t, stderr, tt.want)
 		})
 	}
+}
+
+func TestRunTestNoMatch(t *testing.T) {
+	stdout, stderr, code := runCLI(t, "test", "--run", "no-such-test", "../../rules/policy")
+	assert.Equal(t, exitTestsFailed, code, stdout)
+	assert.Contains(t, stderr, `no test matched --run "no-such-test"`)
+	_, _, code = runCLI(t, "test", "--run", "floor", "../../rules/policy")
+	assert.Equal(t, exitOK, code)
 }
