@@ -463,6 +463,9 @@ func (c *compiler) hint(env *cel.Env, parsed *cel.Ast, msg string, id int64) str
 		}
 		return fmt.Sprintf("undefined field '%s'; the fields are %s", m[1], strings.Join(fields, ", "))
 	}
+	if strings.HasPrefix(msg, "found no matching overload for '_/_'") && (strings.Contains(msg, "decimal") || strings.Contains(msg, "money")) {
+		return msg + "; there is no / for exact numbers: write ratio(a, b, places), a divided by b rounded half-up to that many places"
+	}
 	if strings.HasPrefix(msg, "found no matching overload") && (strings.Contains(msg, "decimal") || strings.Contains(msg, "money")) &&
 		(strings.Contains(msg, "double") || strings.Contains(msg, "int")) {
 		return msg + `; plain numbers are not mixed with exact ones: write decimal("1.5") or money("100000.00"), or use a constant`

@@ -46,6 +46,8 @@ func TestParseErrorsArePositioned(t *testing.T) {
 			"p.yaml:8:34", "undeclared reference to 'constants.flor'; did you mean 'constants.floor'?", rules.ErrInvalidRule},
 		{"variable used before it is defined", header + "variables:\n  - {name: a, expr: variables.b}\n  - {name: b, expr: \"true\"}\nrules:\n  - {id: r, expr: variables.a}\n",
 			"p.yaml:5:21", "undeclared reference to 'variables.b'", rules.ErrInvalidRule},
+		{"division of exact numbers", header + "rules:\n  - id: a\n    expr: tender.value / tender.value > decimal(1)\n",
+			"p.yaml:6:24", "there is no / for exact numbers: write ratio(a, b, places)", rules.ErrInvalidRule},
 		{"decimal compared with a double", header + "rules:\n  - id: a\n    expr: tender.weights.price >= 10.0\n",
 			"p.yaml:6:32", "no matching overload for '_>=_' applied to '(decimal, double)'; plain numbers are not mixed with exact ones: write decimal(\"1.5\")", rules.ErrInvalidRule},
 		{"money compared with a decimal", header + "rules:\n  - id: a\n    expr: tender.value > decimal(1)\n",
