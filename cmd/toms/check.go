@@ -76,6 +76,9 @@ func loadPolicy(ctx context.Context, paths []string) (*rules.Set, error) {
 // read, or a file that is not a valid rule-set document.
 func policyError(stderr io.Writer, err error) int {
 	fmt.Fprintf(stderr, "toms: %v\n", err)
+	if strings.Contains(err.Error(), "already defined at default/") {
+		fmt.Fprintln(stderr, "toms: the default policy is always loaded; give --policy only your own rule files (to change a default constant, write extends: default and override: true)")
+	}
 	if errors.Is(err, rules.ErrInvalidRule) {
 		return exitInvalidRules
 	}

@@ -82,3 +82,12 @@ func TestCheckInvalidWaiver(t *testing.T) {
 	assert.Empty(t, stdout)
 	golden(t, "check/bad-waiver.stderr", stderr)
 }
+
+func TestCheckDefaultPolicyGivenAgain(t *testing.T) {
+	_, stderr, code := runCLI(t, "check", "../../examples/tender-scoring/tender.yaml", "--policy", "../../rules/policy")
+	assert.Equal(t, exitInvalidRules, code)
+	assert.Contains(t, stderr, "the default policy is always loaded")
+	stdout, stderr, code := runCLI(t, "check", "../../examples/tender-scoring/tender.yaml", "--policy", "../../examples/policy")
+	assert.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, "skills-measure")
+}
