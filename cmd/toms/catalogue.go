@@ -31,8 +31,7 @@ func runCatalogue(_ context.Context, args []string, stdout, stderr io.Writer) in
 		return flagError(err)
 	}
 	if len(pos) > 0 {
-		fs.Usage()
-		return exitUsage
+		return usageError(fs, stderr, "unexpected argument %q", pos[0])
 	}
 	var year tom.Year
 	if *yearText != "" {

@@ -26,11 +26,14 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		return flagError(err)
 	}
-	if len(pos) != 1 || (*format != "text" && *format != "json") {
-		fs.Usage()
-		return exitUsage
+	if *format != "text" && *format != "json" {
+		return usageError(fs, stderr, "--format %q: use text or json", *format)
 	}
-	t, err := evaluate.LoadTenderFile(pos[0])
+	tenderPath, code, ok := oneFile(fs, stderr, pos, "tender file")
+	if !ok {
+		return code
+	}
+	t, err := evaluate.LoadTenderFile(tenderPath)
 	if err != nil {
 		return inputError(stderr, err)
 	}

@@ -52,6 +52,25 @@ type multiFlag []string
 func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
+// usageError names what is wrong with the command line, then shows the
+// command's usage, and returns exitUsage.
+func usageError(fs *flag.FlagSet, stderr io.Writer, format string, args ...any) int {
+	fmt.Fprintf(stderr, "%s: %s\n", fs.Name(), fmt.Sprintf(format, args...))
+	fs.Usage()
+	return exitUsage
+}
+
+// oneFile checks that exactly one positional argument, what, was given.
+func oneFile(fs *flag.FlagSet, stderr io.Writer, pos []string, what string) (string, int, bool) {
+	switch len(pos) {
+	case 0:
+		return "", usageError(fs, stderr, "give the %s", what), false
+	case 1:
+		return pos[0], exitOK, true
+	}
+	return "", usageError(fs, stderr, "one %s at a time; unexpected argument %q", what, pos[1]), false
+}
+
 // inputError prints err to stderr for a user and returns exitUsage.
 func inputError(stderr io.Writer, err error) int {
 	fmt.Fprintf(stderr, "toms: %v\n", err)

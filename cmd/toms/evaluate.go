@@ -42,11 +42,14 @@ func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if err != nil {
 		return flagError(err)
 	}
-	if len(pos) != 1 || (*format != "table" && *format != "json" && *format != "csv") {
-		fs.Usage()
-		return exitUsage
+	if *format != "table" && *format != "json" && *format != "csv" {
+		return usageError(fs, stderr, "--format %q: use table, json or csv", *format)
 	}
-	t, err := evaluate.LoadTenderFile(pos[0])
+	tenderPath, code, ok := oneFile(fs, stderr, pos, "tender file")
+	if !ok {
+		return code
+	}
+	t, err := evaluate.LoadTenderFile(tenderPath)
 	if err != nil {
 		return inputError(stderr, err)
 	}
@@ -63,7 +66,7 @@ func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	bids := t.Bids
 	if *bidsPath != "" {
 		if len(t.Bids) > 0 {
-			return inputError(stderr, fmt.Errorf("%s has bids inline and --bids names %s: give the bids once", pos[0], *bidsPath))
+			return inputError(stderr, fmt.Errorf("%s has bids inline and --bids names %s: give the bids once", tenderPath, *bidsPath))
 		}
 		// With the catalogue, so that one run lists every problem in the file.
 		if bids, err = evaluate.LoadBidsFile(*bidsPath, t, fw); err != nil {
@@ -71,7 +74,10 @@ func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		}
 	}
 	if len(bids) == 0 {
-		return inputError(stderr, fmt.Errorf("%s: the tender has no bids; give them in the tender file (bids:) or with --bids FILE", pos[0]))
+		if *bidsPath != "" {
+			return inputError(stderr, fmt.Errorf("%s: the bids file has no bids", *bidsPath))
+		}
+		return inputError(stderr, fmt.Errorf("%s: the tender has no bids; give them in the tender file (bids:) or with --bids FILE", tenderPath))
 	}
 	set, err := loadPolicy(ctx, policies)
 	if err != nil {

@@ -42,8 +42,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return flagError(err)
 	}
 	if len(files) == 0 {
-		fs.Usage()
-		return exitUsage
+		return usageError(fs, stderr, "give at least one outcomes file (CSV or JSON lines)")
 	}
 	switch *format {
 	case "md", "html", "json":
