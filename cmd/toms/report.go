@@ -64,6 +64,9 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		}
 		opts.Year = y
 	}
+	if *top < 1 {
+		return usageError(fs, stderr, "--top %d: show at least 1 contract and supplier (JSON and CSV always list all)", *top)
+	}
 	ropts := measure.ReviewOptions{Title: *title, Top: *top}
 	if *asOf != "" {
 		d, err := time.Parse("2006-01-02", *asOf)
@@ -114,7 +117,12 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if rejected > 0 {
 		fmt.Fprintf(stderr, "toms: %s in rejected rows; they are listed in the report\n", problems(rejected))
 	}
-	rv := measure.NewReview(agg.Result(), ropts)
+	res := agg.Result()
+	if !ropts.AsOf.IsZero() && ropts.AsOf.Before(res.Latest) {
+		return inputError(stderr, fmt.Errorf("--as-of %s is before the latest delivery (%s), which the totals include; give a later date, or leave --as-of out to judge at the latest delivery",
+			ropts.AsOf.Format("2006-01-02"), res.Latest.Format("2006-01-02")))
+	}
+	rv := measure.NewReview(res, ropts)
 	if *format == "csv" {
 		if err := writeCSVTables(*out, rv); err != nil {
 			return inputError(stderr, err)

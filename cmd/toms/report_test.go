@@ -185,3 +185,14 @@ func TestReportJSONLinesUnknownKey(t *testing.T) {
 	assert.Contains(t, errs, "1 problem in 1 file")
 	assert.NotContains(t, errs, "use --lenient")
 }
+
+func TestReportTopAndAsOf(t *testing.T) {
+	_, stderr, code := runCLI(t, "report", "testdata/report/outcomes.csv", "--top", "0")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "--top 0: show at least 1")
+	_, stderr, code = runCLI(t, "report", "testdata/report/outcomes.csv", "--carry-forward", "--as-of", "2001-01-01")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "--as-of 2001-01-01 is before the latest delivery")
+	_, stderr, code = runCLI(t, "report", "testdata/report/outcomes.csv", "--carry-forward", "--as-of", "2099-01-01", "--format", "json")
+	assert.Equal(t, exitOK, code, stderr)
+}
