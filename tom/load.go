@@ -226,7 +226,7 @@ func build(d *yamlx.Decoder, root *yaml.Node, ff *frameworkFile) *Framework {
 					m.Financial = len(m.proxies) > 0
 				case *mf.Financial && len(m.proxies) == 0 && !hasProxyNode(mf.Proxies):
 					bad(mf.At["financial"], mpath+".financial", "measure %q is marked financial but has no proxy value for any year; add proxies or set financial: false", mf.ID)
-				case !*mf.Financial && len(m.proxies) > 0:
+				case !*mf.Financial && hasProxyNode(mf.Proxies):
 					bad(mf.At["financial"], mpath+".financial", "measure %q is marked financial: false but has proxy values; remove one or the other", mf.ID)
 				default:
 					m.Financial = *mf.Financial

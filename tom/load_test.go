@@ -282,3 +282,15 @@ func TestPriorityWeighting(t *testing.T) {
 	assertDec(t, "1.5", v.Priority, "priority")
 	assertDec(t, "253.95", v.Weighted, "169.30 × 1.5")
 }
+
+// A financial: false measure with proxies is reported even when a proxy has
+// another problem, so one pass shows both.
+func TestFinancialFalseWithBadProxy(t *testing.T) {
+	doc := strings.Replace(small, "            unit: hours\n", "            unit: hours\n            financial: false\n", 1)
+	doc = strings.Replace(doc, `value: "16.93"`, `value: "-1"`, 1)
+	_, err := Parse("f.yaml", []byte(doc))
+	d := diagnostics(t, err)
+	require.Len(t, d, 2)
+	assert.Contains(t, d[0].Message, "marked financial: false but has proxy values")
+	assert.Contains(t, d[1].Message, "cannot be negative")
+}

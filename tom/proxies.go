@@ -61,6 +61,20 @@ func LoadProxiesFile(path string) (*ProxyValues, error) {
 	return ParseProxies(path, data)
 }
 
+// ApplyProxies reads a proxy-values file and lays it over f, as ParseProxies
+// followed by WithProxies, but in one pass: values for measures f does not
+// have are reported together with every other problem in the file.
+func (f *Framework) ApplyProxies(name string, data []byte) (*Framework, error) {
+	pv, errs := parseProxies(name, data)
+	if pv != nil {
+		errs = append(errs, f.unknownMeasures(pv)...)
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return f.WithProxies(pv)
+}
+
 // ParseProxies reads a proxy-values file (kind: ProxyValues) from YAML or JSON:
 //
 //	apiVersion: toms/v1
@@ -72,13 +86,25 @@ func LoadProxiesFile(path string) (*ProxyValues, error) {
 // A (measure, year) pair may appear once. Whether each measure exists is
 // checked when the values are laid over a framework.
 func ParseProxies(name string, data []byte) (*ProxyValues, error) {
+	pv, errs := parseProxies(name, data)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return pv, nil
+}
+
+// parseProxies reads what it can of a proxy-values file and lists every
+// problem; pv is nil when the file is not a ProxyValues document at all.
+func parseProxies(name string, data []byte) (*ProxyValues, diag.List) {
 	root, err := yamlx.Parse(name, data)
 	if err != nil {
-		return nil, err
+		var errs diag.List
+		errs.Append(err)
+		return nil, errs
 	}
 	d := yamlx.NewDecoder(name)
 	if !d.Header(root, "ProxyValues") {
-		return nil, d.Err()
+		return nil, d.Errs
 	}
 	var pf proxyValuesFile
 	d.Decode(root, &pf, "")
@@ -107,10 +133,7 @@ func ParseProxies(name string, data []byte) (*ProxyValues, error) {
 		pv.entries = append(pv.entries, proxyEntry{pos: v.At["measure"], field: field, measure: v.Measure,
 			proxy: Proxy{Year: y, Value: *v.Value, Source: strings.TrimSpace(v.Source), Basis: strings.TrimSpace(v.Basis)}})
 	}
-	if err := d.Err(); err != nil {
-		return nil, err
-	}
-	return pv, nil
+	return pv, d.Errs
 }
 
 // WithProxies returns a new framework whose measures carry the values of pv
@@ -118,7 +141,6 @@ func ParseProxies(name string, data []byte) (*ProxyValues, error) {
 // replaces it. A measure given a value becomes financial. A value for a
 // measure the framework does not have is an error. f itself is unchanged.
 func (f *Framework) WithProxies(pv *ProxyValues) (*Framework, error) {
-	var errs diag.List
 	g := &Framework{
 		id: f.id, name: f.name, currency: f.currency,
 		units:     f.units,
@@ -127,24 +149,12 @@ func (f *Framework) WithProxies(pv *ProxyValues) (*Framework, error) {
 		themeByID: map[string]int{},
 	}
 	g.themes = f.Themes() // deep enough: proxies slices are replaced below, never mutated
-	byMeasure := map[string][]proxyEntry{}
-	var names []string
-	for _, m := range f.order {
-		names = append(names, m.ID)
-	}
-	for _, e := range pv.entries {
-		if _, ok := f.measures[e.measure]; !ok {
-			msg := fmt.Sprintf("unknown measure %q", e.measure)
-			if s := diag.Suggest(e.measure, names); s != "" {
-				msg += fmt.Sprintf("; did you mean %q?", s)
-			}
-			errs.Add(e.pos.At(e.field+".measure", ErrUnknownMeasure, "%s", msg))
-			continue
-		}
-		byMeasure[e.measure] = append(byMeasure[e.measure], e)
-	}
-	if err := errs.Err(); err != nil {
+	if err := f.unknownMeasures(pv).Err(); err != nil {
 		return nil, err
+	}
+	byMeasure := map[string][]proxyEntry{}
+	for _, e := range pv.entries {
+		byMeasure[e.measure] = append(byMeasure[e.measure], e)
 	}
 	for ti := range g.themes {
 		for oi := range g.themes[ti].Outcomes {
@@ -173,4 +183,24 @@ func (f *Framework) WithProxies(pv *ProxyValues) (*Framework, error) {
 	}
 	g.index()
 	return g, nil
+}
+
+// unknownMeasures lists the values in pv for measures f does not have.
+func (f *Framework) unknownMeasures(pv *ProxyValues) diag.List {
+	var errs diag.List
+	var names []string
+	for _, m := range f.order {
+		names = append(names, m.ID)
+	}
+	for _, e := range pv.entries {
+		if _, ok := f.measures[e.measure]; ok {
+			continue
+		}
+		msg := fmt.Sprintf("unknown measure %q", e.measure)
+		if s := diag.Suggest(e.measure, names); s != "" {
+			msg += fmt.Sprintf("; did you mean %q?", s)
+		}
+		errs.Add(e.pos.At(e.field+".measure", ErrUnknownMeasure, "%s", msg))
+	}
+	return errs
 }

@@ -86,3 +86,23 @@ func TestParseProxiesErrors(t *testing.T) {
 	_, err := ParseProxies("p.yaml", []byte(strings.Replace(proxiesHeader, "ProxyValues", "Framework", 1)+"  []\n"))
 	assert.ErrorContains(t, err, `kind: is "Framework"; this reader expects "ProxyValues"`)
 }
+
+// TestApplyProxiesOnePass: an unknown measure is reported together with the
+// file's other problems, not after they are fixed.
+func TestApplyProxiesOnePass(t *testing.T) {
+	f := defaultFramework(t)
+	_, err := f.ApplyProxies("p.yaml", []byte(proxiesHeader+`  - {measure: volunteer-hours, year: "2025/26", value: "17.40", source: s, basis: b}
+  - {measure: expert-hours, year: "2025/26", value: "-1", source: s, basis: b}
+`))
+	d := diagnostics(t, err)
+	require.Len(t, d, 2)
+	assert.Equal(t, `p.yaml:5:15: values[0].measure: unknown measure "volunteer-hours"; did you mean "volunteering-hours"?`, d[0].Error())
+	assert.Equal(t, `p.yaml:6:53: values[1].value: is -1; a proxy value cannot be negative`, d[1].Error())
+
+	g, err := f.ApplyProxies("p.yaml", []byte(proxiesHeader+`  - {measure: expert-hours, year: "2025/26", value: "104.00", source: s, basis: b}
+`))
+	require.NoError(t, err)
+	v, err := g.Value("expert-hours", dec("2"), MustYear("2025/26"), ExactYear)
+	require.NoError(t, err)
+	assertDec(t, "208", v.Value, "2 × 104.00")
+}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/socialvalue-toms/toms/tom"
@@ -103,9 +104,9 @@ func loadFramework(frameworkPath, proxiesPath string) (*tom.Framework, error) {
 	if proxiesPath == "" {
 		return f, nil
 	}
-	pv, err := tom.LoadProxiesFile(proxiesPath)
+	data, err := os.ReadFile(proxiesPath)
 	if err != nil {
 		return nil, err
 	}
-	return f.WithProxies(pv)
+	return f.ApplyProxies(proxiesPath, data)
 }
