@@ -108,32 +108,33 @@ func score(res *Result, t *Tender, bids []Bid, fw *tom.Framework, g *gathered) e
 	}
 	sv := c.SocialValue
 	k := len(c.Quality)
-	pass := make([]num, k)
-	for j, q := range c.Quality {
-		pass[j] = numOf(q.PassMark)
-	}
+	qn, ql := sv.QuantitativeWeight.IsPositive(), sv.QualitativeWeight.IsPositive()
 	reasons := map[int][]string{}
 	incomplete := map[int]string{}
 	active := grow(&g.ws.active, n)[:0]
 	for i := range bids {
-		b, st := &bids[i], &s.st[i]
-		for j, q := range c.Quality {
-			cs := &g.crit[i*k+j]
-			if cs.Passed = cmpBoth(g.q[i*k+j], cs.Score, pass[j], q.PassMark) >= 0; !cs.Passed {
-				st.excluded, st.rare = true, true
-				reasons[i] = append(reasons[i], fmt.Sprintf("quality %q scored %s, below the pass mark of %s", q.ID, cs.Score, q.PassMark))
+		st := &s.st[i]
+		if g.failed[i] { // validate compared the scores with the pass marks
+			st.excluded, st.rare = true, true
+			for j, q := range c.Quality {
+				if cs := &g.crit[i*k+j]; !cs.Passed {
+					reasons[i] = append(reasons[i], fmt.Sprintf("quality %q scored %s, below the pass mark of %s", q.ID, cs.Score, q.PassMark))
+				}
 			}
 		}
-		var missing []string
-		if sv.QuantitativeWeight.IsPositive() && len(b.SocialValue.Commitments) == 0 {
-			missing = append(missing, "no commitments")
-		}
-		if sv.QualitativeWeight.IsPositive() && b.SocialValue.Qualitative == nil {
-			missing = append(missing, "no qualitative response")
-		}
-		if sv.BothPartsRequired && len(missing) > 0 {
-			st.svIncomplete, st.rare = true, true
-			incomplete[i] = "both parts are required and the response has " + strings.Join(missing, " and ") + ": social value scores 0"
+		if sv.BothPartsRequired {
+			b := &bids[i]
+			var missing []string
+			if qn && len(b.SocialValue.Commitments) == 0 {
+				missing = append(missing, "no commitments")
+			}
+			if ql && b.SocialValue.Qualitative == nil {
+				missing = append(missing, "no qualitative response")
+			}
+			if len(missing) > 0 {
+				st.svIncomplete, st.rare = true, true
+				incomplete[i] = "both parts are required and the response has " + strings.Join(missing, " and ") + ": social value scores 0"
+			}
 		}
 		if !st.excluded {
 			active = append(active, i)
@@ -141,16 +142,11 @@ func score(res *Result, t *Tender, bids []Bid, fw *tom.Framework, g *gathered) e
 	}
 	s.prepare(active)
 	res.LowestPrice, res.HighestSocialValue = s.pmin, s.vmax
-	for i := range bids {
-		for j := 1; j <= k; j++ {
-			s.component(i, j)
-		}
-	}
+	s.qualityComponents()
 	for _, i := range active {
 		s.component(i, 0)
 		s.component(i, k+1)
 		s.component(i, k+2)
-		s.total(i)
 	}
 	s.flagAbnormallyLow(active)
 	order := s.rank(active)
@@ -164,16 +160,6 @@ func score(res *Result, t *Tender, bids []Bid, fw *tom.Framework, g *gathered) e
 	// so that the listing does not depend on the order of the input.
 	slices.SortFunc(order[ranked:], func(a, b int) int { return strings.Compare(bids[a].Supplier.Name, bids[b].Supplier.Name) })
 
-	for i := range bids {
-		st := &s.st[i]
-		st.quality = s.points(i, gQuality)
-		if st.excluded {
-			continue
-		}
-		st.sv = s.points(i, gSocialValue)
-		st.total = s.points(i, gTotal)
-	}
-
 	// Each result is written in its place in rank order, reading the bids
 	// and their states in input order: scattered writes are cheaper than
 	// scattered reads of two or three places per bid.
@@ -182,15 +168,22 @@ func score(res *Result, t *Tender, bids []Bid, fw *tom.Framework, g *gathered) e
 		at[i] = int32(pos)
 	}
 	res.Bids = make([]BidResult, n)
+	// The groups' points (quality, social value, total) are rounded from
+	// the state's sums here; an excluded bid scores only its quality.
+	// res.Bids is fresh (zero): only the fields that may be set are written.
 	for i := range bids {
 		b, st, r := &bids[i], &s.st[i], &res.Bids[at[i]]
 		nl := int(st.line) + len(b.SocialValue.Commitments)
-		*r = BidResult{
-			Index: i, Supplier: b.Supplier, Rank: int(st.rank), Excluded: st.excluded, Total: st.total,
-			Price:   PriceScore{Price: b.Price, Points: st.price},
-			Quality: QualityScore{Points: st.quality, Criteria: g.crit[i*k : (i+1)*k : (i+1)*k]},
-			SocialValue: SocialValueScore{Points: st.sv, Quantitative: st.svq, Qualitative: st.svl,
-				Value: s.values[i], QualitativeScore: b.SocialValue.Qualitative, Commitments: s.lines[st.line:nl:nl]},
+		r.Index, r.Supplier, r.Rank = i, b.Supplier, int(st.rank)
+		r.Price = PriceScore{Price: b.Price, Points: st.price}
+		r.Quality = QualityScore{Points: s.points(i, gQuality), Criteria: g.crit[i*k : (i+1)*k : (i+1)*k]}
+		sr := &r.SocialValue
+		sr.Quantitative, sr.Qualitative = st.svq, st.svl
+		sr.Value, sr.QualitativeScore, sr.Commitments = s.values[i], b.SocialValue.Qualitative, s.lines[st.line:nl:nl]
+		if st.excluded {
+			r.Excluded = true
+		} else {
+			sr.Points, r.Total = s.points(i, gSocialValue), s.points(i, gTotal)
 		}
 		if st.rare {
 			r.Reasons, r.Flags, r.Tie, r.SocialValue.Incomplete = reasons[i], s.flags[i], s.tie[i], incomplete[i]

@@ -214,14 +214,19 @@ func sortU64(xs []uint64) { sortU64Buf(xs, nil) }
 
 // sortU64Buf is sortU64 with its scratch buffer taken from *tmp (grown as
 // needed) when tmp is not nil.
-func sortU64Buf(xs []uint64, tmp *[]uint64) {
+func sortU64Buf(xs []uint64, tmp *[]uint64) { sortU64Bytes(xs, tmp, 0) }
+
+// sortU64Bytes is sortU64Buf when xs is already in order by its lo low
+// bytes among keys equal above them (xs in order, with an index packed in
+// its lo low bytes): only the bytes above are sorted, stably.
+func sortU64Bytes(xs []uint64, tmp *[]uint64, lo int) {
 	if len(xs) < 256 {
 		slices.Sort(xs)
 		return
 	}
 	var counts [8][256]int
 	for _, x := range xs {
-		for d := range 8 {
+		for d := lo; d < 8; d++ {
 			counts[d][byte(x>>(8*d))]++
 		}
 	}
@@ -232,7 +237,7 @@ func sortU64Buf(xs []uint64, tmp *[]uint64) {
 		dst = make([]uint64, len(xs))
 	}
 	src := xs
-	for d := range 8 {
+	for d := lo; d < 8; d++ {
 		c := &counts[d]
 		if c[byte(src[0]>>(8*d))] == len(src) {
 			continue

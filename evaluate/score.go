@@ -98,10 +98,12 @@ func cmpBoth(an num, a decimal.Decimal, bn num, b decimal.Decimal) int {
 // the CriterionScore values that the result will hold.
 type gathered struct {
 	k     int
-	crit  []CriterionScore // n × k: ID and Score, then Passed and Points
+	crit  []CriterionScore // n × k: ID, Score and Passed, then Points
 	q     []num            // n × k quality scores
 	price []num            // per bid
 	qual  []num            // per bid, the qualitative score; zero when none
+	// failed is, per bid, whether a quality score is below its pass mark
+	failed []bool
 	// ws holds the scratch buffers of this evaluation (q, price, qual and
 	// the scorer's); nil means fresh ones.
 	ws *workspace
@@ -116,6 +118,7 @@ func (g *gathered) init(t *Tender, n int) {
 	g.q = grow(&g.ws.q, n*g.k)
 	g.price = grow(&g.ws.price, n)
 	g.qual = grow(&g.ws.qual, n)
+	g.failed = grow(&g.ws.failed, n)
 }
 
 // workspace is the scratch memory of one evaluation: buffers that no Result
@@ -126,6 +129,7 @@ func (g *gathered) init(t *Tender, n int) {
 // element before reading it (or clears it).
 type workspace struct {
 	q, price, qual []num
+	failed         []bool
 	st             []bidState
 	active         []int
 	keys, sorted   []key
@@ -193,19 +197,20 @@ type scorer struct {
 // building the result in rank order reads one place per bid.
 type bidState struct {
 	valueN num // the £ social value (scorer.values) as a num
-	// the result's points: price, quality, social value (quantitative,
-	// qualitative, both) and total
-	price, quality, svq, svl, sv, total Points
-	rank                                int32
-	line                                int32 // index of the bid's first Line in scorer.lines
-	excluded, svIncomplete              bool
-	rare                                bool // has reasons, flags, a tie or an incomplete response
+	// the result's points of the price and the social value parts
+	// (quantitative, qualitative); those of the groups (quality, social
+	// value, total) are rounded from the sums below as the result is built
+	price, svq, svl        Points
+	rank                   int32
+	line                   int32 // index of the bid's first Line in scorer.lines
+	excluded, svIncomplete bool
+	rare                   bool // has reasons, flags, a tie or an incomplete response
 	// The floors of the components (see component), summed by group as
 	// they are computed, each with its count of inexact floors: price,
-	// quality and social value, and the total of the three (set by
-	// scorer.total). Only these sums are kept, not every component's floor.
-	fp, fq, fs, ft fx
-	mp, mq, ms, mt uint32
+	// quality and social value; the total's is their sum (see sum). Only
+	// these sums are kept, not every component's floor.
+	fp, fq, fs fx
+	mp, mq, ms uint32
 }
 
 // fastConsts are the tender's constants as integers for the 64-bit path; a
@@ -344,12 +349,19 @@ func (s *scorer) prepare(active []int) {
 	t, fc, g := s.t, &s.fast, s.g
 	c := &t.Criteria
 	s.vmaxN = num{ok: true}
+	// The bids' decimals are read only when their nums cannot be compared.
 	for n, i := range active {
-		if n == 0 || cmpBoth(g.price[i], s.bids[i].Price, s.pminN, s.pmin) < 0 {
+		c, ok := cmpNum(g.price[i], s.pminN)
+		if !ok && n > 0 {
+			c = cmpDec(s.bids[i].Price, s.pmin)
+		}
+		if n == 0 || c < 0 {
 			s.pmin, s.pminN = s.bids[i].Price, g.price[i]
 		}
-		if st := &s.st[i]; !st.svIncomplete && cmpBoth(st.valueN, s.values[i], s.vmaxN, s.vmax) > 0 {
-			s.vmax, s.vmaxN = s.values[i], st.valueN
+		if st := &s.st[i]; !st.svIncomplete {
+			if c, ok := cmpNum(st.valueN, s.vmaxN); (ok && c > 0) || (!ok && cmpDec(s.values[i], s.vmax) > 0) {
+				s.vmax, s.vmaxN = s.values[i], st.valueN
+			}
 		}
 	}
 	s.pminR, s.vmaxR = rat(s.pmin), rat(s.vmax)
@@ -404,7 +416,7 @@ func (s *scorer) prepare(active []int) {
 
 	fc.el = minExp(0, sv.Max)
 	for _, i := range active {
-		if q := g.qual[i]; s.bids[i].SocialValue.Qualitative != nil && q.ok && q.c != 0 {
+		if q := g.qual[i]; q.ok && q.c != 0 { // not ok when the bid has no qualitative score
 			fc.el = min(fc.el, q.e)
 		}
 	}
@@ -445,11 +457,52 @@ func (s *scorer) component(i, c int) {
 	}
 }
 
-// total sets the sum of bid i's floors over all its components, once each
-// component has been computed.
-func (s *scorer) total(i int) {
-	st := &s.st[i]
-	st.ft, st.mt = st.fp.add(st.fq).add(st.fs), st.mp+st.mq+st.ms
+// qualityComponents computes every bid's quality components, as component
+// does one at a time, with the constants of the fast path hoisted: it sets
+// each criterion's Points and the bid's quality sum.
+func (s *scorer) qualityComponents() {
+	k, fc, g := s.k, &s.fast, s.g
+	if k == 0 {
+		return
+	}
+	var buf [8]uint64
+	den := buf[:0] // weight's denominator × max; 0 means no fast path
+	for j := range k {
+		d, ok := mul(fc.wqD[j], fc.maxQ[j])
+		if !fc.qualityOK[j] || !ok {
+			d = 0
+		}
+		den = append(den, d)
+	}
+	for i := range s.st {
+		q, crit := g.q[i*k:(i+1)*k:(i+1)*k], g.crit[i*k:(i+1)*k:(i+1)*k]
+		var sum fx
+		var m uint32
+		for j := range q {
+			var (
+				v       fx
+				inexact bool
+				p       part
+				ok      bool
+			)
+			if den[j] != 0 {
+				var x uint64
+				if x, ok = q[j].at(fc.eq[j]); ok {
+					p, ok = mulDiv(fc.wqN13[j], x, den[j])
+				}
+			}
+			if ok {
+				v, inexact = p.fx()
+			} else {
+				v, inexact = floorScaled(s.exact(i, j+1))
+			}
+			crit[j].Points = Points{int64(v.hi / 10)}
+			sum = sum.add(v)
+			m += uint32(b2u(inexact))
+		}
+		st := &s.st[i]
+		st.fq, st.mq = sum, m
+	}
 }
 
 func (s *scorer) fastComponent(i, c int) (part, bool) {
@@ -641,7 +694,7 @@ func (s *scorer) sum(i int, g group) (f fx, m uint64) {
 	case gSocialValue:
 		return st.fs, uint64(st.ms)
 	}
-	return st.ft, uint64(st.mt)
+	return st.fp.add(st.fq).add(st.fs), uint64(st.mp + st.mq + st.ms)
 }
 
 func (s *scorer) exactSum(i int, g group) *big.Rat {
@@ -787,7 +840,12 @@ func sortKeysWS(keys []key, ws *workspace, cmp func(a, b key) int) {
 	if n < 2 {
 		return
 	}
-	idxBits := bits.Len(uint(n - 1))
+	// The position takes whole bytes (when it fits four), so that the radix
+	// sort skips them: the keys are packed in order of position.
+	idxBits, lo := bits.Len(uint(n-1)), 0
+	if b := (idxBits + 7) / 8; b <= 4 {
+		idxBits, lo = 8*b, b
+	}
 	var maxHi uint64
 	for _, k := range keys {
 		maxHi = max(maxHi, k.f.hi)
@@ -798,7 +856,7 @@ func sortKeysWS(keys []key, ws *workspace, cmp func(a, b key) int) {
 	for p, k := range keys {
 		packed[p] = ^lead(k)<<idxBits | uint64(p) // higher total first
 	}
-	sortU64Buf(packed, &ws.tmp)
+	sortU64Bytes(packed, &ws.tmp, lo)
 	sorted := grow(&ws.sorted, n)
 	for p, x := range packed {
 		sorted[p] = keys[x&(1<<idxBits-1)]

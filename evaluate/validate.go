@@ -1,6 +1,7 @@
 package evaluate
 
 import (
+	"encoding/binary"
 	"fmt"
 	"hash/maphash"
 	"math/bits"
@@ -227,10 +228,11 @@ func checkBids(t *Tender, bids []Bid, fw *tom.Framework, path string, g *gathere
 	criteria := map[string]QualityCriterion{}
 	var names []string
 	maxQ := make([]num, len(t.Criteria.Quality))
+	pass := make([]num, len(t.Criteria.Quality))
 	for j, q := range t.Criteria.Quality {
 		criteria[q.ID] = q
 		names = append(names, q.ID)
-		maxQ[j] = numOf(q.Max)
+		maxQ[j], pass[j] = numOf(q.Max), numOf(q.PassMark)
 	}
 	sv := t.Criteria.SocialValue
 	maxL := numOf(sv.Max)
@@ -267,11 +269,14 @@ func checkBids(t *Tender, bids []Bid, fw *tom.Framework, path string, g *gathere
 		if g != nil {
 			g.price[i] = price
 		}
+		failed := false
 		for j, q := range t.Criteria.Quality {
 			s, ok := b.Quality[q.ID]
 			n := numOf(s)
 			if g != nil {
-				g.crit[i*g.k+j] = CriterionScore{ID: q.ID, Score: s}
+				passed := cmpBoth(n, s, pass[j], q.PassMark) >= 0
+				failed = failed || !passed
+				g.crit[i*g.k+j] = CriterionScore{ID: q.ID, Score: s, Passed: passed}
 				g.q[i*g.k+j] = n
 			}
 			switch {
@@ -282,19 +287,19 @@ func checkBids(t *Tender, bids []Bid, fw *tom.Framework, path string, g *gathere
 				bad("quality."+q.ID, "score %s is outside 0 to %s, the criterion's maximum", s, q.Max)
 			}
 		}
-		for id := range b.Quality {
-			if len(b.Quality) == len(criteria) {
-				break // every criterion was found above, so no id is unknown
-			}
-			if _, ok := criteria[id]; !ok {
-				msg := fmt.Sprintf("%q is not a quality criterion of tender %q", id, t.ID)
-				if s := diag.Suggest(id, names); s != "" {
-					msg += fmt.Sprintf("; did you mean %q?", s)
+		if len(b.Quality) != len(criteria) { // else every criterion was found above, so no id is unknown
+			for id := range b.Quality {
+				if _, ok := criteria[id]; !ok {
+					msg := fmt.Sprintf("%q is not a quality criterion of tender %q", id, t.ID)
+					if s := diag.Suggest(id, names); s != "" {
+						msg += fmt.Sprintf("; did you mean %q?", s)
+					}
+					bad("quality."+id, "%s", msg)
 				}
-				bad("quality."+id, "%s", msg)
 			}
 		}
 		if g != nil {
+			g.failed[i] = failed
 			g.qual[i] = num{} // the workspace's buffers are reused: see workspace
 		}
 		if q := b.SocialValue.Qualitative; q != nil {
@@ -387,17 +392,28 @@ func duplicateSuppliers(bids []Bid, ws *workspace) map[int]int {
 	if ws == nil {
 		ws = &workspace{}
 	}
+	// Each bid is packed as the top 32 bits of its hash above its index, in
+	// whole bytes; as the bids are packed in input order, a stable sort by
+	// the hash's four bytes alone sorts them, in four radix passes. (A
+	// bigger tender packs the hash's low bits above the index, as it fits.)
 	idxBits := bits.Len(uint(n - 1))
+	lo := (idxBits + 7) / 8 // bytes of the index
+	hashShift := 32
+	if lo <= 4 {
+		idxBits = 8 * lo
+	} else {
+		lo, hashShift = 0, 0
+	}
 	seed := maphash.MakeSeed()
 	packed := grow(&ws.packed, n)[:0]
 	var buf [64]byte
 	for i := range bids {
 		h, ok := supplierHash(seed, bids[i].Supplier.Name, &buf)
 		if ok {
-			packed = append(packed, h<<idxBits|uint64(i)) // the hash's low bits are dropped
+			packed = append(packed, h>>hashShift<<idxBits|uint64(i))
 		}
 	}
-	sortU64Buf(packed, &ws.tmp)
+	sortU64Bytes(packed, &ws.tmp, lo)
 	var first map[int]int
 	mask := uint64(1)<<idxBits - 1
 	for start := 0; start < len(packed); {
@@ -431,19 +447,24 @@ func duplicateSuppliers(bids []Bid, ws *workspace) map[int]int {
 // supplierHash hashes supplierKey(name), without building it when the name
 // is short ASCII; ok is false for an empty key.
 func supplierHash(seed maphash.Seed, name string, buf *[64]byte) (h uint64, ok bool) {
-	simple := len(name) <= len(buf) && name != "" && !asciiSpace(name[0]) && !asciiSpace(name[len(name)-1])
-	for i := 0; simple && i < len(name); i++ {
-		c := name[i]
-		switch {
-		case c >= 0x80:
-			simple = false
-		case 'A' <= c && c <= 'Z':
-			c += 'a' - 'A'
+	n := len(name)
+	if n <= len(buf) && n > 0 && !asciiSpace(name[0]) && !asciiSpace(name[n-1]) {
+		// Eight bytes at a time: A to Z get the 0x20 bit of lower case.
+		copy(buf[:], name)
+		var high uint64 // the high bits of the name's bytes: non-zero unless ASCII
+		for at := 0; at < n; at += 8 {
+			x := binary.LittleEndian.Uint64(buf[at:])
+			if rest := n - at; rest < 8 {
+				x &= 1<<(8*rest) - 1 // bytes past the name are stale
+			}
+			high |= x
+			h := x & 0x7f7f7f7f7f7f7f7f
+			upper := (h + 0x3f3f3f3f3f3f3f3f) &^ (h + 0x2525252525252525) &^ x & 0x8080808080808080 // 'A' <= c <= 'Z'
+			binary.LittleEndian.PutUint64(buf[at:], x|upper>>2)
 		}
-		buf[i] = c
-	}
-	if simple {
-		return maphash.Bytes(seed, buf[:len(name)]), true
+		if high&0x8080808080808080 == 0 {
+			return maphash.Bytes(seed, buf[:n]), true
+		}
 	}
 	key := supplierKey(name)
 	return maphash.String(seed, key), key != ""
