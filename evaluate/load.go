@@ -136,12 +136,19 @@ type commitmentFile struct {
 
 // LoadTenderFile reads a tender file (YAML or JSON, kind: Tender). Relative
 // Catalogue and Proxies paths in it are resolved against the file's directory.
-func LoadTenderFile(path string) (*Tender, error) {
+func LoadTenderFile(path string) (*Tender, error) { return loadTender(path, true) }
+
+// LoadTenderDesign reads a tender file like LoadTenderFile but leaves out its
+// inline bids, and any problems in them: what a policy check needs, so that
+// a bad bid does not hide what the policy says about the tender.
+func LoadTenderDesign(path string) (*Tender, error) { return loadTender(path, false) }
+
+func loadTender(path string, withBids bool) (*Tender, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	t, err := ParseTender(path, data)
+	t, err := parseTender(path, data, withBids)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +172,15 @@ func LoadTenderFile(path string) (*Tender, error) {
 // shows), and Evaluate refuses to score without them. Checks that need the
 // catalogue (do the measures exist, have a proxy for the year) are made by
 // Validate and Evaluate.
-func ParseTender(name string, data []byte) (*Tender, error) {
+func ParseTender(name string, data []byte) (*Tender, error) { return parseTender(name, data, true) }
+
+// ParseTenderDesign reads a tender like ParseTender but leaves out its inline
+// bids and any problems in them (see LoadTenderDesign).
+func ParseTenderDesign(name string, data []byte) (*Tender, error) {
+	return parseTender(name, data, false)
+}
+
+func parseTender(name string, data []byte, withBids bool) (*Tender, error) {
 	root, err := yamlx.Parse(name, data)
 	if err != nil {
 		return nil, err
@@ -179,14 +194,33 @@ func ParseTender(name string, data []byte) (*Tender, error) {
 	var tf tenderFile
 	d.Decode(root, &tf, "")
 	t := tf.tender(d)
-	t.Bids = decodeBids(d, tf.Bids, "bids")
 	errs := d.Errs
+	if withBids {
+		t.Bids = decodeBids(d, tf.Bids, "bids")
+		errs = d.Errs
+	} else {
+		errs = dropBidProblems(errs)
+	}
 	errs = append(errs, t.check()...)
-	errs = append(errs, checkBids(t, t.Bids, nil, "bids", nil)...)
+	if withBids {
+		errs = append(errs, checkBids(t, t.Bids, nil, "bids", nil)...)
+	}
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
 	return t, nil
+}
+
+// dropBidProblems leaves out the decoding problems found inside the inline bids.
+func dropBidProblems(errs Diagnostics) Diagnostics {
+	var out Diagnostics
+	for _, d := range errs {
+		if d.Field == "bids" || strings.HasPrefix(d.Field, "bids[") || strings.HasPrefix(d.Field, "bids.") {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 // LoadBidsFile reads a bids file (kind: Bids) for tender t; fw, when not

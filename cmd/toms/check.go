@@ -33,7 +33,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if !ok {
 		return code
 	}
-	t, err := evaluate.LoadTenderFile(tenderPath)
+	t, err := evaluate.LoadTenderDesign(tenderPath) // bids play no part in the policy check
 	if err != nil {
 		return inputError(stderr, err)
 	}

@@ -2,6 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -90,4 +93,22 @@ func TestCheckDefaultPolicyGivenAgain(t *testing.T) {
 	stdout, stderr, code := runCLI(t, "check", "../../examples/tender-scoring/tender.yaml", "--policy", "../../examples/policy")
 	assert.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stdout, "skills-measure")
+}
+
+// A bad inline bid must not hide what the policy says about the tender:
+// `toms check` reads the scoring design only.
+func TestCheckIgnoresInlineBids(t *testing.T) {
+	data, err := os.ReadFile("../../examples/tender-scoring/tender.yaml")
+	require.NoError(t, err)
+	doc := strings.Replace(string(data), `price: "1095500.00"`, `price: "0"`, 1)
+	require.NotEqual(t, string(data), doc, "the example's first bid price changed")
+	path := filepath.Join(t.TempDir(), "tender.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(doc), 0o600))
+
+	stdout, stderr, code := runCLI(t, "check", path)
+	assert.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, "PASS  sv-floor")
+	_, stderr, code = runCLI(t, "evaluate", path)
+	assert.Equal(t, exitUsage, code, "evaluate still refuses the bad bid")
+	assert.Contains(t, stderr, "price")
 }
