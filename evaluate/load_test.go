@@ -2,6 +2,8 @@ package evaluate_test
 
 import (
 	"errors"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -149,4 +151,23 @@ bids:
 		assert.Contains(t, msg, want)
 	}
 	assert.NotContains(t, msg, "a bid needs the supplier's name", "a missing field is reported once")
+}
+
+// A malformed year is reported once, as malformed, not again as missing.
+func TestMalformedYearReportedOnce(t *testing.T) {
+	data, err := os.ReadFile("../examples/tender-scoring/tender.yaml")
+	require.NoError(t, err)
+	doc := strings.Replace(string(data), `year: "2024/25"`, `year: "2024/26"`, 1)
+	require.NotEqual(t, string(data), doc)
+	_, err = evaluate.ParseTender("t.yaml", []byte(doc))
+	var ds evaluate.Diagnostics
+	require.ErrorAs(t, err, &ds)
+	n := 0
+	for _, d := range ds {
+		if d.Field == "year" {
+			n++
+			assert.Contains(t, d.Message, "not a financial year")
+		}
+	}
+	assert.Equal(t, 1, n, "%v", err)
 }

@@ -11,6 +11,8 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/socialvalue-toms/toms/internal/dectext"
+
 	"github.com/socialvalue-toms/toms/tom"
 )
 
@@ -919,7 +921,7 @@ func (s *scorer) flagAbnormallyLow(active []int) {
 			s.st[i].rare = true
 			s.flags[i] = append(s.flags[i], Flag{Code: FlagAbnormallyLow,
 				Message: fmt.Sprintf("price £%s is more than %s%% below £%s, the mean price of the other %d bids (mean rounded to the penny); seek an explanation before award",
-					p.StringFixed(2), pct, mean.StringFixed(2), n-1)})
+					dectext.GroupDigits(p.StringFixed(2)), pct, dectext.GroupDigits(mean.StringFixed(2)), n-1)})
 		}
 	}
 }

@@ -161,7 +161,8 @@ func (t *Tender) check() diag.List {
 		}
 		seen[m] = true
 	}
-	if sv.QuantitativeWeight.IsPositive() && t.Year.IsZero() {
+	if _, given := t.at["year"]; sv.QuantitativeWeight.IsPositive() && t.Year.IsZero() && !given {
+		// (a year that was given but is malformed is reported once, as malformed)
 		bad("year", "a tender that scores commitments needs the financial year of the proxy values, such as \"2024/25\"")
 	}
 	tb := map[TieBreak]bool{}

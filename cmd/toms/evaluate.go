@@ -162,6 +162,8 @@ func writeEvaluateTable(w io.Writer, r *evaluate.Result) error {
 		case sv.QuantitativeWeight.IsZero():
 		case sv.Method == evaluate.Target:
 			fmt.Fprintf(w, "; quantitative %s × min(1, (£ value / price) / %s)", sv.QuantitativeWeight, sv.Target)
+		case r.Ranked() > 0 && r.HighestSocialValue.IsZero():
+			fmt.Fprintf(w, "; quantitative %s × £ value / highest offer (every offer is £0: 0 points)", sv.QuantitativeWeight)
 		default:
 			fmt.Fprintf(w, "; quantitative %s × £ value / %s", sv.QuantitativeWeight, highest)
 		}
