@@ -208,3 +208,19 @@ func TestEvaluateInputErrors(t *testing.T) {
 	_, _, code = runCmd(t, runEvaluate, exampleTender, "--format", "xml")
 	assert.Equal(t, exitUsage, code)
 }
+
+// When every social value offer is £0 the table says so instead of showing a
+// division by £0.00 (each bid scores 0 quantitative points).
+func TestEvaluateEveryOfferZero(t *testing.T) {
+	data, err := os.ReadFile("../../examples/tender-scoring/tender.yaml")
+	require.NoError(t, err)
+	doc := strings.NewReplacer(`quantity: "600"`, `quantity: "0"`, `quantity: "120"`, `quantity: "0"`,
+		`quantity: "400"`, `quantity: "0"`, `quantity: "15000.00"`, `quantity: "0"`,
+		`quantity: "80"`, `quantity: "0"`, `quantity: "5000.00"`, `quantity: "0"`).Replace(string(data))
+	path := filepath.Join(t.TempDir(), "tender.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(doc), 0o600))
+	stdout, stderr, code := runCLI(t, "evaluate", path)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, "quantitative 10 × £ value / highest offer (every offer is £0: 0 points)")
+	assert.NotContains(t, stdout, "/ £0.00")
+}
