@@ -34,7 +34,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	top := fs.Int("top", measure.DefaultTop, "how many contracts and suppliers the md and html reports show")
 	noDup := fs.Bool("no-duplicate-check", false, "skip duplicate and double-counting detection (it spills fingerprints to temporary files beyond a few MiB, and costs about a third of the run time)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: toms report OUTCOMES... [--commitments F] [--year 2024/25] [--framework F] [--proxies F] [--format md|html|csv|json] [--out F|DIR] [--lenient] [--carry-forward]")
+		fmt.Fprintln(stderr, "usage: toms report OUTCOMES... [--commitments F] [--year 2024/25] [--framework F] [--proxies F] [--format md|html|csv|json] [--out F|DIR] [--lenient] [--carry-forward] [--as-of DATE] [--title T] [--top N] [--no-duplicate-check]")
 		fs.PrintDefaults()
 	}
 	files, err := parseFlags(fs, args)
