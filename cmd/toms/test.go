@@ -174,11 +174,7 @@ func writeTestText(w io.Writer, rep rules.TestReport, verbose bool) {
 	pass, fail, skip, errs := rep.Counts()
 	fmt.Fprintf(w, "\n%d passed, %d failed, %d skipped, %d errors", pass, fail, skip, errs)
 	if n := testInvalidSuites(rep); n > 0 {
-		noun := "test files"
-		if n == 1 {
-			noun = "test file"
-		}
-		fmt.Fprintf(w, "; %d %s could not run", n, noun)
+		fmt.Fprintf(w, "; %d could not run (listed above)", n)
 	}
 	fmt.Fprintln(w)
 }
