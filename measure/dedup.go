@@ -6,8 +6,12 @@ import (
 	"fmt"
 	"hash/maphash"
 	"math"
+	"math/bits"
+	"math/rand/v2"
 	"os"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/shopspring/decimal"
 
@@ -33,19 +37,29 @@ import (
 // diagnostics; only when they are found differs, and Read returns them all,
 // sorted, at its end either way.
 //
+// The merge is a tournament tree over the sources; a large one (base and
+// runs together) is split by ranges of h1 into parts merged by goroutines
+// of their own, each part writing its own segment of the new base.
+//
 // Add checks each record at once: against the table, and by binary search
 // in base.
 //
-// The hash is maphash with two seeds fixed for the process, so that
-// aggregators in one process (shards to merge) agree. Two different records
-// collide with probability 2⁻¹²⁸ per pair: about 10⁻²⁶ for a million rows,
-// 10⁻²⁰ for a billion.
+// The key is hashed once into 128 bits: h1 is maphash, h2 a multiply-fold
+// hash (wyhash's construction) with secrets of its own; both are seeded
+// for the process, so that aggregators in one process (shards to merge)
+// agree, and input cannot aim at a collision. The two are computed
+// differently from independent seeds; taking them as independent 64-bit
+// hashes, two different records collide with probability 2⁻¹²⁸ per pair:
+// about 10⁻²⁶ for a million rows, 10⁻²⁰ for a billion.
 
 // DefaultDuplicateMemory is the memory duplicate detection uses by default;
 // see Options.DuplicateMemory.
 const DefaultDuplicateMemory = 1 << 20
 
-var seed1, seed2 = maphash.MakeSeed(), maphash.MakeSeed()
+var (
+	seed1 = maphash.MakeSeed()
+	seed2 = rand.Uint64()
+)
 
 // fp is the fingerprint of one counted record.
 type fp struct{ h1, h2, seq uint64 }
@@ -129,12 +143,13 @@ type dedup struct {
 	slots []uint32 // open addressing over table: index+1; 0 is empty
 	last  uint32   // the slot where the last lookup stopped
 
-	base    fpFile   // resolved records, sorted, one per key; n == 0 for none
+	base    fpFiles  // resolved records, sorted, one per key; n == 0 for none
 	pending []fp     // fingerprints of the current Read not yet in a run
 	scratch []fp     // for sorting pending
 	counts  []int    // for sorting pending
 	runs    []fpFile // sorted runs of pending fingerprints
 	runFile *spillFile
+	wbuf    []byte // the buffer of fpWriters, reused
 
 	refs spillLog // ref of each record, at seq × refSize
 	decs spillLog // quantities that are not fixed, as text
@@ -171,7 +186,55 @@ func newDedup(budget int, dir string) *dedup {
 // fingerprint hashes r's duplicate key: contract, supplier, measure (or its
 // exclusive group), date, quantity as a number, and period.
 func (d *dedup) fingerprint(r *row) fp {
-	b := d.key[:0]
+	d.key, _ = appendKey(d.key[:0], r)
+	return hashKey(d.key)
+}
+
+// hashKey hashes a duplicate key in one pass: h1 is maphash (AES-based
+// where the CPU has it), h2 a multiply-fold of the words of b with a key
+// of its own (wyhash's construction), both seeded for the process.
+func hashKey(b []byte) fp {
+	return fp{h1: maphash.Bytes(seed1, b), h2: foldHash(b, seed2)}
+}
+
+// foldHash is a 64-bit multiply-fold hash of b, after wyhash: each 16
+// bytes are folded into the state by a 64×64→128-bit product of two words,
+// one xored with a secret and one with the state, its halves xored; the
+// tail is read as two (overlapping) words, and the length is mixed in. The
+// secrets derive from seed, so that input cannot be made to zero a product
+// on purpose.
+func foldHash(b []byte, seed uint64) uint64 {
+	k1 := seed ^ 0xa0761d6478bd642f
+	k2 := mum(k1, 0xe7037ed1a0b428db) | 1
+	k3 := mum(k2, 0x8ebc6af09c88c6e3)
+	n := uint64(len(b))
+	h := mum(k1, n^k3)
+	for len(b) > 16 {
+		h = mum(binary.LittleEndian.Uint64(b)^k2, binary.LittleEndian.Uint64(b[8:])^h)
+		b = b[16:]
+	}
+	var x, y uint64
+	switch l := len(b); {
+	case l >= 8:
+		x, y = binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[l-8:])
+	case l >= 4:
+		x, y = uint64(binary.LittleEndian.Uint32(b)), uint64(binary.LittleEndian.Uint32(b[l-4:]))
+	case l > 0:
+		x = uint64(b[0])<<16 | uint64(b[l/2])<<8 | uint64(b[l-1])
+	}
+	h = mum(x^k2, y^h)
+	return mum(h^k3, n^k1)
+}
+
+func mum(x, y uint64) uint64 {
+	hi, lo := bits.Mul64(x, y)
+	return hi ^ lo
+}
+
+// appendKey appends r's duplicate key to b; dec is where the quantity's
+// text starts in the result when it is not fixed (its length is len(b)
+// minus len(r.period) minus dec minus 1).
+func appendKey(b []byte, r *row) ([]byte, int) {
 	b = append(b, r.contract...)
 	b = append(b, 0)
 	b = append(b, r.supplier...)
@@ -185,17 +248,18 @@ func (d *dedup) fingerprint(r *row) fp {
 	}
 	b = append(b, 0)
 	b = binary.LittleEndian.AppendUint32(b, uint32(r.dateKey()))
+	dec := -1
 	if r.q.fixed {
 		b = append(b, 1)
 		b = binary.LittleEndian.AppendUint64(b, r.q.u)
 	} else {
 		b = append(b, 2)
+		dec = len(b)
 		b = append(b, r.q.d.String()...)
 	}
 	b = append(b, 0)
 	b = append(b, r.period...)
-	d.key = b
-	return fp{h1: maphash.Bytes(seed1, b), h2: maphash.Bytes(seed2, b)}
+	return b, dec
 }
 
 // deferring reports whether rows of a Read are collected for resolve
@@ -349,57 +413,126 @@ func (d *dedup) sortedTable() []fp {
 
 // flushTable moves the table into base.
 func (d *dedup) flushTable() error {
-	srcs := []*cursor{d.base.cursor(0), memCursor(d.sortedTable(), 0)}
+	srcs := d.base.cursors(0, memCursor(d.sortedTable(), 0))
 	return d.compact(srcs, true, func([]fp) error { return nil })
 }
 
 // compact merges sorted sources into a new set of resolved records, keeping
-// the first of each key, and calls fn with each group of one key (in order
-// of seq) first. The result goes to the table when it may fit there and
-// toFile is false, otherwise to a new base file.
+// the first of each key, and calls fn with each group of more than one
+// record of a key (in order of seq) first. The result goes to the table
+// when it may fit there and toFile is false, otherwise to a new base.
+//
+// A large merge is split by ranges of h1 into parts merged in parallel,
+// each into its own base file; fn is called by one part at a time, in no
+// particular order of keys.
 func (d *dedup) compact(srcs []*cursor, toFile bool, fn func(group []fp) error) error {
 	var total int64
 	for _, c := range srcs {
 		total += c.size()
 	}
 	toFile = toFile || total > int64(d.tableCap)
-	var (
-		out  []fp
-		sink *fpWriter
-	)
-	if toFile {
-		f, err := d.create()
+	parts := 1
+	if total >= parallelMerge {
+		parts = max(1, min(runtime.GOMAXPROCS(0), maxParts))
+		if testParts > 0 {
+			parts = testParts
+		}
+	}
+	split := make([][]*cursor, parts)
+	for p := range parts {
+		split[p] = make([]*cursor, 0, len(srcs))
+	}
+	for _, c := range srcs {
+		cs, err := c.split(parts)
 		if err != nil {
 			return err
 		}
-		sink = newFPWriter(f, 0)
+		for p, c := range cs {
+			split[p] = append(split[p], c)
+		}
 	}
-	err := mergeGroups(srcs, func(g []fp) error {
-		if err := fn(g); err != nil {
-			return err
+	outs := make([][]fp, parts)
+	sinks := make([]*fpWriter, parts)
+	if toFile {
+		for p := range sinks {
+			f, err := d.create()
+			if err != nil {
+				return err
+			}
+			if p == 0 {
+				sinks[p] = d.writer(f, 0)
+			} else {
+				sinks[p] = newFPWriter(f, 0, make([]byte, 0, fpWriteBuf/parts/fpSize*fpSize))
+			}
 		}
-		if sink != nil {
-			return sink.write(g[0])
-		}
-		out = append(out, g[0])
-		return nil
-	})
-	if err != nil {
+	}
+	var mu sync.Mutex
+	part := func(p int) error {
+		sink := sinks[p]
+		return mergeGroups(split[p], func(g []fp) error {
+			if len(g) > 1 {
+				mu.Lock()
+				err := fn(g)
+				mu.Unlock()
+				if err != nil {
+					return err
+				}
+			}
+			if sink != nil {
+				return sink.write(g[0])
+			}
+			outs[p] = append(outs[p], g[0])
+			return nil
+		})
+	}
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for p := 1; p < parts; p++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[p] = part(p)
+		}()
+	}
+	errs[0] = part(0)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	d.release(d.base.f)
-	d.base = fpFile{}
+	for _, b := range d.base.segs {
+		d.release(b.f)
+	}
+	d.base = fpFiles{}
 	d.table, d.slots = nil, nil
-	if sink != nil {
-		if d.base, err = sink.finish(); err != nil {
-			return err
+	if toFile {
+		for _, sink := range sinks {
+			b, err := sink.finish()
+			if err != nil {
+				return err
+			}
+			d.base.segs = append(d.base.segs, b)
+			d.base.n += b.n
 		}
 		return nil
+	}
+	out := outs[0]
+	for _, o := range outs[1:] {
+		out = append(out, o...)
 	}
 	d.table = out
 	d.rehash(tableSize(len(out)))
 	return nil
 }
+
+// maxParts bounds the parts of a merge.
+const maxParts = 4
+
+var (
+	// parallelMerge is the fingerprints from which compact merges in parts.
+	parallelMerge int64 = 1 << 16
+	// testParts, when positive, is the parts of every such merge.
+	testParts = 0
+)
 
 func tableSize(n int) int {
 	if n == 0 {
@@ -422,7 +555,7 @@ func (d *dedup) spillRun() error {
 		d.runFile = &spillFile{f: f}
 	}
 	sorted := d.sortPending()
-	w := newFPWriter(d.runFile.f, d.runFile.size)
+	w := d.writer(d.runFile.f, d.runFile.size)
 	for _, k := range sorted {
 		if err := w.write(k); err != nil {
 			return err
@@ -443,7 +576,7 @@ func (d *dedup) spillRun() error {
 		for _, r := range merge {
 			srcs = append(srcs, r.cursor(0))
 		}
-		w := newFPWriter(d.runFile.f, d.runFile.size)
+		w := d.writer(d.runFile.f, d.runFile.size)
 		if err := mergeGroups(srcs, func(g []fp) error {
 			for _, k := range g {
 				if err := w.write(k); err != nil {
@@ -462,6 +595,14 @@ func (d *dedup) spillRun() error {
 		d.runs = append(d.runs[:len(d.runs)-maxRuns/2], run)
 	}
 	return nil
+}
+
+// writer returns an fpWriter on f from off, with the buffer of d (one
+// writer at a time).
+func (d *dedup) writer(f *os.File, off int64) *fpWriter {
+	w := newFPWriter(f, off, d.wbuf)
+	d.wbuf = w.buf
+	return w
 }
 
 // maxRuns bounds the pending runs kept apart.
@@ -531,15 +672,12 @@ func (d *dedup) resolve(dup func(later, first ref) error) error {
 	if len(d.runs) == 0 && len(d.pending) == 0 {
 		return nil
 	}
-	srcs := []*cursor{d.base.cursor(0), memCursor(d.sortedTable(), 0)}
+	srcs := d.base.cursors(0, memCursor(d.sortedTable(), 0))
 	for _, r := range d.runs {
 		srcs = append(srcs, r.cursor(0))
 	}
 	srcs = append(srcs, memCursor(d.sortPending(), 0))
 	err := d.compact(srcs, d.base.n > 0, func(g []fp) error {
-		if len(g) == 1 {
-			return nil
-		}
 		first, _, err := d.ref(g[0].seq)
 		if err != nil {
 			return err
@@ -602,10 +740,10 @@ func (d *dedup) merge(o *dedup, fileMap []int) (int, error) {
 	}
 	d.seq += o.seq
 	n := 0
-	srcs := []*cursor{
-		d.base.cursor(0), memCursor(d.sortedTable(), 0),
-		o.base.cursor(off), memCursor(o.sortedTable(), off),
-	}
+	srcs := append(
+		d.base.cursors(0, memCursor(d.sortedTable(), 0)),
+		o.base.cursors(off, memCursor(o.sortedTable(), off))...,
+	)
 	err := d.compact(srcs, false, func(g []fp) error {
 		if len(g) > 1 && g[0].seq < off && g[len(g)-1].seq >= off {
 			n++
@@ -662,7 +800,7 @@ func (d *dedup) close() error {
 		errs = append(errs, os.Remove(name))
 	}
 	d.temp, d.keep = nil, nil
-	d.base, d.runs, d.runFile = fpFile{}, nil, nil
+	d.base, d.runs, d.runFile = fpFiles{}, nil, nil
 	d.refs, d.decs = spillLog{}, spillLog{}
 	if d.err == nil {
 		d.err = errors.New("duplicate detection: the aggregator is closed")

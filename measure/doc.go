@@ -63,8 +63,10 @@
 // and the diagnostics are the same, and Read reports every duplicate (in
 // its sorted list of problems, strict or lenient) before it returns; once
 // detection has spilled, the end of each Read costs a sequential pass over
-// the fingerprints kept so far (24 bytes a record). Aggregator.Add checks
-// each record at once either way (by binary search in the file).
+// the fingerprints kept so far (24 bytes a record), split by ranges of the
+// hash into up to four parts merged in parallel (as GOMAXPROCS allows) once
+// it is large. Aggregator.Add checks each record at once either way (by
+// binary search in the files).
 //
 // Temporary files are made in Options.TempDir (os.TempDir() when empty) and
 // their names removed as soon as they are open, so nothing is left behind

@@ -1,9 +1,7 @@
 package measure
 
 import (
-	"bufio"
 	"encoding/binary"
-	"io"
 	"os"
 )
 
@@ -14,6 +12,31 @@ import (
 type fpFile struct {
 	f      *os.File
 	off, n int64
+}
+
+// fpFiles is the resolved records: segments of files in order of key, n in
+// all.
+type fpFiles struct {
+	n    int64
+	segs []fpFile
+}
+
+// search finds the seq of key k.
+func (b fpFiles) search(k fp) (uint64, bool, error) {
+	for _, s := range b.segs {
+		if seq, ok, err := s.search(k); ok || err != nil {
+			return seq, ok, err
+		}
+	}
+	return 0, false, nil
+}
+
+// cursors returns more with a cursor on each segment.
+func (b fpFiles) cursors(seqOff uint64, more ...*cursor) []*cursor {
+	for _, s := range b.segs {
+		more = append(more, s.cursor(seqOff))
+	}
+	return more
 }
 
 // search finds the seq of key k in a file with one record per key.
@@ -56,6 +79,64 @@ type cursor struct {
 	i      int
 	seqOff uint64
 	cur    fp
+	bufLen int64 // of buf; cursorBuf when 0
+}
+
+// split divides an unstarted cursor into parts by equal ranges of h1.
+// Each part's buffer is that much smaller.
+func (c *cursor) split(parts int) ([]*cursor, error) {
+	if parts == 1 {
+		return []*cursor{c}, nil
+	}
+	var n int64
+	if c.f == nil {
+		n = int64(len(c.mem))
+	} else {
+		n = (c.end - c.off) / fpSize
+	}
+	// at returns the first index with h1 >= h.
+	at := func(h uint64) (int64, error) {
+		lo, hi := int64(0), n
+		var b [8]byte
+		for lo < hi {
+			mid := lo + (hi-lo)/2
+			var x uint64
+			if c.f == nil {
+				x = c.mem[mid].h1
+			} else {
+				if _, err := c.f.ReadAt(b[:], c.off+mid*fpSize); err != nil {
+					return 0, err
+				}
+				x = binary.LittleEndian.Uint64(b[:])
+			}
+			if x < h {
+				lo = mid + 1
+			} else {
+				hi = mid
+			}
+		}
+		return lo, nil
+	}
+	out := make([]*cursor, parts)
+	bufLen := int64(max(fpSize, cursorBuf/parts/fpSize*fpSize))
+	step := ^uint64(0)/uint64(parts) + 1
+	from := int64(0)
+	for p := range parts {
+		to := n
+		if p < parts-1 {
+			var err error
+			if to, err = at(uint64(p+1) * step); err != nil {
+				return nil, err
+			}
+		}
+		if c.f == nil {
+			out[p] = &cursor{mem: c.mem[from:to], seqOff: c.seqOff}
+		} else {
+			out[p] = &cursor{f: c.f, off: c.off + from*fpSize, end: c.off + to*fpSize, seqOff: c.seqOff, bufLen: bufLen}
+		}
+		from = to
+	}
+	return out, nil
 }
 
 func (r fpFile) cursor(seqOff uint64) *cursor {
@@ -85,9 +166,12 @@ func (c *cursor) next() (bool, error) {
 			if c.off == c.end {
 				return false, nil
 			}
-			n := min(int64(cursorBuf), c.end-c.off)
+			if c.bufLen == 0 {
+				c.bufLen = cursorBuf
+			}
+			n := min(c.bufLen, c.end-c.off)
 			if c.buf == nil {
-				c.buf = make([]byte, cursorBuf)
+				c.buf = make([]byte, c.bufLen)
 			}
 			c.buf = c.buf[:n]
 			if _, err := c.f.ReadAt(c.buf, c.off); err != nil {
@@ -105,41 +189,97 @@ func (c *cursor) next() (bool, error) {
 
 // mergeGroups merges sorted sources and calls fn with the fingerprints of
 // each key, in order of seq. The slice is reused.
+//
+// The sources are merged with a tournament (loser) tree: log₂(k)
+// comparisons a fingerprint, on values kept in one slice.
 func mergeGroups(srcs []*cursor, fn func(group []fp) error) error {
-	// h is a binary min-heap of the sources that have a fingerprint left,
-	// ordered by it.
-	h := make([]*cursor, 0, len(srcs))
+	var live []*cursor
 	for _, c := range srcs {
 		ok, err := c.next()
 		if err != nil {
 			return err
 		}
 		if ok {
-			h = append(h, c)
+			live = append(live, c)
 		}
 	}
-	for i := len(h)/2 - 1; i >= 0; i-- {
-		siftDown(h, i)
+	k := len(live)
+	if k == 0 {
+		return nil
+	}
+	// cur[i] is the current fingerprint of source i; done[i] that it has
+	// none left, and sorts after everything.
+	cur := make([]fp, k)
+	done := make([]bool, k)
+	for i, c := range live {
+		cur[i] = c.cur
+	}
+	// A source that is done has h1 = 2⁶⁴-1, so that done is looked at only
+	// when h1 ties.
+	less := func(i, j int) bool {
+		x, y := &cur[i], &cur[j]
+		if x.h1 != y.h1 {
+			return x.h1 < y.h1
+		}
+		if done[i] || done[j] {
+			return !done[i]
+		}
+		if x.h2 != y.h2 {
+			return x.h2 < y.h2
+		}
+		return x.seq < y.seq
+	}
+	// Nodes 1..k-1 hold the loser of their match, leaves are k+i for
+	// source i, and tree[0] is the overall winner.
+	tree := make([]int, k)
+	win := make([]int, 2*k)
+	for i := range k {
+		win[k+i] = i
+	}
+	for n := k - 1; n >= 1; n-- {
+		a, b := win[2*n], win[2*n+1]
+		if less(b, a) {
+			a, b = b, a
+		}
+		win[n], tree[n] = a, b
+	}
+	tree[0] = win[1]
+	if k == 1 {
+		tree[0] = 0
 	}
 	var group []fp
-	for len(h) > 0 {
-		x := h[0].cur
-		if len(group) > 0 && !group[0].sameKey(x) {
+	left := k
+	for left > 0 {
+		w := tree[0]
+		x := cur[w]
+		if len(group) > 0 && (group[0].h1 != x.h1 || group[0].h2 != x.h2) {
 			if err := fn(group); err != nil {
 				return err
 			}
 			group = group[:0]
 		}
 		group = append(group, x)
-		ok, err := h[0].next()
-		if err != nil {
+		c := live[w]
+		if c.f != nil && c.i < len(c.buf) {
+			// the common case, inline
+			cur[w] = decodeFP(c.buf[c.i:])
+			cur[w].seq += c.seqOff
+			c.i += fpSize
+		} else if ok, err := c.next(); err != nil {
 			return err
+		} else if ok {
+			cur[w] = c.cur
+		} else {
+			cur[w] = fp{h1: ^uint64(0)}
+			done[w] = true
+			left--
 		}
-		if !ok {
-			h[0] = h[len(h)-1]
-			h = h[:len(h)-1]
+		for n := (w + k) / 2; n >= 1; n /= 2 {
+			if t := tree[n]; less(t, w) {
+				tree[n], w = w, t
+			}
 		}
-		siftDown(h, 0)
+		tree[0] = w
 	}
 	if len(group) > 0 {
 		return fn(group)
@@ -147,47 +287,50 @@ func mergeGroups(srcs []*cursor, fn func(group []fp) error) error {
 	return nil
 }
 
-func siftDown(h []*cursor, i int) {
-	for {
-		l := 2*i + 1
-		if l >= len(h) {
-			return
-		}
-		if r := l + 1; r < len(h) && cmpFP(h[r].cur, h[l].cur) < 0 {
-			l = r
-		}
-		if cmpFP(h[l].cur, h[i].cur) >= 0 {
-			return
-		}
-		h[i], h[l] = h[l], h[i]
-		i = l
-	}
-}
-
 // fpWriter appends fingerprints to a file from offset off.
 type fpWriter struct {
 	f   *os.File
-	off int64
+	off int64 // where buf goes
 	n   int64
-	w   *bufio.Writer
-	b   [fpSize]byte
+	buf []byte
+	at  int64 // the first record's offset
 }
 
-func newFPWriter(f *os.File, off int64) *fpWriter {
-	return &fpWriter{f: f, off: off, w: bufio.NewWriterSize(io.NewOffsetWriter(f, off), 64<<10)}
+// fpWriteBuf is the buffer of an fpWriter.
+const fpWriteBuf = 64 << 10 / fpSize * fpSize
+
+func newFPWriter(f *os.File, off int64, buf []byte) *fpWriter {
+	if cap(buf) < fpSize {
+		buf = make([]byte, 0, fpWriteBuf)
+	}
+	return &fpWriter{f: f, off: off, at: off, buf: buf[:0]}
 }
 
 func (w *fpWriter) write(k fp) error {
-	binary.LittleEndian.PutUint64(w.b[:], k.h1)
-	binary.LittleEndian.PutUint64(w.b[8:], k.h2)
-	binary.LittleEndian.PutUint64(w.b[16:], k.seq)
+	if len(w.buf)+fpSize > cap(w.buf) {
+		if err := w.flush(); err != nil {
+			return err
+		}
+	}
+	b := binary.LittleEndian.AppendUint64(w.buf, k.h1)
+	b = binary.LittleEndian.AppendUint64(b, k.h2)
+	w.buf = binary.LittleEndian.AppendUint64(b, k.seq)
 	w.n++
-	_, err := w.w.Write(w.b[:])
+	return nil
+}
+
+func (w *fpWriter) flush() error {
+	if len(w.buf) == 0 {
+		return nil
+	}
+	_, err := w.f.WriteAt(w.buf, w.off)
+	w.off += int64(len(w.buf))
+	w.buf = w.buf[:0]
 	return err
 }
 
 func (w *fpWriter) finish() (fpFile, error) {
-	return fpFile{f: w.f, off: w.off, n: w.n}, w.w.Flush()
+	return fpFile{f: w.f, off: w.at, n: w.n}, w.flush()
 }
 
 // spillFile is a temporary file written at its end.
