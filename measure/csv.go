@@ -13,7 +13,8 @@ import (
 // readCSV streams a CSV file with a header row through in. Memory does not
 // grow with the number of rows: the csv.Reader reuses its record slice.
 func readCSV(r io.Reader, in *ingest) error {
-	cr := csv.NewReader(r)
+	lr := &recordLimit{r: r}
+	cr := csv.NewReader(lr)
 	cr.ReuseRecord = true
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
@@ -37,9 +38,15 @@ func readCSV(r io.Reader, in *ingest) error {
 		return cr.FieldPos(idx[c])
 	}
 	for {
+		lr.start = cr.InputOffset()
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			return nil
+		}
+		if errors.Is(err, errRecordTooLong) {
+			line, _ := cr.FieldPos(0) // the row being read when the limit struck
+			return diag.List{{File: in.v.file, Line: line, Kind: ErrSyntax,
+				Message: fmt.Sprintf("the row starting here is longer than about %d bytes (an unclosed quote?); the file was not read further", MaxLineBytes)}}
 		}
 		if err != nil {
 			var pe *csv.ParseError
@@ -69,6 +76,29 @@ func readCSV(r io.Reader, in *ingest) error {
 			return err
 		}
 	}
+}
+
+var errRecordTooLong = errors.New("record too long")
+
+// recordLimit stops a CSV record from growing past MaxLineBytes, so that a
+// runaway quoted cell cannot pull the whole file into memory: it fails a
+// Read once more than that has been read since the record started (plus
+// the csv.Reader's read-ahead buffer).
+type recordLimit struct {
+	r     io.Reader
+	read  int64 // bytes handed to the csv.Reader so far
+	start int64 // input offset where the current record starts
+}
+
+const csvReadAhead = 64 << 10
+
+func (l *recordLimit) Read(p []byte) (int, error) {
+	if l.read-l.start > MaxLineBytes+csvReadAhead {
+		return 0, errRecordTooLong
+	}
+	n, err := l.r.Read(p)
+	l.read += int64(n)
+	return n, err
 }
 
 func csvError(file string, err error) error {

@@ -12,7 +12,9 @@ import (
 	"github.com/socialvalue-toms/toms/internal/diag"
 )
 
-// MaxLineBytes bounds one line of a JSON lines file.
+// MaxLineBytes bounds one line of a JSON lines file, and (give or take the
+// CSV reader's 64 KiB read-ahead) one row of a CSV file, so that a runaway
+// quoted cell cannot pull a whole file into memory.
 const MaxLineBytes = 1 << 20
 
 // readJSONLines streams a JSON lines file through in: one flat object per

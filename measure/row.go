@@ -242,7 +242,11 @@ func (v *validator) check(f *[numCols]string, pos posFunc, r *row) bool {
 	if s := f[colDate]; s == "" {
 		bad(colDate, ErrRequired, "is empty; write the date as YYYY-MM-DD")
 	} else if y, mo, d, ok := parseDate(s); !ok {
-		bad(colDate, ErrDate, "%q is not a calendar date written YYYY-MM-DD", s)
+		if len(s) == 10 && s[0] == '0' {
+			bad(colDate, ErrDate, "%q: the year is out of range (1000 to 9999)", s)
+		} else {
+			bad(colDate, ErrDate, "%q is not a calendar date written YYYY-MM-DD", s)
+		}
 	} else {
 		r.y, r.mo, r.d = y, mo, d
 		r.fy = y
