@@ -87,6 +87,11 @@ func (o Outcome) MarshalJSON() ([]byte, error) {
 // Report is the outcome of every rule of a set, in rule order.
 type Report struct {
 	Outcomes []Outcome
+	// Problems are the invalid waivers found in the tender (no reason,
+	// approver or date, an unknown rule, two for one rule). Any of them makes
+	// Failed true, whatever the rules' results: an exemption that is not
+	// properly recorded must not let a tender through.
+	Problems []*Diagnostic
 	failOpen bool
 }
 
@@ -94,6 +99,9 @@ type Report struct {
 // error failed, or any rule could not be evaluated (errors fail closed,
 // whatever the rule's severity, unless Check was given FailOpen).
 func (r Report) Failed() bool {
+	if len(r.Problems) > 0 {
+		return true
+	}
 	for _, o := range r.Outcomes {
 		if o.Status == StatusFail && o.Severity == SeverityError {
 			return true
@@ -169,13 +177,20 @@ func (s *Set) Check(ctx context.Context, in Input, opts ...CheckOption) (Report,
 	waivers, werrs := s.waivers(in.Tender)
 	act := s.newActivation(ctx, in.Tender, in.Bid, now)
 	defer s.release(act)
-	rep := Report{Outcomes: make([]Outcome, 0, len(s.rules)), failOpen: cfg.failOpen}
+	rep := Report{Outcomes: make([]Outcome, 0, len(s.rules)), Problems: werrs, failOpen: cfg.failOpen}
 	for _, r := range s.rules {
 		if err := ctx.Err(); err != nil {
 			werrs.Add(&diag.Diagnostic{Message: "check stopped: " + err.Error(), Kind: err})
 			return rep, werrs
 		}
-		rep.Outcomes = append(rep.Outcomes, r.check(ctx, act, in, waivers, &cfg))
+		o := r.check(ctx, act, in, waivers, &cfg)
+		if ws := waivers[r.ID]; ws.err != nil && o.Status != StatusError {
+			// The rule's own result stands in the message; the outcome is
+			// an error because its exemption is not properly recorded.
+			o.Message = fmt.Sprintf("%s (the rule itself: %s)", ws.err.Message, o.Status)
+			o.Status, o.Err, o.Waiver = StatusError, ws.err, nil
+		}
+		rep.Outcomes = append(rep.Outcomes, o)
 	}
 	return rep, werrs.Err()
 }
@@ -221,8 +236,15 @@ func (s *Set) waivers(t *Tender) (map[string]waiverState, diag.List) {
 		if d != nil {
 			errs.Add(d)
 		}
-		if w.Rule != "" && s.byID[w.Rule] != nil && m[w.Rule].w == nil {
-			m[w.Rule] = waiverState{w: w, err: d}
+		if w.Rule != "" && s.byID[w.Rule] != nil {
+			st := m[w.Rule]
+			if st.w == nil {
+				st.w = w
+			}
+			if st.err == nil {
+				st.err = d // a second waiver for the rule spoils the first
+			}
+			m[w.Rule] = st
 		}
 	}
 	return m, errs
@@ -349,19 +371,53 @@ func (a *activation) variable(i int) ref.Val {
 	if err != nil {
 		return types.NewErr("variables.%s: %v", v.name, err)
 	}
-	switch x := out.(type) {
-	case traits.Sizer:
-		if n, ok := x.Size().(types.Int); ok {
-			limit := int64(MaxListLen)
-			if _, isStr := out.(types.String); isStr {
-				limit = MaxStringLen
-			}
-			if int64(n) > limit {
-				return types.NewErr("variables.%s has size %d, above the limit of %d", v.name, int64(n), limit)
+	if err := withinLimits(out, 0); err != "" {
+		return types.NewErr("variables.%s: %s", v.name, err)
+	}
+	return out
+}
+
+// maxNesting bounds how deeply lists and maps in a variable may nest.
+const maxNesting = 32
+
+// withinLimits checks a value all the way down: every text at most
+// MaxStringLen, every list or map at most MaxListLen entries, nesting at
+// most maxNesting deep. The static cost bound assumes exactly this of every
+// value an expression can reach, so a variable must not build more.
+func withinLimits(v ref.Val, depth int) string {
+	if depth > maxNesting {
+		return fmt.Sprintf("lists or maps nested more than %d deep", maxNesting)
+	}
+	switch x := v.(type) {
+	case types.String:
+		if n := utf8.RuneCountInString(string(x)); n > MaxStringLen {
+			return fmt.Sprintf("text of %d characters, above the limit of %d", n, MaxStringLen)
+		}
+		return ""
+	case traits.Mapper:
+		return withinLimitsAll(x, x.Size(), depth, func(k ref.Val) ref.Val { return x.Get(k) })
+	case traits.Lister:
+		return withinLimitsAll(x, x.Size(), depth, nil)
+	}
+	return ""
+}
+
+func withinLimitsAll(it traits.Iterable, size ref.Val, depth int, value func(ref.Val) ref.Val) string {
+	if n, ok := size.(types.Int); ok && int64(n) > MaxListLen {
+		return fmt.Sprintf("a list or map of %d entries, above the limit of %d", int64(n), MaxListLen)
+	}
+	for i := it.Iterator(); i.HasNext() == types.True; {
+		e := i.Next()
+		if err := withinLimits(e, depth+1); err != "" {
+			return err
+		}
+		if value != nil {
+			if err := withinLimits(value(e), depth+1); err != "" {
+				return err
 			}
 		}
 	}
-	return out
+	return ""
 }
 
 func (p *program) eval(ctx context.Context, act *activation) (ref.Val, error) {

@@ -128,7 +128,7 @@ func TestWaivers(t *testing.T) {
 		{"no date", []rules.Waiver{{Rule: "sv-floor", Reason: "sole supplier", ApprovedBy: "Head of Procurement"}}, "the waiver has no date", rules.StatusError},
 		{"unknown rule", []rules.Waiver{{Rule: "sv-flor", Reason: "r"}}, `names a rule the policy does not have; did you mean "sv-floor"?`, rules.StatusFail},
 		{"no rule", []rules.Waiver{{Reason: "r"}}, "does not name a rule", rules.StatusFail},
-		{"two for one rule", []rules.Waiver{good, good}, "already has a waiver", rules.StatusWaived},
+		{"two for one rule", []rules.Waiver{good, good}, "already has a waiver", rules.StatusError},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -138,10 +138,22 @@ func TestWaivers(t *testing.T) {
 			assert.ErrorContains(t, err, tt.msg)
 			require.Len(t, rep.Outcomes, 3, "the report is complete")
 			assert.Equal(t, tt.status, outcome(t, rep, "sv-floor").Status)
+			assert.NotEmpty(t, rep.Problems)
+			assert.True(t, rep.Failed(), "an invalid waiver never lets the tender through")
 		})
 	}
 	rep, _ = set.Check(context.Background(), rules.Input{Tender: low(rules.Waiver{Rule: "sv-floor"})})
 	assert.True(t, rep.Failed(), "an invalid waiver fails closed")
+
+	// An invalid waiver on a rule that passes is still an error: the
+	// exemption is not properly recorded, whatever the rule says.
+	passing := low(rules.Waiver{Rule: "weights-total", Reason: "r"})
+	rep, err = set.Check(context.Background(), rules.Input{Tender: passing})
+	assert.ErrorIs(t, err, rules.ErrWaiver)
+	o = outcome(t, rep, "weights-total")
+	assert.Equal(t, rules.StatusError, o.Status)
+	assert.Contains(t, o.Message, "the waiver has no approver; record who approved the exemption (the rule itself: pass)")
+	assert.True(t, rep.Failed())
 	assert.Contains(t, outcome(t, rep, "sv-floor").Message, "Social value is weighted 5 points")
 }
 
@@ -328,4 +340,45 @@ func TestConcurrentCheck(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// A variable must not build a value the static cost bound does not allow
+// for: the limits apply all the way down, not only to the top level.
+func TestVariableLimitsAllTheWayDown(t *testing.T) {
+	set, err := rules.Parse("vars.yaml", []byte(header+`variables:
+  - {name: v0, expr: '[tender.title + tender.title]'}
+  - {name: v1, expr: '[variables.v0[0] + variables.v0[0]]'}
+  - {name: m, expr: '{"k": [variables.v0[0] + variables.v0[0]]}'}
+rules:
+  - {id: nested, expr: 'variables.v1[0].size() > 0'}
+  - {id: in-map, expr: 'variables.m["k"][0].size() > 0'}
+  - {id: fine, expr: 'variables.v0[0].size() == 6000'}
+`))
+	require.NoError(t, err)
+	tn := tender("200000", "60", "30", "10", "5", "5")
+	tn.Title = strings.Repeat("é", 3000) // 3,000 characters; v0 holds 6,000, v1 and m would hold 12,000
+	rep, err := set.Check(context.Background(), rules.Input{Tender: tn})
+	require.NoError(t, err)
+	for _, id := range []string{"nested", "in-map"} {
+		o := outcome(t, rep, id)
+		assert.Equal(t, rules.StatusError, o.Status, id)
+		assert.Contains(t, o.Message, "text of 12000 characters, above the limit of 10000", id)
+	}
+	assert.Equal(t, rules.StatusPass, outcome(t, rep, "fine").Status, "characters, not bytes, are counted")
+	assert.True(t, rep.Failed())
+
+	// round() keeps results within the digit cap too: 10^121 has 122
+	// digits, and rounded to 30 places it would have 152 (the cap is 150).
+	x := `decimal("1` + strings.Repeat("0", 59) + `")`
+	big, err := rules.Parse("round.yaml", []byte(header+`rules:
+  - {id: r, expr: '(`+x+` * `+x+` * decimal("1000")).round(30) > decimal(0)'}
+  - {id: ok, expr: '(`+x+` * `+x+` * decimal("1000")).round(28) > decimal(0)'}
+`))
+	require.NoError(t, err)
+	rep, err = big.Check(context.Background(), rules.Input{Tender: tn})
+	require.NoError(t, err)
+	o := outcome(t, rep, "r")
+	assert.Equal(t, rules.StatusError, o.Status)
+	assert.Contains(t, o.Message, "out of range")
+	assert.Equal(t, rules.StatusPass, outcome(t, rep, "ok").Status, "150 digits is within the cap")
 }

@@ -82,10 +82,12 @@
 // with a positioned Diagnostic). Fail and waived outcomes carry the rendered
 // message and the values the rule compared (both sides of each comparison,
 // and the input fields, constants and variables it read). A waiver with no
-// reason, for an unknown rule, or twice for one rule makes Check return an
-// error matching ErrWaiver (the report is still complete, and a rule with
-// an invalid waiver is an error outcome). Errors fail closed: Report.Failed
-// counts them unless Check is given FailOpen.
+// reason, approver or date, for an unknown rule, or twice for one rule makes
+// Check return an error matching ErrWaiver; the report is still complete,
+// lists the waiver problems in Report.Problems, and a rule with an invalid
+// waiver is an error outcome whatever its own result. Evaluation errors fail
+// closed: Report.Failed counts them unless Check is given FailOpen; invalid
+// waivers always count.
 //
 // # Rule tests
 //
@@ -122,9 +124,10 @@
 // assuming lists of at most MaxListLen items and text of at most
 // MaxStringLen characters; an expression above MaxRuleCost, or a set above
 // MaxSetCost, is rejected with a positioned error. Check rejects inputs
-// beyond those sizes (and variables that compute larger values), so the
-// estimate bounds every evaluation; decimal results are limited to 150
-// digits. Expressions with loops are evaluated with ContextEval, so
+// beyond those sizes, and a variable whose value holds, at any depth, a
+// longer list or text (or lists nested more than 32 deep) is an error, so
+// the estimate bounds every evaluation; decimal results, including
+// round()'s, are limited to 150 digits. Expressions with loops are evaluated with ContextEval, so
 // cancelling ctx interrupts them; Check also stops between rules when ctx
 // ends. A runtime cost tracker is not used: on the default policy's rules
 // it made evaluation 3.1 times slower than plain evaluation, and ContextEval

@@ -189,9 +189,9 @@ func round(v, places ref.Val) ref.Val {
 	}
 	switch x := v.(type) {
 	case Decimal:
-		return NewDecimal(x.D().Round(p))
+		return checkDecimal(x.D().Round(p))
 	case Money:
-		return NewMoney(x.D().Round(p))
+		return checkMoney(x.D().Round(p))
 	}
 	return types.MaybeNoSuchOverloadErr(v)
 }
