@@ -181,13 +181,9 @@ func ParseTenderDesign(name string, data []byte) (*Tender, error) {
 }
 
 func parseTender(name string, data []byte, withBids bool) (*Tender, error) {
-	root, err := yamlx.Parse(name, data)
+	root, d, err := yamlx.Open(name, data, "Tender")
 	if err != nil {
 		return nil, err
-	}
-	d := yamlx.NewDecoder(name)
-	if !d.Header(root, "Tender") {
-		return nil, d.Err()
 	}
 	// Decoding goes on after a problem, and so do the checks, so that one
 	// pass reports everything; a missing field is reported once, as missing.
@@ -241,13 +237,9 @@ func LoadBidsFile(path string, t *Tender, fw *tom.Framework) ([]Bid, error) {
 // problem in the file, each positioned; with fw nil those checks are left to
 // Validate and Evaluate.
 func ParseBids(name string, data []byte, t *Tender, fw *tom.Framework) ([]Bid, error) {
-	root, err := yamlx.Parse(name, data)
+	root, d, err := yamlx.Open(name, data, "Bids")
 	if err != nil {
 		return nil, err
-	}
-	d := yamlx.NewDecoder(name)
-	if !d.Header(root, "Bids") {
-		return nil, d.Err()
 	}
 	var bf bidsFile
 	d.Decode(root, &bf, "")

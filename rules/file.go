@@ -76,14 +76,9 @@ var (
 // parseRuleFile decodes one rule-set file. Problems are added to errs; the
 // result is nil when the file cannot be used at all.
 func parseRuleFile(name string, data []byte, errs *diag.List) *ruleFile {
-	root, err := yamlx.Parse(name, data)
+	root, dec, err := yamlx.Open(name, data, "RuleSet")
 	if err != nil {
 		errs.Append(err)
-		return nil
-	}
-	dec := yamlx.NewDecoder(name)
-	if !dec.Header(root, "RuleSet") {
-		errs.Append(dec.Err())
 		return nil
 	}
 	f := &ruleFile{name: name, src: strings.Split(string(data), "\n")}

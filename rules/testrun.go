@@ -346,14 +346,9 @@ func runSuite(ctx context.Context, src source, set *Set, name string, opts TestO
 		fail(err)
 		return
 	}
-	root, err := yamlx.Parse(name, data)
+	root, dec, err := yamlx.Open(name, data, "RuleTest")
 	if err != nil {
 		fail(invalidTest(err))
-		return
-	}
-	dec := yamlx.NewDecoder(name)
-	if !dec.Header(root, "RuleTest") {
-		fail(invalidTest(dec.Err()))
 		return
 	}
 	var doc testDoc
@@ -464,14 +459,9 @@ func sharedFixtures(src source, dir string, tenders, bids map[string]fixture, in
 		if !hasKind(name, data, "Fixtures") {
 			continue
 		}
-		root, err := yamlx.Parse(name, data)
+		root, dec, err := yamlx.Open(name, data, "Fixtures")
 		if err != nil {
 			into.Errs.Append(err)
-			continue
-		}
-		dec := yamlx.NewDecoder(name)
-		if !dec.Header(root, "Fixtures") {
-			into.Errs = append(into.Errs, dec.Errs...)
 			continue
 		}
 		var doc fixtureFileDoc

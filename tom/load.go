@@ -124,13 +124,9 @@ type proxyFile struct {
 // Parse reads a catalogue (kind: Framework) from YAML or JSON. name is used
 // in error positions. Every problem found is returned at once, as Diagnostics.
 func Parse(name string, data []byte) (*Framework, error) {
-	root, err := yamlx.Parse(name, data)
+	root, d, err := yamlx.Open(name, data, "Framework")
 	if err != nil {
 		return nil, err
-	}
-	d := yamlx.NewDecoder(name)
-	if !d.Header(root, "Framework") {
-		return nil, d.Err()
 	}
 	var ff frameworkFile
 	d.Decode(root, &ff, "")

@@ -96,15 +96,11 @@ func ParseProxies(name string, data []byte) (*ProxyValues, error) {
 // parseProxies reads what it can of a proxy-values file and lists every
 // problem; pv is nil when the file is not a ProxyValues document at all.
 func parseProxies(name string, data []byte) (*ProxyValues, diag.List) {
-	root, err := yamlx.Parse(name, data)
+	root, d, err := yamlx.Open(name, data, "ProxyValues")
 	if err != nil {
 		var errs diag.List
 		errs.Append(err)
 		return nil, errs
-	}
-	d := yamlx.NewDecoder(name)
-	if !d.Header(root, "ProxyValues") {
-		return nil, d.Errs
 	}
 	var pf proxyValuesFile
 	d.Decode(root, &pf, "")

@@ -180,6 +180,22 @@ func (d *Decoder) Header(root *yaml.Node, kind string) bool {
 	return ok
 }
 
+// Open parses one document (see Parse) and checks that it says
+// apiVersion: toms/v1 and the given kind. It returns the root node and a
+// decoder for it, or the problems that make the document unusable: a syntax
+// error, or a missing or wrong header.
+func Open(file string, data []byte, kind string) (*yaml.Node, *Decoder, error) {
+	root, err := Parse(file, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	d := NewDecoder(file)
+	if !d.Header(root, kind) {
+		return nil, nil, d.Err()
+	}
+	return root, d, nil
+}
+
 // MapValue returns the value node of key in mapping m, or nil.
 func MapValue(m *yaml.Node, key string) *yaml.Node {
 	if m == nil || m.Kind != yaml.MappingNode {

@@ -143,3 +143,16 @@ func TestSyntaxErrorLines(t *testing.T) {
 		assert.Equal(t, c.line, d.Line, "%q: %v", c.doc, err)
 	}
 }
+
+func TestOpen(t *testing.T) {
+	root, d, err := Open("o.yaml", []byte("apiVersion: toms/v1\nkind: Thing\nname: x\n"), "Thing")
+	require.NoError(t, err)
+	require.NotNil(t, d)
+	assert.Equal(t, "x", MapValue(root, "name").Value)
+
+	_, _, err = Open("o.yaml", []byte("apiVersion: toms/v2\nkind: Other\n"), "Thing")
+	assert.ErrorContains(t, err, `o.yaml:1:13: apiVersion: is "toms/v2"; this reader expects "toms/v1"`)
+	assert.ErrorContains(t, err, `o.yaml:2:7: kind: is "Other"; this reader expects "Thing"`)
+	_, _, err = Open("o.yaml", []byte("a: [\n"), "Thing")
+	assert.ErrorIs(t, err, ErrSyntax)
+}
