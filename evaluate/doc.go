@@ -10,7 +10,7 @@
 //	bids, err := evaluate.LoadBidsFile("bids.yaml", t, fw)  // kind: Bids, or use t.Bids
 //	res, err := evaluate.Evaluate(ctx, t, bids, fw, evaluate.Options{})
 //
-// Evaluate validates the tender and the bids (Diagnostics matching
+// Evaluate validates the tender and the bids (diag.List matching
 // ErrInvalid, each with file, line, column and field), checks the tender
 // against the policy (Options.Policy, default rules.Default) and stops with
 // ErrPolicyFailed when a rule of severity error fails, unless
@@ -18,7 +18,7 @@
 // the policy step alone, as `toms check` does. An invalid waiver (naming a
 // rule the policy does not have, without a reason, approver or date, or a
 // second one for a rule) is an input error, not a policy outcome: Check and Evaluate return
-// Diagnostics positioned at the waiver in the tender file and matching both
+// diag.List positioned at the waiver in the tender file and matching both
 // ErrInvalid and rules.ErrWaiver, and Options.ScoreAnyway does not bypass
 // them (`toms check` and `toms evaluate` exit 2). The file formats are
 // documented in FORMAT.md beside this file.

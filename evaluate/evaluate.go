@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/socialvalue-toms/toms/internal/diag"
+	"github.com/socialvalue-toms/toms/diag"
 	"github.com/socialvalue-toms/toms/rules"
 	"github.com/socialvalue-toms/toms/tom"
 )
@@ -31,7 +31,7 @@ type Options struct {
 // Evaluate checks the tender against the policy, then scores and ranks the
 // bids. fw values the commitments; nil means LoadFramework(t).
 //
-// It fails with Diagnostics (matching ErrInvalid) when there are no bids,
+// It fails with diag.List (matching ErrInvalid) when there are no bids,
 // when the tender or a bid is invalid or, unless opts.SkipPolicy, when a
 // waiver is invalid (these match rules.ErrWaiver too; see Check), and with
 // an error matching ErrPolicyFailed when a rule of severity error failed and
@@ -40,7 +40,7 @@ type Options struct {
 // sum to 100 and a social value split that does not add up (rules
 // weights-total and sv-split of the default policy); whether or not it
 // did (opts.SkipPolicy, opts.ScoreAnyway, a policy without those rules),
-// Evaluate never scores such a tender: it then fails with Diagnostics
+// Evaluate never scores such a tender: it then fails with diag.List
 // matching ErrInvalid, after the policy check.
 //
 // Every bid may be excluded by a pass mark: that is a result, with no bid

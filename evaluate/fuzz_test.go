@@ -3,6 +3,7 @@ package evaluate_test
 import (
 	"context"
 	"errors"
+	"github.com/socialvalue-toms/toms/diag"
 	"os"
 	"testing"
 
@@ -12,7 +13,7 @@ import (
 
 // FuzzParseTender feeds arbitrary bytes to the tender loader and, when a
 // tender loads, scores it: nothing may panic, and every loading failure must
-// be a positioned Diagnostic.
+// be a positioned diag.Diagnostic.
 // Run it with: go test -run '^$' -fuzz FuzzParseTender -fuzztime 60s ./evaluate/
 func FuzzParseTender(f *testing.F) {
 	if data, err := os.ReadFile("../examples/tender-scoring/tender.yaml"); err == nil {
@@ -27,7 +28,7 @@ func FuzzParseTender(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		tender, err := evaluate.ParseTender("fuzz.yaml", data)
 		if err != nil {
-			var d *evaluate.Diagnostic
+			var d *diag.Diagnostic
 			if !errors.As(err, &d) {
 				t.Fatalf("error is not positioned: %T %v", err, err)
 			}

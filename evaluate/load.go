@@ -10,7 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 	"gopkg.in/yaml.v3"
 
-	"github.com/socialvalue-toms/toms/internal/diag"
+	"github.com/socialvalue-toms/toms/diag"
 	"github.com/socialvalue-toms/toms/internal/yamlx"
 	"github.com/socialvalue-toms/toms/tom"
 )
@@ -165,7 +165,7 @@ func loadTender(path string, withBids bool) (*Tender, error) {
 // error positions. It checks the scoring design's structure, types and
 // ranges (methods and their parameters, weights not negative, pass marks
 // within the maximum...) and any inline bids against it, and returns every
-// problem at once as Diagnostics, each once: a missing field is reported as
+// problem at once as diag.List, each once: a missing field is reported as
 // missing, and not again by the checks that would read it. It does not check
 // that the weights sum to 100 or that the social value split adds up: the
 // policy reports those (rules weights-total and sv-split, as `toms check`
@@ -208,8 +208,8 @@ func parseTender(name string, data []byte, withBids bool) (*Tender, error) {
 }
 
 // dropBidProblems leaves out the decoding problems found inside the inline bids.
-func dropBidProblems(errs Diagnostics) Diagnostics {
-	var out Diagnostics
+func dropBidProblems(errs diag.List) diag.List {
+	var out diag.List
 	for _, d := range errs {
 		if d.Field == "bids" || strings.HasPrefix(d.Field, "bids[") || strings.HasPrefix(d.Field, "bids.") {
 			continue
@@ -389,13 +389,13 @@ func decodeBids(d *yamlx.Decoder, in []bidFile, path string) []Bid {
 		if q := bf.Quality; !yamlx.IsNull(q) {
 			qpath := fmt.Sprintf("%s[%d].quality", path, i)
 			if q.Kind != yaml.MappingNode {
-				d.Errorf(q, qpath, yamlx.ErrType, "expected a mapping of criterion id to score")
+				d.Errorf(q, qpath, diag.ErrType, "expected a mapping of criterion id to score")
 			} else {
 				b.Quality = make(map[string]decimal.Decimal, len(q.Content)/2)
 				for j := 0; j+1 < len(q.Content); j += 2 {
 					k, v := q.Content[j], q.Content[j+1]
 					if _, dup := b.Quality[k.Value]; dup {
-						d.Errorf(k, qpath+"."+k.Value, yamlx.ErrDuplicateKey, "criterion %q is scored twice", k.Value)
+						d.Errorf(k, qpath+"."+k.Value, diag.ErrDuplicateKey, "criterion %q is scored twice", k.Value)
 						continue
 					}
 					var s decimal.Decimal

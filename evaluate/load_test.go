@@ -2,6 +2,7 @@ package evaluate_test
 
 import (
 	"errors"
+	"github.com/socialvalue-toms/toms/diag"
 	"os"
 	"strings"
 	"testing"
@@ -85,7 +86,7 @@ bids:
 `))
 	require.Error(t, err)
 	assert.ErrorIs(t, err, evaluate.ErrInvalid)
-	var list evaluate.Diagnostics
+	var list diag.List
 	require.True(t, errors.As(err, &list))
 	msg := err.Error()
 	for _, want := range []string{
@@ -160,7 +161,7 @@ func TestMalformedYearReportedOnce(t *testing.T) {
 	doc := strings.Replace(string(data), `year: "2024/25"`, `year: "2024/26"`, 1)
 	require.NotEqual(t, string(data), doc)
 	_, err = evaluate.ParseTender("t.yaml", []byte(doc))
-	var ds evaluate.Diagnostics
+	var ds diag.List
 	require.ErrorAs(t, err, &ds)
 	n := 0
 	for _, d := range ds {

@@ -7,11 +7,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/socialvalue-toms/toms/internal/diag"
+	"github.com/socialvalue-toms/toms/diag"
 	"github.com/socialvalue-toms/toms/rules"
 )
 
-// errInvalidWaiver is the kind of the Diagnostics of invalid waivers: they
+// errInvalidWaiver is the kind of the diag.List of invalid waivers: they
 // match both ErrInvalid and rules.ErrWaiver.
 var errInvalidWaiver = fmt.Errorf("%w: %w", ErrInvalid, rules.ErrWaiver)
 
@@ -26,7 +26,7 @@ var errInvalidWaiver = fmt.Errorf("%w: %w", ErrInvalid, rules.ErrWaiver)
 // An invalid waiver (one naming a rule the set does not have, one without a
 // reason, approver or date, a second waiver for one rule: see rules.Check)
 // is an error in the tender file:
-// Check returns the complete report together with Diagnostics, one per
+// Check returns the complete report together with diag.List, one per
 // invalid waiver, positioned at the waiver in the tender file and matching
 // both ErrInvalid and rules.ErrWaiver. The tender must be corrected; a
 // waiver is never dropped silently.

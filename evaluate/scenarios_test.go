@@ -3,6 +3,7 @@ package evaluate_test
 import (
 	"context"
 	"errors"
+	"github.com/socialvalue-toms/toms/diag"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -408,7 +409,7 @@ func TestEvaluateRejectsInvalidBids(t *testing.T) {
 	_, err := evaluate.Evaluate(context.Background(), tender, bids, testFramework(t), evaluate.Options{SkipPolicy: true})
 	require.Error(t, err)
 	assert.ErrorIs(t, err, evaluate.ErrInvalid)
-	var list evaluate.Diagnostics
+	var list diag.List
 	require.True(t, errors.As(err, &list))
 	msg := err.Error()
 	assert.Contains(t, msg, "bids[0].price: is -1; a price must be above zero")

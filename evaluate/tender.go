@@ -6,29 +6,17 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/socialvalue-toms/toms/internal/diag"
+	"github.com/socialvalue-toms/toms/diag"
 	"github.com/socialvalue-toms/toms/rules"
 	"github.com/socialvalue-toms/toms/tom"
 )
-
-// Pos is a place in an input file: file, 1-based line and column (zero when
-// unknown). Values built in Go rather than read from a file have a zero Pos.
-type Pos = diag.Pos
-
-// Diagnostic is one positioned problem in a tender or bids file (or in values
-// built in Go): file, line, column, field and message. Match it with errors.As.
-type Diagnostic = diag.Diagnostic
-
-// Diagnostics is every problem found in one pass; it is an error. Loaders and
-// Evaluate return it, so a caller sees all the problems at once.
-type Diagnostics = diag.List
 
 // Errors matched with errors.Is.
 var (
 	// ErrInvalid is matched by every semantic problem in a tender or its
 	// bids: weights that do not sum to 100, a score above the maximum, a
 	// negative price, an unknown or disallowed measure, a duplicate supplier.
-	// Syntax, unknown-field and type problems are Diagnostics too.
+	// Syntax, unknown-field and type problems are diag.List too.
 	ErrInvalid = errors.New("invalid tender or bid")
 	// ErrPolicyFailed is returned by Evaluate when a rule of severity error
 	// failed and Options.ScoreAnyway is false. The returned Result still
@@ -131,7 +119,7 @@ type Tender struct {
 	Waivers       []Waiver
 	// Bids given inline in the tender file, if any.
 	Bids []Bid
-	Pos  Pos
+	Pos  diag.Pos
 	at   map[string]diag.Pos // positions of fields, by dotted path, when read from a file
 }
 
@@ -165,7 +153,7 @@ type QualityCriterion struct {
 	Max decimal.Decimal
 	// PassMark excludes a bid scoring below it. Zero means no pass mark.
 	PassMark decimal.Decimal
-	Pos      Pos
+	Pos      diag.Pos
 }
 
 // SocialValueCriterion says how social value is scored: a quantitative part
@@ -197,7 +185,7 @@ type Waiver struct {
 	Reason     string
 	ApprovedBy string
 	Date       time.Time
-	Pos        Pos
+	Pos        diag.Pos
 }
 
 // Bid is one supplier's response.
@@ -208,7 +196,7 @@ type Bid struct {
 	// Quality holds a score for each quality criterion, by criterion id.
 	Quality     map[string]decimal.Decimal
 	SocialValue SocialValueResponse
-	Pos         Pos
+	Pos         diag.Pos
 	at          map[string]diag.Pos // positions of fields, by dotted path, when read from a file
 }
 
@@ -234,7 +222,7 @@ type SocialValueResponse struct {
 type Commitment struct {
 	Measure  string
 	Quantity decimal.Decimal
-	Pos      Pos
+	Pos      diag.Pos
 }
 
 // Weights returns the tender's top-level weights: price, the sum of the
@@ -306,7 +294,7 @@ func (s SocialValueCriterion) method() SocialValueMethod {
 
 // posOf returns the position recorded for field (a dotted path such as
 // "quality.delivery"), or the fallback when none was recorded.
-func posOf(at map[string]diag.Pos, field string, fallback Pos) Pos {
+func posOf(at map[string]diag.Pos, field string, fallback diag.Pos) diag.Pos {
 	if p, ok := at[field]; ok {
 		return p
 	}

@@ -9,14 +9,14 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/socialvalue-toms/toms/internal/diag"
+	"github.com/socialvalue-toms/toms/diag"
 	"github.com/socialvalue-toms/toms/tom"
 )
 
 var hundred = decimal.NewFromInt(100)
 
 // Validate checks a tender and its bids as Evaluate does before scoring, and
-// returns every problem as Diagnostics (matching ErrInvalid), or nil: the
+// returns every problem as diag.List (matching ErrInvalid), or nil: the
 // structure, types and ranges that the loaders check, and also the sums
 // that Evaluate requires before it scores (the weights sum to 100, the
 // social value split adds up to the social value weight), which the loaders

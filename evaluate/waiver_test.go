@@ -3,6 +3,7 @@ package evaluate_test
 import (
 	"context"
 	"errors"
+	"github.com/socialvalue-toms/toms/diag"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -65,7 +66,7 @@ func TestInvalidWaivers(t *testing.T) {
 			require.Error(t, err)
 			assert.ErrorIs(t, err, rules.ErrWaiver)
 			assert.ErrorIs(t, err, evaluate.ErrInvalid)
-			var list evaluate.Diagnostics
+			var list diag.List
 			require.True(t, errors.As(err, &list))
 			var got []string
 			for _, d := range list {

@@ -8,7 +8,7 @@ import (
 	"math/bits"
 	"strings"
 
-	"github.com/socialvalue-toms/toms/internal/diag"
+	"github.com/socialvalue-toms/toms/diag"
 	"github.com/socialvalue-toms/toms/tom"
 )
 
@@ -168,7 +168,7 @@ func (a *Aggregator) Options() Options { return a.opts }
 // Rows are checked as ReadRecords checks them and, for financial measures,
 // must have a proxy value for their financial year under Options.Policy.
 // Without opts.Lenient, any bad row fails the batch: the error is
-// Diagnostics listing every bad row, and the Aggregator must then be
+// diag.List listing every bad row, and the Aggregator must then be
 // discarded (it holds the good rows of a batch that failed). With
 // opts.Lenient, the good rows are counted and every rejected row is
 // returned with its reason, and kept for Result.Rejected. A problem with
@@ -176,9 +176,9 @@ func (a *Aggregator) Options() Options { return a.opts }
 // the read in either mode, and the Aggregator must then be discarded too.
 //
 // name is the file name used in positions. The context is checked every
-// few thousand rows. An error other than Diagnostics (the reader's, the
+// few thousand rows. An error other than diag.List (the reader's, the
 // context's, a temporary file's) leaves the totals incomplete.
-func (a *Aggregator) Read(ctx context.Context, r io.Reader, name string, kind Kind, opts ReadOptions) (Diagnostics, error) {
+func (a *Aggregator) Read(ctx context.Context, r io.Reader, name string, kind Kind, opts ReadOptions) (diag.List, error) {
 	if a.cat.err != nil {
 		return nil, a.cat.err
 	}
@@ -204,7 +204,7 @@ func (a *Aggregator) Read(ctx context.Context, r io.Reader, name string, kind Ki
 }
 
 // Add validates one outcome record against the catalogue, as Read would,
-// and counts it. It returns a *Diagnostic (positioned at rec.Pos) when the
+// and counts it. It returns a *diag.Diagnostic (positioned at rec.Pos) when the
 // record is rejected.
 func (a *Aggregator) Add(rec Record) error {
 	return a.addRecord(rec, Outcomes)

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/socialvalue-toms/toms/diag"
 	"github.com/socialvalue-toms/toms/tom"
 )
 
@@ -252,7 +253,7 @@ func TestAddRecord(t *testing.T) {
 	var rec Record
 	err := a.Add(rec)
 	require.Error(t, err)
-	assert.ErrorIs(t, err, ErrRequired)
+	assert.ErrorIs(t, err, diag.ErrRequired)
 	rec = Record{Contract: "C1", Supplier: "S", Measure: "volunteering-hours", Quantity: dec("2"),
 		Date: mustDate("2024-05-01"), Evidence: "e"}
 	require.NoError(t, a.Add(rec))

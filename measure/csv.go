@@ -7,7 +7,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/socialvalue-toms/toms/internal/diag"
+	"github.com/socialvalue-toms/toms/diag"
 )
 
 // readCSV streams a CSV file with a header row through in. Memory does not
@@ -45,7 +45,7 @@ func readCSV(r io.Reader, in *ingest) error {
 		}
 		if errors.Is(err, errRecordTooLong) {
 			line, _ := cr.FieldPos(0) // the row being read when the limit struck
-			return diag.List{{File: in.v.file, Line: line, Kind: ErrSyntax,
+			return diag.List{{File: in.v.file, Line: line, Kind: diag.ErrSyntax,
 				Message: fmt.Sprintf("the row starting here is longer than about %d bytes (an unclosed quote?); the file was not read further", MaxLineBytes)}}
 		}
 		if err != nil {
@@ -60,7 +60,7 @@ func readCSV(r io.Reader, in *ingest) error {
 		}
 		line, _ := cr.FieldPos(0)
 		if len(rec) != width {
-			d := &diag.Diagnostic{File: in.v.file, Line: line, Column: 1, Kind: ErrSyntax,
+			d := &diag.Diagnostic{File: in.v.file, Line: line, Column: 1, Kind: diag.ErrSyntax,
 				Message: fmt.Sprintf("the row has %d fields but the header has %d", len(rec), width)}
 			if stop := in.reject(d); stop != nil {
 				return stop
@@ -104,7 +104,7 @@ func (l *recordLimit) Read(p []byte) (int, error) {
 func csvError(file string, err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return &diag.Diagnostic{File: file, Line: pe.Line, Column: pe.Column, Message: pe.Err.Error(), Kind: ErrSyntax}
+		return &diag.Diagnostic{File: file, Line: pe.Line, Column: pe.Column, Message: pe.Err.Error(), Kind: diag.ErrSyntax}
 	}
 	return err
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/socialvalue-toms/toms/internal/diag"
+	"github.com/socialvalue-toms/toms/diag"
 )
 
 // dupFiles generates outcome files drawn from a small key space, so that
@@ -60,9 +60,9 @@ func runDup(t *testing.T, opts Options, lenient bool, files []string, commitment
 		rej, err := readString(t, a, name, data, kind, ReadOptions{Lenient: lenient})
 		if lenient {
 			require.NoError(t, err)
-			run.reads = append(run.reads, Diagnostics(rej).Error())
+			run.reads = append(run.reads, diag.List(rej).Error())
 		} else {
-			var list Diagnostics
+			var list diag.List
 			require.True(t, err == nil || errors.As(err, &list), "%v", err)
 			run.reads = append(run.reads, fmt.Sprint(err))
 		}
@@ -72,7 +72,7 @@ func runDup(t *testing.T, opts Options, lenient bool, files []string, commitment
 	}
 	read("commit.csv", commitments, Commitments)
 	res := a.Result()
-	run.summary = summary(res) + Diagnostics(res.Rejected).Error()
+	run.summary = summary(res) + diag.List(res.Rejected).Error()
 	run.spilled = a.dd.base.n > 0
 	return run
 }
@@ -124,7 +124,7 @@ func TestDuplicatesSpillStrictSorted(t *testing.T) {
 		require.Equal(t, budget == 1, a.dd.deferring())
 		require.NoError(t, err)
 		_, err = readString(t, a, "bad.csv", badRows, Outcomes, ReadOptions{})
-		var list Diagnostics
+		var list diag.List
 		require.True(t, errors.As(err, &list), "%v", err)
 		checkBad(t, list)
 		a.Close()
@@ -152,7 +152,7 @@ func TestDuplicatesSpillMerge(t *testing.T) {
 		require.NoError(t, err)
 		res := a.Result()
 		assert.Positive(t, res.CrossShardDuplicates)
-		return summary(res) + Diagnostics(res.Rejected).Error(), Diagnostics(rej).Error()
+		return summary(res) + diag.List(res.Rejected).Error(), diag.List(rej).Error()
 	}
 	wantSum, wantRej := run(Options{})
 	for _, budget := range []int{1, 500, 5000} {

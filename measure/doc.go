@@ -32,7 +32,7 @@
 // # Validation
 //
 // Every row is checked against the catalogue, and every problem is a
-// Diagnostic with file, line, column (of the offending field), field name
+// diag.Diagnostic with file, line, column (of the offending field), field name
 // and reason, matching a sentinel with errors.Is (ErrQuantity, ErrDate,
 // ErrEvidence, ErrUnit, ErrDuplicate, ErrDoubleCounted, tom.ErrUnknownMeasure,
 // tom.ErrNoProxy, ...). By default one bad row fails the batch, and the

@@ -2,6 +2,7 @@ package measure
 
 import (
 	"context"
+	"github.com/socialvalue-toms/toms/diag"
 	"strings"
 	"testing"
 	"time"
@@ -80,7 +81,7 @@ func requireDec(t testing.TB, want string, got decimal.Decimal, msg ...any) {
 	require.Truef(t, dec(want).Equal(got), "want %s, got %s %v", want, got, msg)
 }
 
-func readString(t testing.TB, a *Aggregator, name, data string, kind Kind, opts ReadOptions) (Diagnostics, error) {
+func readString(t testing.TB, a *Aggregator, name, data string, kind Kind, opts ReadOptions) (diag.List, error) {
 	t.Helper()
 	return a.Read(context.Background(), strings.NewReader(data), name, kind, opts)
 }

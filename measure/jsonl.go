@@ -9,7 +9,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/socialvalue-toms/toms/internal/diag"
+	"github.com/socialvalue-toms/toms/diag"
 )
 
 // MaxLineBytes bounds one line of a JSON lines file, and (give or take the
@@ -61,7 +61,7 @@ func readJSONLines(r io.Reader, in *ingest) error {
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			return diag.List{{File: in.v.file, Line: line + 1, Kind: ErrSyntax,
+			return diag.List{{File: in.v.file, Line: line + 1, Kind: diag.ErrSyntax,
 				Message: fmt.Sprintf("the line is longer than %d bytes", MaxLineBytes)}}
 		}
 		return err
@@ -87,16 +87,16 @@ func (in *ingest) jsonObject(b []byte, line int, f *[numCols]string, cols *[numC
 			col = int(se.Offset)
 		}
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return bad(len(b)+1, "", ErrSyntax, "the JSON object is not complete")
+			return bad(len(b)+1, "", diag.ErrSyntax, "the JSON object is not complete")
 		}
-		return bad(col, "", ErrSyntax, "%v", err)
+		return bad(col, "", diag.ErrSyntax, "%v", err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	if t, err := dec.Token(); err != nil {
 		return syntax(dec, err), false
 	} else if t != json.Delim('{') {
-		return bad(1, "", ErrSyntax, "each line must be one JSON object, such as {\"contract\": ...}"), false
+		return bad(1, "", diag.ErrSyntax, "each line must be one JSON object, such as {\"contract\": ...}"), false
 	}
 	var seen [numCols]bool
 	for dec.More() {
@@ -132,26 +132,26 @@ func (in *ingest) jsonObject(b []byte, line int, f *[numCols]string, cols *[numC
 			f[c] = trim(v)
 		case json.Number:
 			if c != colQuantity {
-				return bad(valCol, key, ErrSyntax, "is a number; write it as a string"), false
+				return bad(valCol, key, diag.ErrSyntax, "is a number; write it as a string"), false
 			}
 			f[c] = v.String()
 		case bool:
 			if c != colSME && c != colVCSE && c != colLocal {
-				return bad(valCol, key, ErrSyntax, "is a boolean; write it as a string"), false
+				return bad(valCol, key, diag.ErrSyntax, "is a boolean; write it as a string"), false
 			}
 			f[c] = "no"
 			if v {
 				f[c] = "yes"
 			}
 		default: // an array or object
-			return bad(valCol, key, ErrSyntax, "must be a string, number, boolean or null, not an array or object"), false
+			return bad(valCol, key, diag.ErrSyntax, "must be a string, number, boolean or null, not an array or object"), false
 		}
 	}
 	if _, err := dec.Token(); err != nil {
 		return syntax(dec, err), false
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return bad(int(dec.InputOffset())+1, "", ErrSyntax, "unexpected text after the JSON object"), false
+		return bad(int(dec.InputOffset())+1, "", diag.ErrSyntax, "unexpected text after the JSON object"), false
 	}
 	return nil, false
 }

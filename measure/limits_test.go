@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/socialvalue-toms/toms/diag"
 	"strings"
 	"testing"
 
@@ -75,7 +76,7 @@ func TestManyFiles(t *testing.T) {
 		require.NoError(t, err)
 	}
 	_, err := readString(t, a, "again.csv", "contract,supplier,measure,quantity,date,evidence\nC4321,S,schools-supported,1,2024-06-30,\n", Outcomes, ReadOptions{})
-	var list Diagnostics
+	var list diag.List
 	require.ErrorAs(t, err, &list)
 	require.Len(t, list, 1)
 	assert.Equal(t, "again.csv", list[0].File)

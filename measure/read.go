@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/socialvalue-toms/toms/internal/diag"
+	"github.com/socialvalue-toms/toms/diag"
 	"github.com/socialvalue-toms/toms/tom"
 )
 
@@ -49,7 +49,7 @@ func newIngest(ctx context.Context, cat *catalogue, kind Kind, file string, opts
 }
 
 // run reads the whole input. It returns the rejected rows (lenient mode) or
-// an error: Diagnostics for bad input, or the reader's or context's error.
+// an error: diag.List for bad input, or the reader's or context's error.
 func (in *ingest) run(r io.Reader) (diag.List, error) {
 	var err error
 	if in.opts.Format == JSONLines {
@@ -175,15 +175,15 @@ func (in *ingest) reject(d *diag.Diagnostic) error {
 // the measure requires it, a unit that is not the measure's, a bad yes/no
 // flag, a duplicate record, and the same quantity counted twice in an
 // exclusive group. Without opts.Lenient, any bad row fails the batch: the
-// error is Diagnostics listing every bad row (file:line:column, field and
+// error is diag.List listing every bad row (file:line:column, field and
 // reason), and the records fn already saw must be discarded. With
-// opts.Lenient the error is nil for bad rows, and the returned Diagnostics
+// opts.Lenient the error is nil for bad rows, and the returned diag.List
 // lists every rejected row with its reason. fn returning an error stops the
 // read with that error.
 //
 // ReadRecords does not value records, so it does not check proxy values;
 // an Aggregator does.
-func ReadRecords(ctx context.Context, r io.Reader, name string, kind Kind, fw *tom.Framework, opts ReadOptions, fn func(Record) error) (Diagnostics, error) {
+func ReadRecords(ctx context.Context, r io.Reader, name string, kind Kind, fw *tom.Framework, opts ReadOptions, fn func(Record) error) (diag.List, error) {
 	cat := newCatalogue(fw, tom.ExactYear)
 	if cat.err != nil {
 		return nil, cat.err

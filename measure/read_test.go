@@ -3,6 +3,7 @@ package measure
 import (
 	"context"
 	"errors"
+	"github.com/socialvalue-toms/toms/diag"
 	"strings"
 	"testing"
 
@@ -45,12 +46,12 @@ var wantBad = []struct {
 	{"bad.csv:9:44: unit", ErrUnit, `is "people" but measure "volunteering-hours" counts hours`},
 	{"bad.csv:11:9: measure", ErrDoubleCounted, `counted twice: line 10 reports the same quantity`},
 	{"bad.csv:12:42: supplier_sme", ErrFlag, `is "maybe"`},
-	{"bad.csv:13:1: contract", ErrRequired, "is empty"},
-	{"bad.csv:13:25: quantity", ErrRequired, "is empty"},
-	{"bad.csv:14:1", ErrSyntax, "the row has 5 fields but the header has 8"},
+	{"bad.csv:13:1: contract", diag.ErrRequired, "is empty"},
+	{"bad.csv:13:25: quantity", diag.ErrRequired, "is empty"},
+	{"bad.csv:14:1", diag.ErrSyntax, "the row has 5 fields but the header has 8"},
 }
 
-func checkBad(t *testing.T, list Diagnostics) {
+func checkBad(t *testing.T, list diag.List) {
 	t.Helper()
 	require.Len(t, list, len(wantBad), "%v", list)
 	for i, w := range wantBad {
@@ -66,13 +67,13 @@ func TestStrictListsEveryBadRow(t *testing.T) {
 	rej, err := readString(t, a, "bad.csv", badRows, Outcomes, ReadOptions{})
 	require.Error(t, err)
 	assert.Nil(t, rej)
-	var list Diagnostics
+	var list diag.List
 	require.True(t, errors.As(err, &list))
 	checkBad(t, list)
 	for _, w := range wantBad {
 		assert.ErrorIs(t, err, w.kind)
 	}
-	var d *Diagnostic
+	var d *diag.Diagnostic
 	require.True(t, errors.As(err, &d))
 	assert.Equal(t, "bad.csv", d.File)
 	assert.Equal(t, 3, d.Line)
@@ -133,7 +134,7 @@ func TestCSVSyntaxError(t *testing.T) {
 	rej, err := readString(t, a, "q.csv", data, Outcomes, ReadOptions{Lenient: true})
 	require.NoError(t, err)
 	require.Len(t, rej, 1)
-	assert.ErrorIs(t, rej[0], ErrSyntax)
+	assert.ErrorIs(t, rej[0], diag.ErrSyntax)
 	assert.Equal(t, 2, rej[0].Line)
 	assert.Equal(t, int64(1), a.Result().Records)
 }
@@ -158,9 +159,9 @@ func TestJSONLines(t *testing.T) {
 		kind error
 	}{
 		{"q.jsonl:3:78: quantity", ErrQuantity},
-		{"q.jsonl:5:", ErrSyntax},
-		{"q.jsonl:6:1:", ErrSyntax},
-		{"q.jsonl:8:29: supplier", ErrSyntax},
+		{"q.jsonl:5:", diag.ErrSyntax},
+		{"q.jsonl:6:1:", diag.ErrSyntax},
+		{"q.jsonl:8:29: supplier", diag.ErrSyntax},
 		{"q.jsonl:9:99: date", ErrColumn},
 		{"q.jsonl:10:46: measure", ErrDuplicate},
 	}
@@ -191,7 +192,7 @@ func TestJSONLinesUnknownKeyFailsFile(t *testing.T) {
 		require.Error(t, err, "lenient=%v", lenient)
 		assert.Empty(t, rej)
 		assert.ErrorIs(t, err, ErrColumn)
-		var list Diagnostics
+		var list diag.List
 		require.ErrorAs(t, err, &list)
 		require.Len(t, list, 1)
 		assert.True(t, strings.HasPrefix(list[0].Error(), `k.jsonl:2:18: suplier: unknown key "suplier"; did you mean "supplier"?`), list[0].Error())

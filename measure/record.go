@@ -9,31 +9,17 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/socialvalue-toms/toms/internal/diag"
+	"github.com/socialvalue-toms/toms/diag"
 	"github.com/socialvalue-toms/toms/tom"
 )
 
-// Diagnostic is one positioned problem in an input: file, line, column (of
-// the offending field), field name and reason. It is the same type every
-// package of the module reports; match it with errors.As.
-type Diagnostic = diag.Diagnostic
-
-// Diagnostics is every problem found in one pass over an input; it is an
-// error when it is not empty. Rejected rows in lenient mode are reported as
-// Diagnostics too, one per problem.
-type Diagnostics = diag.List
-
-// Kinds of input problem, matched with errors.Is on a Diagnostic or on the
-// Diagnostics list that holds it. An unknown measure matches
+// Kinds of input problem, matched with errors.Is on a diag.Diagnostic or on the
+// diag.List list that holds it. An unknown measure matches
 // tom.ErrUnknownMeasure, and a missing proxy value tom.ErrNoProxy.
 var (
-	// ErrSyntax: the CSV or JSON text itself is malformed.
-	ErrSyntax = errors.New("syntax error")
 	// ErrColumn: the header names an unknown or repeated column, or lacks a
 	// required one (a JSON line has an unknown or repeated key).
 	ErrColumn = errors.New("bad column")
-	// ErrRequired: a required field is empty.
-	ErrRequired = errors.New("missing value")
 	// ErrQuantity: the quantity is not a decimal number, or is negative.
 	ErrQuantity = errors.New("bad quantity")
 	// ErrDate: the date is not a calendar date written YYYY-MM-DD.

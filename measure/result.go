@@ -1,6 +1,7 @@
 package measure
 
 import (
+	"github.com/socialvalue-toms/toms/diag"
 	"sort"
 	"time"
 
@@ -31,7 +32,7 @@ type Result struct {
 	// they fall outside Year.
 	OutOfYear, CommitmentsOutOfYear int64
 	// Rejected lists every row rejected by lenient reads, one entry per problem.
-	Rejected Diagnostics
+	Rejected diag.List
 	// CrossShardDuplicates counts records that two merged aggregators had
 	// both counted (see Aggregator.Merge).
 	CrossShardDuplicates int
@@ -94,7 +95,7 @@ func (a *Aggregator) Result() *Result {
 		Framework: a.cat.fw, Year: a.opts.Year, Policy: a.opts.Policy,
 		Records: a.records, CommitmentRecords: a.commitRecords,
 		OutOfYear: a.outOfYear, CommitmentsOutOfYear: a.commitOutOfYear,
-		Rejected: append(Diagnostics(nil), a.rejected...), CrossShardDuplicates: a.crossShard,
+		Rejected: append(diag.List(nil), a.rejected...), CrossShardDuplicates: a.crossShard,
 		Files: append([]string(nil), a.files...),
 	}
 	if a.latest > 0 {

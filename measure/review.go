@@ -2,6 +2,7 @@ package measure
 
 import (
 	"fmt"
+	"github.com/socialvalue-toms/toms/diag"
 	"sort"
 	"strings"
 	"time"
@@ -58,7 +59,7 @@ type Review struct {
 	// Proxies are the proxy values used, with their sources.
 	Proxies []ProxyUse
 	// Rejected are the rows rejected by lenient reads, with their reasons.
-	Rejected Diagnostics
+	Rejected diag.List
 	// Notes are data-quality notes: records left out, values carried
 	// forward, rejected rows, empty spend flags.
 	Notes []string
@@ -267,7 +268,7 @@ func wasWere(n int64) string {
 }
 
 // rejectedRows counts the distinct rows (file and line) in a list of problems.
-func rejectedRows(l Diagnostics) int {
+func rejectedRows(l diag.List) int {
 	type fl struct {
 		f string
 		l int

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/socialvalue-toms/toms/internal/diag"
+	"github.com/socialvalue-toms/toms/diag"
 	"github.com/socialvalue-toms/toms/tom"
 )
 
@@ -212,14 +212,14 @@ func (v *validator) check(f *[numCols]string, pos posFunc, r *row) bool {
 	}
 	for _, c := range [...]column{colContract, colSupplier} {
 		if f[c] == "" {
-			bad(c, ErrRequired, "is empty; every %s record names its %s", v.kind, c)
+			bad(c, diag.ErrRequired, "is empty; every %s record names its %s", v.kind, c)
 		}
 	}
 	r.contract, r.supplier = f[colContract], f[colSupplier]
 	r.m = nil
 	switch id := f[colMeasure]; {
 	case id == "":
-		bad(colMeasure, ErrRequired, "is empty; name a measure id of the framework")
+		bad(colMeasure, diag.ErrRequired, "is empty; name a measure id of the framework")
 	default:
 		r.m = v.cat.lookup(id)
 		if r.m == nil {
@@ -231,7 +231,7 @@ func (v *validator) check(f *[numCols]string, pos posFunc, r *row) bool {
 		}
 	}
 	if s := f[colQuantity]; s == "" {
-		bad(colQuantity, ErrRequired, "is empty")
+		bad(colQuantity, diag.ErrRequired, "is empty")
 	} else if q, err := parseQuantity(s); err != nil {
 		bad(colQuantity, ErrQuantity, "%v", err)
 	} else if !q.fixed && q.d.IsNegative() {
@@ -240,7 +240,7 @@ func (v *validator) check(f *[numCols]string, pos posFunc, r *row) bool {
 		r.q = q
 	}
 	if s := f[colDate]; s == "" {
-		bad(colDate, ErrRequired, "is empty; write the date as YYYY-MM-DD")
+		bad(colDate, diag.ErrRequired, "is empty; write the date as YYYY-MM-DD")
 	} else if y, mo, d, ok := parseDate(s); !ok {
 		if len(s) == 10 && s[0] == '0' {
 			bad(colDate, ErrDate, "%q: the year is out of range (1000 to 9999)", s)

@@ -15,8 +15,8 @@ import (
 	"github.com/google/cel-go/common/types/traits"
 	"github.com/google/cel-go/interpreter"
 
+	"github.com/socialvalue-toms/toms/diag"
 	"github.com/socialvalue-toms/toms/internal/celx"
-	"github.com/socialvalue-toms/toms/internal/diag"
 )
 
 // ErrEvaluation is the kind of an Outcome.Err when a rule's expression could
@@ -40,10 +40,10 @@ type Outcome struct {
 	// messageExpr's value if the rule has one, else message, else a text
 	// naming the expression. Empty for pass and skipped.
 	Message string
-	Pos     Pos     // where the rule is defined
-	Values  []Value // the values the rule compared (fail, waived, or WithValues)
-	Waiver  *Waiver // the waiver applied, for waived outcomes
-	Err     error   // for error outcomes: a *Diagnostic positioned in the rule file
+	Pos     diag.Pos // where the rule is defined
+	Values  []Value  // the values the rule compared (fail, waived, or WithValues)
+	Waiver  *Waiver  // the waiver applied, for waived outcomes
+	Err     error    // for error outcomes: a *diag.Diagnostic positioned in the rule file
 }
 
 // Value is the value of one sub-expression of a rule, rendered as text.
@@ -91,7 +91,7 @@ type Report struct {
 	// approver or date, an unknown rule, two for one rule). Any of them makes
 	// Failed true, whatever the rules' results: an exemption that is not
 	// properly recorded must not let a tender through.
-	Problems []*Diagnostic
+	Problems []*diag.Diagnostic
 	failOpen bool
 }
 

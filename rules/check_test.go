@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/socialvalue-toms/toms/diag"
 	"strings"
 	"sync"
 	"testing"
@@ -198,7 +199,7 @@ func TestCheckStatusesAndErrors(t *testing.T) {
 	div := outcome(t, rep, "divide-by-zero")
 	assert.Equal(t, rules.StatusError, div.Status)
 	assert.Contains(t, div.Message, "division by zero")
-	var d *rules.Diagnostic
+	var d *diag.Diagnostic
 	require.True(t, errors.As(div.Err, &d))
 	assert.Equal(t, "eval.yaml:18:11", d.Position(), "the error points at the ratio call")
 	assert.ErrorIs(t, div.Err, rules.ErrEvaluation)

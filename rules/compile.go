@@ -17,8 +17,8 @@ import (
 	"github.com/google/cel-go/parser"
 	"gopkg.in/yaml.v3"
 
+	"github.com/socialvalue-toms/toms/diag"
 	"github.com/socialvalue-toms/toms/internal/celx"
-	"github.com/socialvalue-toms/toms/internal/diag"
 	"github.com/socialvalue-toms/toms/internal/yamlx"
 )
 
@@ -66,7 +66,7 @@ type variable struct {
 	typ      *cel.Type
 	usesBid  bool
 	file     *ruleFile
-	pos      Pos
+	pos      diag.Pos
 	bidDeps  bool
 	varsUsed []int
 }

@@ -13,7 +13,7 @@
 //	if rep.Failed() { ... stop the tender ... }
 //
 // Load, Parse and Combine report every problem in every file in one pass as
-// Diagnostics: file:line:col of the problem inside the YAML (also inside
+// diag.List: file:line:col of the problem inside the YAML (also inside
 // quoted and block scalars), the source line with a caret, and a "did you
 // mean" for misspelled fields, constants, variables and rule ids. Problems
 // match the sentinels (ErrInvalidRule, ErrCostLimit, ErrWaiver, ...) with
@@ -79,7 +79,7 @@
 // Each rule yields pass, fail, waived (it failed and the tender carries a
 // waiver for it; the Outcome keeps the waiver), skipped (its when was false,
 // or it reads bid and there is none) or error (it could not be evaluated,
-// with a positioned Diagnostic). Fail and waived outcomes carry the rendered
+// with a positioned diag.Diagnostic). Fail and waived outcomes carry the rendered
 // message and the values the rule compared (both sides of each comparison,
 // and the input fields, constants and variables it read). A waiver with no
 // reason, approver or date, for an unknown rule, or twice for one rule makes

@@ -2,24 +2,9 @@ package rules
 
 import (
 	"errors"
-
-	"github.com/socialvalue-toms/toms/internal/diag"
-	"github.com/socialvalue-toms/toms/internal/yamlx"
 )
 
-// Diagnostic is one positioned problem: file, line, column, rule id, message
-// and, for CEL errors, the YAML source line with a caret under the column.
-// Match its kind with errors.Is against the sentinels below.
-type Diagnostic = diag.Diagnostic
-
-// Diagnostics is every problem found in one pass, sorted by file, line and
-// column. A non-empty Diagnostics is an error; Load and Check return it.
-type Diagnostics = diag.List
-
-// Pos is a place in a file: name, 1-based line and column (zero when unknown).
-type Pos = diag.Pos
-
-// Sentinel kinds of the problems this package reports. Every Diagnostic
+// Sentinel kinds of the problems this package reports. Every diag.Diagnostic
 // returned by this package matches one of them (or one of the file-format
 // kinds from the YAML reader, such as ErrUnknownField) with errors.Is.
 var (
@@ -35,9 +20,4 @@ var (
 	ErrInput = errors.New("invalid input")
 	// ErrInvalidTest: a rule test file cannot be read or decoded.
 	ErrInvalidTest = errors.New("invalid rule test")
-	// ErrUnknownField: a file names a field that does not exist (a "did you
-	// mean" hint is in the message).
-	ErrUnknownField = yamlx.ErrUnknownField
-	// ErrSyntax: a file is not valid YAML or JSON.
-	ErrSyntax = yamlx.ErrSyntax
 )

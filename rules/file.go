@@ -9,9 +9,9 @@ import (
 	"github.com/google/cel-go/common/types/ref"
 	"gopkg.in/yaml.v3"
 
+	"github.com/socialvalue-toms/toms/diag"
 	"github.com/socialvalue-toms/toms/internal/celx"
 	"github.com/socialvalue-toms/toms/internal/dectext"
-	"github.com/socialvalue-toms/toms/internal/diag"
 	"github.com/socialvalue-toms/toms/internal/yamlx"
 )
 
@@ -84,19 +84,19 @@ func parseRuleFile(name string, data []byte, errs *diag.List) *ruleFile {
 	f := &ruleFile{name: name, src: strings.Split(string(data), "\n")}
 	dec.Decode(root, &f.doc, "")
 	if f.doc.Extends != "" && f.doc.Extends != "default" {
-		dec.Errorf(yamlx.MapValue(root, "extends"), "extends", yamlx.ErrValue,
+		dec.Errorf(yamlx.MapValue(root, "extends"), "extends", diag.ErrValue,
 			"is %q; the only base policy in %s is \"default\" (the embedded council policy)", f.doc.Extends, APIVersion)
 	}
 	if c := f.doc.Constants; c != nil && !yamlx.IsNull(c) {
 		if c.Kind != yaml.MappingNode {
-			dec.Errorf(c, "constants", yamlx.ErrType, "expected a mapping of constant names to {type, value}")
+			dec.Errorf(c, "constants", diag.ErrType, "expected a mapping of constant names to {type, value}")
 		} else {
 			seen := map[string]int{}
 			for i := 0; i+1 < len(c.Content); i += 2 {
 				k := c.Content[i]
 				path := "constants." + k.Value
 				if prev, dup := seen[k.Value]; dup {
-					dec.Errorf(k, path, yamlx.ErrDuplicateKey, "constant %q is already defined at line %d", k.Value, prev)
+					dec.Errorf(k, path, diag.ErrDuplicateKey, "constant %q is already defined at line %d", k.Value, prev)
 					continue
 				}
 				seen[k.Value] = k.Line
@@ -119,7 +119,7 @@ func parseRuleFile(name string, data []byte, errs *diag.List) *ruleFile {
 		case "", "error", "warning":
 		default:
 			dec.Errorf(yamlx.MapValue(nodeAt(root, "rules", i), "severity"), "rules["+strconv.Itoa(i)+"].severity",
-				yamlx.ErrValue, "is %q; write error or warning", r.Severity)
+				diag.ErrValue, "is %q; write error or warning", r.Severity)
 		}
 	}
 	for i, v := range f.doc.Variables {

@@ -3,6 +3,7 @@ package rules_test
 import (
 	"context"
 	"errors"
+	"github.com/socialvalue-toms/toms/diag"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -16,12 +17,12 @@ import (
 const header = "apiVersion: toms/v1\nkind: RuleSet\nmetadata: {name: t}\n"
 
 // diagnostics parses src and returns the problems it reports.
-func diagnostics(t *testing.T, src string) rules.Diagnostics {
+func diagnostics(t *testing.T, src string) diag.List {
 	t.Helper()
 	set, err := rules.Parse("p.yaml", []byte(src))
 	require.Error(t, err)
 	assert.Nil(t, set)
-	var list rules.Diagnostics
+	var list diag.List
 	list.Append(err)
 	return list
 }
@@ -79,7 +80,7 @@ func TestParseErrorsArePositioned(t *testing.T) {
 		{"misspelled rule key", header + "rules:\n  - {id: a, exrp: \"true\"}\n",
 			"p.yaml:5:5", `missing required field "expr"`, nil},
 		{"unknown top-level key", header + "rulez: []\n",
-			"p.yaml:4:1", `unknown field "rulez"; did you mean "rules"?`, rules.ErrUnknownField},
+			"p.yaml:4:1", `unknown field "rulez"; did you mean "rules"?`, diag.ErrUnknownField},
 		{"bad severity", header + "rules:\n  - {id: a, expr: \"true\", severity: fatal}\n",
 			"p.yaml:5:37", `is "fatal"; write error or warning`, nil},
 		{"bad rule id", header + "rules:\n  - {id: \"a b\", expr: \"true\"}\n",
@@ -92,7 +93,7 @@ func TestParseErrorsArePositioned(t *testing.T) {
 			"p.yaml:5:20", "the expression is empty", rules.ErrInvalidRule},
 		{"nested loops over the cost limit", header + "rules:\n  - id: a\n    expr: tender.measures.all(x, tender.measures.all(y, tender.measures.all(z, x == y)))\n",
 			"p.yaml:6:11", "worst-case cost", rules.ErrCostLimit},
-		{"not YAML", "apiVersion: [\n", "p.yaml:2", "", rules.ErrSyntax},
+		{"not YAML", "apiVersion: [\n", "p.yaml:2", "", diag.ErrSyntax},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

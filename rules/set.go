@@ -14,7 +14,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/socialvalue-toms/toms/internal/diag"
+	"github.com/socialvalue-toms/toms/diag"
 	"github.com/socialvalue-toms/toms/internal/yamlx"
 )
 
@@ -38,14 +38,14 @@ type Rule struct {
 	ID          string
 	Description string
 	Severity    Severity
-	Message     string // the static message, shown when the rule fails
-	When        string // CEL source of the applicability condition; "" means always
-	Expr        string // CEL source of the rule
-	MessageExpr string // CEL source of the computed message, or ""
-	Pos         Pos    // where the rule is defined
-	Set         string // metadata.name of the file that defines it
-	AboutBid    bool   // the rule reads bid (directly or through a variable)
-	Cost        uint64 // static worst-case cost of when + expr + messageExpr
+	Message     string   // the static message, shown when the rule fails
+	When        string   // CEL source of the applicability condition; "" means always
+	Expr        string   // CEL source of the rule
+	MessageExpr string   // CEL source of the computed message, or ""
+	Pos         diag.Pos // where the rule is defined
+	Set         string   // metadata.name of the file that defines it
+	AboutBid    bool     // the rule reads bid (directly or through a variable)
+	Cost        uint64   // static worst-case cost of when + expr + messageExpr
 }
 
 // Constant describes one constant of a set, after overrides.
@@ -54,8 +54,8 @@ type Constant struct {
 	Type        string // decimal, money, int, string, bool or strings
 	Value       string // the value as text (money as "£100,000.00")
 	Description string
-	Pos         Pos    // where the value in effect is defined
-	Set         string // metadata.name of the file that defines it
+	Pos         diag.Pos // where the value in effect is defined
+	Set         string   // metadata.name of the file that defines it
 }
 
 // Rules returns the rules in file order.
@@ -157,7 +157,7 @@ func Parse(name string, data []byte) (*Set, error) {
 // with paths absolute or relative to the working directory (positions then
 // name files exactly as the paths do).
 //
-// Every problem in every file is reported in one pass, as Diagnostics with
+// Every problem in every file is reported in one pass, as diag.List with
 // file:line:col, the source line and a caret.
 func Load(ctx context.Context, fsys fs.FS, paths ...string) (*Set, error) {
 	src := source{fsys: fsys}

@@ -13,7 +13,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/socialvalue-toms/toms/internal/diag"
+	"github.com/socialvalue-toms/toms/diag"
 	"github.com/socialvalue-toms/toms/internal/yamlx"
 )
 
@@ -84,7 +84,7 @@ type SuiteResult struct {
 // TestResult is the result of one test case.
 type TestResult struct {
 	Name       string
-	Pos        Pos // where the test starts in its file
+	Pos        diag.Pos // where the test starts in its file
 	Status     TestStatus
 	SkipReason string
 	Failures   []Failure     // unmet expectations, for TestFail
@@ -96,8 +96,8 @@ type TestResult struct {
 // Failure is one unmet expectation.
 type Failure struct {
 	Rule     string
-	Pos      Pos // the expectation in the test file
-	RulePos  Pos // the rule in its rule file
+	Pos      diag.Pos // the expectation in the test file
+	RulePos  diag.Pos // the rule in its rule file
 	Expected Status
 	Actual   Status
 	// WantMessage is the expected message substring ("" if none); Message
@@ -166,7 +166,7 @@ func (r TestReport) Failed() bool {
 // directory with rule files but no tests is compiled too.
 //
 // The error is non-nil when some rules are invalid (it is then the
-// Diagnostics of every invalid directory, matching ErrInvalidRule), or
+// diag.List of every invalid directory, matching ErrInvalidRule), or
 // when a path cannot be read, or ctx ends. Failing tests are not an error:
 // see TestReport.Failed.
 func RunTests(ctx context.Context, fsys fs.FS, opts TestOptions) (TestReport, error) {
@@ -365,7 +365,7 @@ func runSuite(ctx context.Context, src source, set *Set, name string, opts TestO
 	}{"tenders": {doc.Fixtures.Tenders, tenders}, "bids": {doc.Fixtures.Bids, bids}} {
 		for k, n := range pair.from {
 			if prev, dup := pair.to[k]; dup {
-				dec.Errorf(n, "fixtures."+kind+"."+k, yamlx.ErrDuplicateKey, "fixture %q is already defined in %s", k, prev.file)
+				dec.Errorf(n, "fixtures."+kind+"."+k, diag.ErrDuplicateKey, "fixture %q is already defined in %s", k, prev.file)
 				continue
 			}
 			pair.to[k] = fixture{node: n, file: name}
@@ -476,13 +476,13 @@ func sharedFixtures(src source, dir string, tenders, bids map[string]fixture, in
 				continue
 			}
 			if n.Kind != yaml.MappingNode {
-				dec.Errorf(n, part.path, yamlx.ErrType, "expected a mapping of fixture names to inputs")
+				dec.Errorf(n, part.path, diag.ErrType, "expected a mapping of fixture names to inputs")
 				continue
 			}
 			for i := 0; i+1 < len(n.Content); i += 2 {
 				k := n.Content[i].Value
 				if prev, dup := part.to[k]; dup {
-					dec.Errorf(n.Content[i], part.path+"."+k, yamlx.ErrDuplicateKey, "fixture %q is already defined in %s", k, prev.file)
+					dec.Errorf(n.Content[i], part.path+"."+k, diag.ErrDuplicateKey, "fixture %q is already defined in %s", k, prev.file)
 					continue
 				}
 				part.to[k] = fixture{node: n.Content[i+1], file: name}
@@ -507,7 +507,7 @@ func decodeInput(dec *yamlx.Decoder, n *yaml.Node, out any, path string, fixture
 
 func decodeInputDepth(dec *yamlx.Decoder, n *yaml.Node, out any, path string, fixtures map[string]fixture, depth int) {
 	if depth > 8 {
-		dec.Errorf(n, path, yamlx.ErrValue, "fixtures refer to each other too deeply (a cycle?)")
+		dec.Errorf(n, path, diag.ErrValue, "fixtures refer to each other too deeply (a cycle?)")
 		return
 	}
 	use := func(at *yaml.Node, name string) {
@@ -515,7 +515,7 @@ func decodeInputDepth(dec *yamlx.Decoder, n *yaml.Node, out any, path string, fi
 		if !ok {
 			msg := fmt.Sprintf("no fixture called %q", name)
 			msg += suggestText(name, sortedKeys(fixtures))
-			dec.Errorf(at, path, yamlx.ErrValue, "%s", msg)
+			dec.Errorf(at, path, diag.ErrValue, "%s", msg)
 			return
 		}
 		sub := yamlx.NewDecoder(f.file)
@@ -545,7 +545,7 @@ type expectation struct {
 	rule    string
 	status  Status
 	message string
-	pos     Pos
+	pos     diag.Pos
 }
 
 // clearNulls zeroes the fields that mapping n sets to null, so that an
@@ -589,7 +589,7 @@ func runCase(ctx context.Context, set *Set, file string, i int, tc testCaseDoc, 
 	}
 	exps := expectations(dec, set, tc.Expect, path+".expect")
 	if len(exps) == 0 && tc.ExpectError == "" && dec.Err() == nil {
-		dec.Errs.Add(tc.Pos.At(path, yamlx.ErrRequired, "test %q expects nothing; add expect: {RULE_ID: pass|fail|waived|skipped|error}", tc.Name))
+		dec.Errs.Add(tc.Pos.At(path, diag.ErrRequired, "test %q expects nothing; add expect: {RULE_ID: pass|fail|waived|skipped|error}", tc.Name))
 	}
 	if err := dec.Err(); err != nil {
 		tr.Status, tr.Err = TestError, invalidTest(err)
@@ -645,7 +645,7 @@ func expectations(dec *yamlx.Decoder, set *Set, n *yaml.Node, path string) []exp
 		return nil
 	}
 	if n.Kind != yaml.MappingNode {
-		dec.Errorf(n, path, yamlx.ErrType, "expected a mapping of rule ids to pass|fail|waived|skipped|error")
+		dec.Errorf(n, path, diag.ErrType, "expected a mapping of rule ids to pass|fail|waived|skipped|error")
 		return nil
 	}
 	ids := make([]string, len(set.rules))
@@ -658,12 +658,12 @@ func expectations(dec *yamlx.Decoder, set *Set, n *yaml.Node, path string) []exp
 		k, v := n.Content[j], n.Content[j+1]
 		p := path + "." + k.Value
 		if seen[k.Value] {
-			dec.Errorf(k, p, yamlx.ErrDuplicateKey, "rule %q is expected twice", k.Value)
+			dec.Errorf(k, p, diag.ErrDuplicateKey, "rule %q is expected twice", k.Value)
 			continue
 		}
 		seen[k.Value] = true
 		if set.byID[k.Value] == nil {
-			dec.Errorf(k, p, yamlx.ErrValue, "no rule %q in the rules beside this test%s", k.Value, suggestText(k.Value, ids))
+			dec.Errorf(k, p, diag.ErrValue, "no rule %q in the rules beside this test%s", k.Value, suggestText(k.Value, ids))
 			continue
 		}
 		var ed expectDoc
@@ -678,7 +678,7 @@ func expectations(dec *yamlx.Decoder, set *Set, n *yaml.Node, path string) []exp
 			if s := diag.Suggest(ed.Status, statusNames[1:]); s != "" {
 				msg = fmt.Sprintf("unknown status %q; did you mean %q?", ed.Status, s)
 			}
-			dec.Errorf(v, p, yamlx.ErrValue, "%s", msg)
+			dec.Errorf(v, p, diag.ErrValue, "%s", msg)
 			continue
 		}
 		out = append(out, expectation{rule: k.Value, status: st, message: ed.Message, pos: dec.Pos(k)})

@@ -3,6 +3,7 @@ package rules_test
 import (
 	"context"
 	"errors"
+	"github.com/socialvalue-toms/toms/diag"
 	"regexp"
 	"testing"
 	"testing/fstest"
@@ -149,9 +150,9 @@ func TestRunTestsBadInputsArePositioned(t *testing.T) {
 			}
 			require.Error(t, err)
 			assert.ErrorIs(t, err, rules.ErrInvalidTest)
-			var list rules.Diagnostics
+			var list diag.List
 			list.Append(err)
-			var found *rules.Diagnostic
+			var found *diag.Diagnostic
 			for _, d := range list {
 				if d.Position() == tt.pos {
 					found = d

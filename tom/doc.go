@@ -14,8 +14,8 @@
 // case the latest earlier value is used and the [Valuation] says so.
 // Non-financial measures are never turned into pounds ([ErrNotFinancial]).
 //
-// Loading is strict and reports every problem in one pass as [Diagnostics]:
-// each [Diagnostic] names the file, line, column and field.
+// Loading is strict and reports every problem in one pass as [diag.List]:
+// each [diag.Diagnostic] names the file, line, column and field.
 //
 // Frameworks and proxy-value sets are immutable once loaded: accessors return
 // copies, and any number of goroutines may use one at the same time. The

@@ -2,11 +2,12 @@ package tom
 
 import (
 	"errors"
+	"github.com/socialvalue-toms/toms/diag"
 	"testing"
 )
 
 // FuzzParse feeds arbitrary bytes to the catalogue loader: it must never
-// panic, and every failure must be a positioned Diagnostic or Diagnostics.
+// panic, and every failure must be a positioned diag.Diagnostic or diag.List.
 // Run it with: go test -run ^$ -fuzz FuzzParse -fuzztime 60s ./tom/
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(small))
@@ -17,7 +18,7 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fw, err := Parse("fuzz.yaml", data)
 		if err != nil {
-			var d *Diagnostic
+			var d *diag.Diagnostic
 			if !errors.As(err, &d) {
 				t.Fatalf("error is not positioned: %T %v", err, err)
 			}
@@ -43,7 +44,7 @@ func FuzzParseProxies(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		pv, err := ParseProxies("fuzz.yaml", data)
 		if err != nil {
-			var d *Diagnostic
+			var d *diag.Diagnostic
 			if !errors.As(err, &d) {
 				t.Fatalf("error is not positioned: %T %v", err, err)
 			}

@@ -11,22 +11,14 @@ import (
 	"github.com/shopspring/decimal"
 	"gopkg.in/yaml.v3"
 
-	"github.com/socialvalue-toms/toms/internal/diag"
+	"github.com/socialvalue-toms/toms/diag"
 	"github.com/socialvalue-toms/toms/internal/yamlx"
 )
-
-// Diagnostic is one positioned problem in an input file: file, line, column,
-// field and message. Loaders return a Diagnostics list of them; match it
-// with errors.As, and its kind (ErrInvalid and friends) with errors.Is.
-type Diagnostic = diag.Diagnostic
-
-// Diagnostics is every problem a loader found in one pass. It is an error.
-type Diagnostics = diag.List
 
 // ErrInvalid is matched (errors.Is) by every semantic problem in a catalogue
 // or proxy-values file: duplicate ids, unknown units, bad values, and so on.
 // Syntax, unknown-field and type problems match the yamlx kinds as well as
-// being Diagnostics.
+// being diag.List.
 var ErrInvalid = errors.New("invalid catalogue")
 
 //go:embed catalogue/*.yaml
@@ -122,7 +114,7 @@ type proxyFile struct {
 }
 
 // Parse reads a catalogue (kind: Framework) from YAML or JSON. name is used
-// in error positions. Every problem found is returned at once, as Diagnostics.
+// in error positions. Every problem found is returned at once, as diag.List.
 func Parse(name string, data []byte) (*Framework, error) {
 	root, d, err := yamlx.Open(name, data, "Framework")
 	if err != nil {
@@ -265,7 +257,7 @@ func decodeProxies(d *yamlx.Decoder, n *yaml.Node, path string) []Proxy {
 		return nil
 	}
 	if n.Kind != yaml.MappingNode {
-		d.Errorf(n, path, yamlx.ErrType, "expected a mapping of financial year to value, such as \"2024/25\": {value: \"16.93\", source: ..., basis: ...}")
+		d.Errorf(n, path, diag.ErrType, "expected a mapping of financial year to value, such as \"2024/25\": {value: \"16.93\", source: ..., basis: ...}")
 		return nil
 	}
 	var out []Proxy
@@ -279,7 +271,7 @@ func decodeProxies(d *yamlx.Decoder, n *yaml.Node, path string) []Proxy {
 			continue
 		}
 		if line, dup := seen[y]; dup {
-			d.Errorf(k, field, yamlx.ErrDuplicateKey, "year %s is already given at line %d", y, line)
+			d.Errorf(k, field, diag.ErrDuplicateKey, "year %s is already given at line %d", y, line)
 			continue
 		}
 		seen[y] = k.Line

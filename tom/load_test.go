@@ -2,6 +2,7 @@ package tom
 
 import (
 	"errors"
+	"github.com/socialvalue-toms/toms/diag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,8 +10,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/socialvalue-toms/toms/internal/yamlx"
 )
 
 const header = "apiVersion: toms/v1\nkind: Framework\nid: test\nname: Test\n"
@@ -33,16 +32,16 @@ const small = header + `themes:
             unit: count
 `
 
-func diagnostics(t *testing.T, err error) Diagnostics {
+func diagnostics(t *testing.T, err error) diag.List {
 	t.Helper()
 	require.Error(t, err)
-	var ds Diagnostics
+	var ds diag.List
 	if errors.As(err, &ds) {
 		return ds
 	}
-	var d *Diagnostic
-	require.True(t, errors.As(err, &d), "error %v is neither Diagnostics nor *Diagnostic", err)
-	return Diagnostics{d}
+	var d *diag.Diagnostic
+	require.True(t, errors.As(err, &d), "error %v is neither diag.List nor *Diagnostic", err)
+	return diag.List{d}
 }
 
 func TestParseValid(t *testing.T) {
@@ -105,7 +104,7 @@ func TestNumbersFromText(t *testing.T) {
 		assert.Equal(t, 34, d[0].Column, c.text)
 		assert.Equal(t, "themes[0].outcomes[0].measures[0].proxies.2024/25.value", d[0].Field, c.text)
 		assert.Contains(t, d[0].Message, c.msg, c.text)
-		assert.ErrorIs(t, err, yamlx.ErrValue, c.text)
+		assert.ErrorIs(t, err, diag.ErrValue, c.text)
 	}
 }
 
@@ -123,13 +122,13 @@ func TestParseErrors(t *testing.T) {
 				`f.yaml:12:13: themes[0].outcomes[0].measures[0].unit: missing required field "unit"`,
 				`f.yaml:14:13: themes[0].outcomes[0].measures[0].unti: unknown field "unti"; did you mean "unit"?`,
 			},
-			kind: yamlx.ErrUnknownField,
+			kind: diag.ErrUnknownField,
 		},
 		{
 			name: "duplicate key",
 			doc:  strings.Replace(small, "            name: Count\n", "            name: Count\n            name: Again\n", 1),
 			want: []string{`f.yaml:19:13: themes[0].outcomes[0].measures[1].name: key "name" is already defined at line 18`},
-			kind: yamlx.ErrDuplicateKey,
+			kind: diag.ErrDuplicateKey,
 		},
 		{
 			name: "duplicate id across the framework",
@@ -153,7 +152,7 @@ func TestParseErrors(t *testing.T) {
 			name: "non-numeric value",
 			doc:  strings.Replace(small, `value: "16.93"`, `value: "£16.93"`, 1),
 			want: []string{`f.yaml:16:34: themes[0].outcomes[0].measures[0].proxies.2024/25.value: "£16.93": not a decimal number`},
-			kind: yamlx.ErrValue,
+			kind: diag.ErrValue,
 		},
 		{
 			name: "malformed year",
@@ -177,25 +176,25 @@ func TestParseErrors(t *testing.T) {
 			name: "multiple documents",
 			doc:  small + "---\n" + small,
 			want: []string{`f.yaml:20:1: a second YAML document starts here; put one document in each file`},
-			kind: yamlx.ErrSyntax,
+			kind: diag.ErrSyntax,
 		},
 		{
 			name: "syntax error",
 			doc:  header + "themes: [\n",
 			want: []string{`f.yaml:6: did not find expected node content`},
-			kind: yamlx.ErrSyntax,
+			kind: diag.ErrSyntax,
 		},
 		{
 			name: "wrong kind",
 			doc:  strings.Replace(small, "kind: Framework", "kind: Frame", 1),
 			want: []string{`f.yaml:2:7: kind: is "Frame"; this reader expects "Framework"`},
-			kind: yamlx.ErrValue,
+			kind: diag.ErrValue,
 		},
 		{
 			name: "bool written yes",
 			doc:  strings.Replace(small, "            unit: count\n", "            unit: count\n            evidenceRequired: yes\n", 1),
 			want: []string{`f.yaml:20:31: themes[0].outcomes[0].measures[1].evidenceRequired: is "yes"; write true or false`},
-			kind: yamlx.ErrType,
+			kind: diag.ErrType,
 		},
 		{
 			name: "currency",
@@ -213,7 +212,7 @@ func TestParseErrors(t *testing.T) {
 			name: "empty document",
 			doc:  "# nothing\n",
 			want: []string{`f.yaml: the document is empty`},
-			kind: yamlx.ErrSyntax,
+			kind: diag.ErrSyntax,
 		},
 	}
 	for _, c := range cases {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/socialvalue-toms/toms/internal/diag"
+	"github.com/socialvalue-toms/toms/diag"
 	"github.com/socialvalue-toms/toms/internal/yamlx"
 )
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/socialvalue-toms/toms/diag"
 	"io"
 	"os"
 	"path/filepath"
@@ -92,7 +93,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	// Every input is read, even after a bad one, so that one run lists the
 	// problems of all of them; the batch fails once, at the end.
 	rejected := 0
-	var problemsFound measure.Diagnostics
+	var problemsFound diag.List
 	var badFiles, unreadable []string
 	for _, in := range inputs {
 		n, list, err := readReportInput(ctx, agg, in, *lenient, stderr)
@@ -164,7 +165,7 @@ type reportInput struct {
 // in strict mode; a problem with the file as a whole, such as an unknown
 // column, in either mode), or another error (the file cannot be opened or
 // read, the context is done).
-func readReportInput(ctx context.Context, agg *measure.Aggregator, in reportInput, lenient bool, stderr io.Writer) (int, measure.Diagnostics, error) {
+func readReportInput(ctx context.Context, agg *measure.Aggregator, in reportInput, lenient bool, stderr io.Writer) (int, diag.List, error) {
 	f, err := os.Open(in.path)
 	if err != nil {
 		return 0, nil, err
@@ -181,7 +182,7 @@ func readReportInput(ctx context.Context, agg *measure.Aggregator, in reportInpu
 		fmt.Fprintln(stderr)
 	}
 	if err != nil {
-		var list measure.Diagnostics
+		var list diag.List
 		if errors.As(err, &list) && len(list) > 0 {
 			return 0, list, nil
 		}
@@ -192,7 +193,7 @@ func readReportInput(ctx context.Context, agg *measure.Aggregator, in reportInpu
 
 // reportProblems prints the problems of every bad input (the first
 // maxProblemsShown, then a count) and fails the batch once: exit 2.
-func reportProblems(stderr io.Writer, list measure.Diagnostics, badFiles, unreadable []string, lenient bool) int {
+func reportProblems(stderr io.Writer, list diag.List, badFiles, unreadable []string, lenient bool) int {
 	for _, d := range list[:min(len(list), maxProblemsShown)] {
 		fmt.Fprintf(stderr, "toms: %v\n", d)
 	}

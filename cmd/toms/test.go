@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"github.com/socialvalue-toms/toms/diag"
 	"io"
 	"regexp"
 	"strings"
@@ -109,7 +110,7 @@ func testInvalidSuites(rep rules.TestReport) int {
 
 // testProblems lists the positioned problems inside err.
 func testProblems(err error) []testJSONProblem {
-	var list rules.Diagnostics
+	var list diag.List
 	list.Append(err)
 	out := make([]testJSONProblem, 0, len(list))
 	for _, d := range list {

@@ -24,22 +24,12 @@ import (
 	"github.com/shopspring/decimal"
 	"gopkg.in/yaml.v3"
 
+	"github.com/socialvalue-toms/toms/diag"
 	"github.com/socialvalue-toms/toms/internal/dectext"
-	"github.com/socialvalue-toms/toms/internal/diag"
 )
 
 // APIVersion is the only file format version this module reads.
 const APIVersion = "toms/v1"
-
-// Sentinel kinds carried by the diagnostics, for errors.Is.
-var (
-	ErrSyntax       = errors.New("syntax error")
-	ErrUnknownField = errors.New("unknown field")
-	ErrDuplicateKey = errors.New("duplicate key")
-	ErrType         = errors.New("wrong type")
-	ErrRequired     = errors.New("missing field")
-	ErrValue        = errors.New("invalid value")
-)
 
 // MaxAliasNodes bounds how many nodes may be decoded through aliases (a node
 // reached through N aliases counts N times), so that an alias bomb fails fast
@@ -55,7 +45,7 @@ func Parse(file string, data []byte) (*yaml.Node, error) {
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, &diag.Diagnostic{File: file, Message: "the document is empty", Kind: ErrSyntax}
+			return nil, &diag.Diagnostic{File: file, Message: "the document is empty", Kind: diag.ErrSyntax}
 		}
 		return nil, syntaxError(file, err)
 	}
@@ -66,17 +56,17 @@ func Parse(file string, data []byte) (*yaml.Node, error) {
 		return nil, syntaxError(file, err)
 	default:
 		return nil, &diag.Diagnostic{File: file, Line: next.Line, Column: next.Column,
-			Message: "a second YAML document starts here; put one document in each file", Kind: ErrSyntax}
+			Message: "a second YAML document starts here; put one document in each file", Kind: diag.ErrSyntax}
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
-		return nil, &diag.Diagnostic{File: file, Message: "the document is empty", Kind: ErrSyntax}
+		return nil, &diag.Diagnostic{File: file, Message: "the document is empty", Kind: diag.ErrSyntax}
 	}
 	return doc.Content[0], nil
 }
 
 func syntaxError(file string, err error) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	d := &diag.Diagnostic{File: file, Message: msg, Kind: ErrSyntax}
+	d := &diag.Diagnostic{File: file, Message: msg, Kind: diag.ErrSyntax}
 	if m := lineRE.FindStringSubmatch(msg); m != nil {
 		d.Line, _ = strconv.Atoi(m[1])
 		if parserError(msg) {
@@ -162,7 +152,7 @@ func (d *Decoder) Decode(n *yaml.Node, out any, path string) {
 // false (with a diagnostic) when they are missing or wrong.
 func (d *Decoder) Header(root *yaml.Node, kind string) bool {
 	if root.Kind != yaml.MappingNode {
-		d.Errorf(root, "", ErrType, "expected a mapping with apiVersion: %s and kind: %s", APIVersion, kind)
+		d.Errorf(root, "", diag.ErrType, "expected a mapping with apiVersion: %s and kind: %s", APIVersion, kind)
 		return false
 	}
 	ok := true
@@ -170,10 +160,10 @@ func (d *Decoder) Header(root *yaml.Node, kind string) bool {
 		v := MapValue(root, want[0])
 		switch {
 		case v == nil:
-			d.Errorf(root, want[0], ErrRequired, "missing; the file must say %s: %s", want[0], want[1])
+			d.Errorf(root, want[0], diag.ErrRequired, "missing; the file must say %s: %s", want[0], want[1])
 			ok = false
 		case v.Value != want[1]:
-			d.Errorf(v, want[0], ErrValue, "is %q; this reader expects %q", v.Value, want[1])
+			d.Errorf(v, want[0], diag.ErrValue, "is %q; this reader expects %q", v.Value, want[1])
 			ok = false
 		}
 	}
@@ -243,7 +233,7 @@ func (d *Decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		d.aliasNodes++
 		if d.aliasNodes > MaxAliasNodes {
 			if d.aliasNodes == MaxAliasNodes+1 {
-				d.Errorf(n, path, ErrValue, "aliases expand the document to more than %d nodes", MaxAliasNodes)
+				d.Errorf(n, path, diag.ErrValue, "aliases expand the document to more than %d nodes", MaxAliasNodes)
 			}
 			return
 		}
@@ -261,7 +251,7 @@ func (d *Decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		if s, ok := d.scalar(n, path, "a number"); ok {
 			x, err := dectext.Parse(s)
 			if err != nil {
-				d.Errorf(n, path, ErrValue, "%v", err)
+				d.Errorf(n, path, diag.ErrValue, "%v", err)
 				return
 			}
 			v.Set(reflect.ValueOf(x))
@@ -271,7 +261,7 @@ func (d *Decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		if s, ok := d.scalar(n, path, "a date"); ok {
 			t, err := ParseTime(s)
 			if err != nil {
-				d.Errorf(n, path, ErrValue, "%v", err)
+				d.Errorf(n, path, diag.ErrValue, "%v", err)
 				return
 			}
 			v.Set(reflect.ValueOf(t))
@@ -301,14 +291,14 @@ func (d *Decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 			case "false":
 				v.SetBool(false)
 			default:
-				d.Errorf(n, path, ErrType, "is %q; write true or false", s)
+				d.Errorf(n, path, diag.ErrType, "is %q; write true or false", s)
 			}
 		}
 	case reflect.Int, reflect.Int64, reflect.Int32:
 		if s, ok := d.scalar(n, path, "a whole number"); ok {
 			i, err := strconv.ParseInt(s, 10, 64)
 			if err != nil || (len(s) > 1 && s[0] == '0') {
-				d.Errorf(n, path, ErrType, "is %q; expected a whole number", s)
+				d.Errorf(n, path, diag.ErrType, "is %q; expected a whole number", s)
 				return
 			}
 			v.SetInt(i)
@@ -318,7 +308,7 @@ func (d *Decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 			return
 		}
 		if n.Kind != yaml.SequenceNode {
-			d.Errorf(n, path, ErrType, "expected a list, found %s", describe(n))
+			d.Errorf(n, path, diag.ErrType, "expected a list, found %s", describe(n))
 			return
 		}
 		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
@@ -331,7 +321,7 @@ func (d *Decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 			return
 		}
 		if n.Kind != yaml.MappingNode || v.Type().Key().Kind() != reflect.String {
-			d.Errorf(n, path, ErrType, "expected a mapping, found %s", describe(n))
+			d.Errorf(n, path, diag.ErrType, "expected a mapping, found %s", describe(n))
 			return
 		}
 		m := reflect.MakeMapWithSize(v.Type(), len(n.Content)/2)
@@ -339,11 +329,11 @@ func (d *Decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := resolve(n.Content[i])
 			if k.Kind != yaml.ScalarNode {
-				d.Errorf(k, path, ErrType, "a key must be plain text")
+				d.Errorf(k, path, diag.ErrType, "a key must be plain text")
 				continue
 			}
 			if prev, dup := seen[k.Value]; dup {
-				d.Errorf(k, join(path, k.Value), ErrDuplicateKey, "key %q is already defined at line %d", k.Value, prev.Line)
+				d.Errorf(k, join(path, k.Value), diag.ErrDuplicateKey, "key %q is already defined at line %d", k.Value, prev.Line)
 				continue
 			}
 			seen[k.Value] = k
@@ -355,7 +345,7 @@ func (d *Decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 	case reflect.Struct:
 		d.decodeStruct(n, v, path)
 	default:
-		d.Errorf(n, path, ErrType, "cannot decode into %s", v.Type())
+		d.Errorf(n, path, diag.ErrType, "cannot decode into %s", v.Type())
 	}
 }
 
@@ -406,14 +396,14 @@ func (d *Decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		n = &yaml.Node{Kind: yaml.MappingNode, Line: n.Line, Column: n.Column}
 	}
 	if n.Kind != yaml.MappingNode {
-		d.Errorf(n, path, ErrType, "expected a mapping, found %s", describe(n))
+		d.Errorf(n, path, diag.ErrType, "expected a mapping, found %s", describe(n))
 		return
 	}
 	seen := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k := resolve(n.Content[i])
 		if k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Tag == "!!merge" {
-			d.Errorf(k, path, ErrValue, "merge keys (<<) are not supported; repeat the fields or use an anchor for the whole value")
+			d.Errorf(k, path, diag.ErrValue, "merge keys (<<) are not supported; repeat the fields or use an anchor for the whole value")
 			continue
 		}
 		f, ok := byName[k.Value]
@@ -426,11 +416,11 @@ func (d *Decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 				sort.Strings(sorted)
 				msg += fmt.Sprintf("; expected one of %s", strings.Join(sorted, ", "))
 			}
-			d.Errorf(k, join(path, k.Value), ErrUnknownField, "%s", msg)
+			d.Errorf(k, join(path, k.Value), diag.ErrUnknownField, "%s", msg)
 			continue
 		}
 		if prev, dup := seen[k.Value]; dup {
-			d.Errorf(k, join(path, k.Value), ErrDuplicateKey, "key %q is already defined at line %d", k.Value, prev.Line)
+			d.Errorf(k, join(path, k.Value), diag.ErrDuplicateKey, "key %q is already defined at line %d", k.Value, prev.Line)
 			continue
 		}
 		seen[k.Value] = k
@@ -445,7 +435,7 @@ func (d *Decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 			continue
 		}
 		if k, ok := seen[name]; !ok || IsNull(MapValue(n, k.Value)) {
-			d.Errorf(n, join(path, name), ErrRequired, "missing required field %q", name)
+			d.Errorf(n, join(path, name), diag.ErrRequired, "missing required field %q", name)
 		}
 	}
 }
@@ -453,15 +443,15 @@ func (d *Decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 // scalar returns the text of a scalar node, or records a type problem.
 func (d *Decoder) scalar(n *yaml.Node, path, want string) (string, bool) {
 	if n.Kind != yaml.ScalarNode {
-		d.Errorf(n, path, ErrType, "expected %s, found %s", want, describe(n))
+		d.Errorf(n, path, diag.ErrType, "expected %s, found %s", want, describe(n))
 		return "", false
 	}
 	if n.Tag == "!!null" {
-		d.Errorf(n, path, ErrType, "expected %s, found null", want)
+		d.Errorf(n, path, diag.ErrType, "expected %s, found null", want)
 		return "", false
 	}
 	if n.Tag != "" && n.Tag != "!!str" && n.Tag != "!!int" && n.Tag != "!!float" && n.Tag != "!!bool" && n.Tag != "!!timestamp" && n.Tag != "!" {
-		d.Errorf(n, path, ErrType, "tag %s is not supported", n.Tag)
+		d.Errorf(n, path, diag.ErrType, "tag %s is not supported", n.Tag)
 		return "", false
 	}
 	return n.Value, true

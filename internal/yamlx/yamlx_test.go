@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/socialvalue-toms/toms/internal/diag"
+	"github.com/socialvalue-toms/toms/diag"
 )
 
 type inner struct {
@@ -115,9 +115,9 @@ func TestParseDocuments(t *testing.T) {
 	_, err := Parse("m.yaml", []byte("a: 1\n---\nb: 2\n"))
 	assert.ErrorContains(t, err, "m.yaml:2:1: a second YAML document starts here")
 	_, err = Parse("e.yaml", []byte(""))
-	assert.ErrorIs(t, err, ErrSyntax)
+	assert.ErrorIs(t, err, diag.ErrSyntax)
 	_, err = Parse("s.yaml", []byte("a: [\n"))
-	assert.ErrorIs(t, err, ErrSyntax)
+	assert.ErrorIs(t, err, diag.ErrSyntax)
 }
 
 // TestSyntaxErrorLines pins the reported line of yaml.v3's scanner and
@@ -154,5 +154,5 @@ func TestOpen(t *testing.T) {
 	assert.ErrorContains(t, err, `o.yaml:1:13: apiVersion: is "toms/v2"; this reader expects "toms/v1"`)
 	assert.ErrorContains(t, err, `o.yaml:2:7: kind: is "Other"; this reader expects "Thing"`)
 	_, _, err = Open("o.yaml", []byte("a: [\n"), "Thing")
-	assert.ErrorIs(t, err, ErrSyntax)
+	assert.ErrorIs(t, err, diag.ErrSyntax)
 }

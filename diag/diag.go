@@ -192,3 +192,23 @@ func (p Pos) String() string {
 func (p Pos) At(field string, kind error, format string, args ...any) *Diagnostic {
 	return &Diagnostic{File: p.File, Line: p.Line, Column: p.Column, Field: field, Message: fmt.Sprintf(format, args...), Kind: kind}
 }
+
+// Kinds of problem shared by every loader, matched with errors.Is on a
+// Diagnostic or on a List that holds one. Packages add kinds of their own
+// (tom.ErrUnknownMeasure, measure.ErrDuplicate, rules.ErrInvalidRule, ...).
+var (
+	// ErrSyntax: the text is not well-formed YAML, JSON or CSV.
+	ErrSyntax = errors.New("syntax error")
+	// ErrUnknownField: a field or column the format does not have.
+	ErrUnknownField = errors.New("unknown field")
+	// ErrDuplicateKey: a key written twice in one mapping or header.
+	ErrDuplicateKey = errors.New("duplicate key")
+	// ErrType: a value of the wrong type (a list where a number belongs).
+	ErrType = errors.New("wrong type")
+	// ErrRequired: a required field is missing or empty.
+	ErrRequired = errors.New("missing field")
+	// ErrValue: a value of the right type that is not allowed.
+	ErrValue = errors.New("invalid value")
+	// ErrTooLarge: an input beyond a documented size limit.
+	ErrTooLarge = errors.New("input too large")
+)
