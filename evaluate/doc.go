@@ -12,7 +12,7 @@
 //
 // Evaluate validates the tender and the bids (diag.List matching
 // ErrInvalid, each with file, line, column and field), checks the tender
-// against the policy (Options.Policy, default rules.Default) and stops with
+// against the policy (Options.Rules, default rules.Default) and stops with
 // ErrPolicyFailed when a rule of severity error fails, unless
 // Options.ScoreAnyway is set (Result.ScoredAnyway then says so). Check runs
 // the policy step alone, as `toms check` does. An invalid waiver (naming a

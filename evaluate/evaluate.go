@@ -15,9 +15,9 @@ import (
 
 // Options change how Evaluate works.
 type Options struct {
-	// Policy is the rule set the tender is checked against before scoring
+	// Rules is the rule set the tender is checked against before scoring
 	// (see rules.Load); nil means the embedded default policy, rules.Default.
-	Policy *rules.Set
+	Rules *rules.Set
 	// SkipPolicy scores without checking the policy at all; Result.Policy is
 	// then empty. For what-if runs only: an award needs the policy check.
 	SkipPolicy bool
@@ -66,11 +66,11 @@ func Evaluate(ctx context.Context, t *Tender, bids []Bid, fw *tom.Framework, opt
 	res := &Result{TenderID: t.ID, Title: t.Title, Year: t.Year, Weights: t.Weights(), Criteria: t.Criteria, Catalogue: fw.ID()}
 	res.Criteria.Price.Method, res.Criteria.SocialValue.Method = t.Criteria.Price.method(), t.Criteria.SocialValue.method()
 	if !opts.SkipPolicy {
-		rep, err := Check(ctx, t, opts.Policy, opts.Now)
+		rep, err := Check(ctx, t, opts.Rules, opts.Now)
 		if err != nil {
 			return nil, err
 		}
-		res.Policy, res.PolicyFailed = rep.Outcomes, rep.Failed()
+		res.Policy, res.PolicyFailed = rep.Verdicts, rep.Failed()
 		if res.PolicyFailed && !opts.ScoreAnyway {
 			return res, fmt.Errorf("tender %q: %w: %s", t.ID, ErrPolicyFailed, strings.Join(failures(rep), "; "))
 		}

@@ -19,7 +19,7 @@ import (
 
 type jsonResult struct {
 	Tender       jsonTender      `json:"tender"`
-	Policy       []rules.Outcome `json:"policy"`
+	Policy       []rules.Verdict `json:"policy"`
 	PolicyFailed bool            `json:"policyFailed"`
 	ScoredAnyway bool            `json:"scoredAnyway"`
 	Scored       bool            `json:"scored"`
@@ -169,7 +169,7 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 		Measures: []jsonMeasure{}, Bids: []jsonBid{},
 	}
 	if out.Policy == nil {
-		out.Policy = []rules.Outcome{}
+		out.Policy = []rules.Verdict{}
 	}
 	c := r.Criteria
 	t := &out.Tender

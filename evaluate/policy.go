@@ -41,7 +41,7 @@ func Check(ctx context.Context, t *Tender, set *rules.Set, now time.Time) (rules
 		}
 	}
 	in := t.RuleInput()
-	rep, err := set.Check(ctx, rules.Input{Tender: &in, Now: now})
+	rep, err := set.Check(ctx, rules.Input{Tender: &in, Now: now}, rules.CheckOptions{})
 	if err != nil && errors.Is(err, rules.ErrWaiver) && ctx.Err() == nil {
 		return rep, t.waiverErrors(err)
 	}
@@ -81,7 +81,7 @@ func (t *Tender) waiverErrors(err error) error {
 // failures returns the outcomes that stop scoring, as text.
 func failures(rep rules.Report) []string {
 	var out []string
-	for _, o := range rep.Outcomes {
+	for _, o := range rep.Verdicts {
 		if (o.Status == rules.StatusFail && o.Severity == rules.SeverityError) || o.Status == rules.StatusError {
 			out = append(out, "rule "+o.Rule+": "+o.Message)
 		}

@@ -25,7 +25,7 @@ type Result struct {
 	// use, each with the proxy value that priced it (year, source, basis).
 	Measures []MeasureValue
 	// Policy holds the outcome of every policy rule, in the rule set's order.
-	Policy []rules.Outcome
+	Policy []rules.Verdict
 	// PolicyFailed is true when a rule of severity error failed.
 	PolicyFailed bool
 	// ScoredAnyway is true when the bids were scored although PolicyFailed,

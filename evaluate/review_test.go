@@ -44,7 +44,7 @@ func TestSumsAreThePolicysToReport(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, rep.Failed())
 	status := map[string]rules.Status{}
-	for _, o := range rep.Outcomes {
+	for _, o := range rep.Verdicts {
 		status[o.Rule] = o.Status
 	}
 	assert.Equal(t, rules.StatusFail, status["weights-total"], "40 + 40 + 10 = 90, not 100")
@@ -60,7 +60,7 @@ func TestSumsAreThePolicysToReport(t *testing.T) {
 		"score anyway": {ScoreAnyway: true, Now: testNow},
 		"skip policy":  {SkipPolicy: true},
 		// a policy without the sum rules passes, and still nothing is scored
-		"other policy": {Policy: testRules(t), Now: testNow},
+		"other policy": {Rules: testRules(t), Now: testNow},
 	} {
 		t.Run(name, func(t *testing.T) {
 			res, err := evaluate.Evaluate(ctx, tn, tn.Bids, fw, opts)

@@ -180,7 +180,7 @@ func TestScenario8MinimumWeighting(t *testing.T) {
 	status := func(tn *evaluate.Tender) rules.Status {
 		rep, err := evaluate.Check(ctx, tn, set, testNow)
 		require.NoError(t, err)
-		o, ok := rep.Outcome("sv-floor")
+		o, ok := rep.Verdict("sv-floor")
 		require.True(t, ok)
 		return o.Status
 	}
@@ -191,7 +191,7 @@ func TestScenario8MinimumWeighting(t *testing.T) {
 	low := weights("150000", "30", "65", "5")
 	bids := []evaluate.Bid{bid("A", "100", map[string]string{"q": "5"}, dp("5")), bid("B", "120", map[string]string{"q": "4"}, dp("5"))}
 	fw := testFramework(t)
-	res, err := evaluate.Evaluate(ctx, low, bids, fw, evaluate.Options{Policy: set, Now: testNow})
+	res, err := evaluate.Evaluate(ctx, low, bids, fw, evaluate.Options{Rules: set, Now: testNow})
 	require.ErrorIs(t, err, evaluate.ErrPolicyFailed)
 	require.NotNil(t, res)
 	assert.True(t, res.PolicyFailed)
@@ -199,7 +199,7 @@ func TestScenario8MinimumWeighting(t *testing.T) {
 	assert.Empty(t, res.Bids)
 	assert.Len(t, res.Policy, 2)
 
-	res, err = evaluate.Evaluate(ctx, low, bids, fw, evaluate.Options{Policy: set, Now: testNow, ScoreAnyway: true})
+	res, err = evaluate.Evaluate(ctx, low, bids, fw, evaluate.Options{Rules: set, Now: testNow, ScoreAnyway: true})
 	require.NoError(t, err)
 	assert.True(t, res.PolicyFailed)
 	assert.True(t, res.ScoredAnyway)
@@ -208,7 +208,7 @@ func TestScenario8MinimumWeighting(t *testing.T) {
 
 	// A waiver with a reason turns the failure into waived; scoring goes on.
 	low.Waivers = []evaluate.Waiver{{Rule: "sv-floor", Reason: "immature market, see pre-market engagement report", ApprovedBy: "Head of Procurement", Date: testNow}}
-	res, err = evaluate.Evaluate(ctx, low, bids, fw, evaluate.Options{Policy: set, Now: testNow})
+	res, err = evaluate.Evaluate(ctx, low, bids, fw, evaluate.Options{Rules: set, Now: testNow})
 	require.NoError(t, err)
 	assert.False(t, res.PolicyFailed)
 	assert.Equal(t, rules.StatusWaived, res.Policy[0].Status)

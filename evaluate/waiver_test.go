@@ -73,16 +73,16 @@ func TestInvalidWaivers(t *testing.T) {
 				got = append(got, d.Error())
 			}
 			assert.Equal(t, c.want, got)
-			assert.Len(t, rep.Outcomes, 2, "the report is complete")
+			assert.Len(t, rep.Verdicts, 2, "the report is complete")
 
-			res, err := evaluate.Evaluate(ctx, tn, bids, testFramework(t), evaluate.Options{Policy: set, Now: testNow})
+			res, err := evaluate.Evaluate(ctx, tn, bids, testFramework(t), evaluate.Options{Rules: set, Now: testNow})
 			assert.Nil(t, res)
 			assert.ErrorIs(t, err, rules.ErrWaiver)
 			assert.ErrorIs(t, err, evaluate.ErrInvalid)
 			assert.Contains(t, err.Error(), c.want[len(c.want)-1])
 
 			// ScoreAnyway does not get round it either.
-			_, err = evaluate.Evaluate(ctx, tn, bids, testFramework(t), evaluate.Options{Policy: set, Now: testNow, ScoreAnyway: true})
+			_, err = evaluate.Evaluate(ctx, tn, bids, testFramework(t), evaluate.Options{Rules: set, Now: testNow, ScoreAnyway: true})
 			assert.ErrorIs(t, err, rules.ErrWaiver)
 		})
 	}
@@ -92,7 +92,7 @@ func TestInvalidWaivers(t *testing.T) {
 	tn := waiverTender(t, "  - {rule: sv-floor, reason: immature market, approvedBy: Head, date: 2025-04-01}\n")
 	rep, err := evaluate.Check(ctx, tn, set, testNow)
 	require.NoError(t, err)
-	o, _ := rep.Outcome("sv-floor")
+	o, _ := rep.Verdict("sv-floor")
 	assert.Equal(t, rules.StatusWaived, o.Status)
 
 	tn.Waivers = []evaluate.Waiver{{Rule: "sv-flor", Reason: "typo", ApprovedBy: "Head", Date: testNow}}

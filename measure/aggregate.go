@@ -19,11 +19,11 @@ type Options struct {
 	// validated, but not valued, counted or checked for duplicates;
 	// Result.OutOfYear says how many.
 	Year tom.Year
-	// Policy says what to do when a financial measure has no proxy value for
+	// YearPolicy says what to do when a financial measure has no proxy value for
 	// a record's year: tom.ExactYear (the default) rejects the record;
 	// tom.CarryForward values it with the latest earlier year's value, and
 	// the result lists every value carried forward.
-	Policy tom.YearPolicy
+	YearPolicy tom.YearPolicy
 	// NoDuplicateCheck turns off duplicate and double-counting detection.
 	NoDuplicateCheck bool
 	// DuplicateMemory bounds the memory of duplicate detection, in bytes
@@ -38,7 +38,7 @@ type Options struct {
 // sameTotals reports whether aggregators with options o and p count alike,
 // so that they can be merged.
 func (o Options) sameTotals(p Options) bool {
-	return o.Year == p.Year && o.Policy == p.Policy && o.NoDuplicateCheck == p.NoDuplicateCheck
+	return o.Year == p.Year && o.YearPolicy == p.YearPolicy && o.NoDuplicateCheck == p.NoDuplicateCheck
 }
 
 // Aggregator totals outcome records and commitments in one streaming pass:
@@ -143,7 +143,7 @@ func (in *interner) id(s string) uint32 {
 func NewAggregator(fw *tom.Framework, opts Options) *Aggregator {
 	a := &Aggregator{
 		opts:      opts,
-		cat:       newCatalogue(fw, opts.Policy),
+		cat:       newCatalogue(fw, opts.YearPolicy),
 		cellIdx:   map[cellKey]int32{},
 		commitIdx: map[commitKey]int32{},
 		lastCell:  -1,
@@ -166,7 +166,7 @@ func (a *Aggregator) Options() Options { return a.opts }
 // bounded by Options.DuplicateMemory).
 //
 // Rows are checked as ReadRecords checks them and, for financial measures,
-// must have a proxy value for their financial year under Options.Policy.
+// must have a proxy value for their financial year under Options.YearPolicy.
 // Without opts.Lenient, any bad row fails the batch: the error is
 // diag.List listing every bad row, and the Aggregator must then be
 // discarded (it holds the good rows of a batch that failed). With
@@ -270,7 +270,7 @@ func (a *Aggregator) add(r *row, file int, pos posFunc, commit, exact bool) (*di
 	}
 	var pe *proxyEntry
 	if !commit && r.m.m.Financial {
-		pe = r.m.proxy(r.fy, a.opts.Policy)
+		pe = r.m.proxy(r.fy, a.opts.YearPolicy)
 		if pe.err != nil {
 			line, col := pos(colDate)
 			return &diag.Diagnostic{File: a.files[file], Line: line, Column: col, Field: colDate.String(),
@@ -348,15 +348,15 @@ func (a *Aggregator) addOutcome(r *row, pe *proxyEntry) int {
 		}
 	}
 	if r.m.spend {
-		for i, fl := range [3]Flag{r.sme, r.vcse, r.local} {
+		for i, fl := range [3]Answer{r.sme, r.vcse, r.local} {
 			switch fl {
-			case Yes:
+			case AnswerYes:
 				if r.q.fixed {
 					c.flagged[i].add128(0, r.q.u, qtyScale)
 				} else {
 					c.flagged[i].addDecimal(r.q.d)
 				}
-			case Unknown:
+			case AnswerUnknown:
 				c.unknown[i]++
 			}
 		}
@@ -389,7 +389,7 @@ func (a *Aggregator) undo(u ref, commit bool) error {
 	c.qty.sub(q, qtyScale)
 	m := a.cat.measures[u.meas]
 	if m.m.Financial {
-		pe := m.proxy(int(c.key.my&0xffff)+yearBase, a.opts.Policy)
+		pe := m.proxy(int(c.key.my&0xffff)+yearBase, a.opts.YearPolicy)
 		if q.fixed && pe.fixed {
 			hi, lo := bits.Mul64(q.u, pe.u)
 			c.val.sub128(hi, lo, valScale)
@@ -400,9 +400,9 @@ func (a *Aggregator) undo(u ref, commit bool) error {
 	if m.spend {
 		for i := range c.flagged {
 			switch u.flag(i) {
-			case Yes:
+			case AnswerYes:
 				c.flagged[i].sub(q, qtyScale)
-			case Unknown:
+			case AnswerUnknown:
 				c.unknown[i]--
 			}
 		}

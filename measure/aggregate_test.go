@@ -124,7 +124,7 @@ func TestCarryForward(t *testing.T) {
 	assert.ErrorIs(t, err, tom.ErrNoProxy)
 	assert.Contains(t, err.Error(), "c.csv:2:26: date: the delivery falls in 2024/25")
 
-	a = NewAggregator(fw, Options{Policy: tom.CarryForward})
+	a = NewAggregator(fw, Options{YearPolicy: tom.CarryForward})
 	_, err = readString(t, a, "c.csv", data, Outcomes, ReadOptions{})
 	require.NoError(t, err)
 	res := a.Result()
@@ -200,7 +200,7 @@ func summary(r *Result) string {
 func TestMergeRejectsDifferentOptions(t *testing.T) {
 	fw := testFramework(t)
 	a := NewAggregator(fw, Options{})
-	err := a.Merge(NewAggregator(fw, Options{Policy: tom.CarryForward}))
+	err := a.Merge(NewAggregator(fw, Options{YearPolicy: tom.CarryForward}))
 	assert.ErrorIs(t, err, ErrMerge)
 	err = a.Merge(NewAggregator(testFramework(t), Options{}))
 	assert.ErrorIs(t, err, ErrMerge)

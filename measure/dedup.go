@@ -109,7 +109,7 @@ const (
 func (r ref) line() int      { return int(r.lines & (1<<lineBits - 1)) }
 func (r ref) fieldLine() int { return r.line() + int(r.lines>>lineBits) }
 
-func (r ref) flag(i int) Flag { return Flag(r.flags >> (2 * i) & 3) }
+func (r ref) flag(i int) Answer { return Answer(r.flags >> (2 * i) & 3) }
 
 func (r *ref) encode(b []byte) {
 	binary.LittleEndian.PutUint64(b, r.lines)

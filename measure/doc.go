@@ -84,7 +84,7 @@
 // # Valuation and totals
 //
 // A delivery is valued at quantity × the proxy value of its financial year,
-// exactly. A year without a value is an error unless Options.Policy is
+// exactly. A year without a value is an error unless Options.YearPolicy is
 // tom.CarryForward, which uses the latest earlier value and reports it. Spend
 // measures (unit gbp without a proxy) are reported as spend, not as social
 // value, and give the SME, VCSE and local shares of the spend reported.

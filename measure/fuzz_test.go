@@ -23,7 +23,7 @@ func FuzzRead(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, data []byte, lenient, jsonl bool) {
-		agg := NewAggregator(fw, Options{Policy: tom.CarryForward})
+		agg := NewAggregator(fw, Options{YearPolicy: tom.CarryForward})
 		defer agg.Close()
 		opts := ReadOptions{Lenient: lenient}
 		if jsonl {

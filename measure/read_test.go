@@ -219,9 +219,9 @@ func TestReadRecords(t *testing.T) {
 	assert.Equal(t, "2024/25", r.Year().String())
 	assert.Equal(t, "2024-Q1", r.Period)
 	assert.Equal(t, 3, r.Pos.Line)
-	assert.Equal(t, No, got[4].SupplierSME)
-	assert.Equal(t, Yes, got[4].Local)
-	assert.Equal(t, Unknown, got[0].Local)
+	assert.Equal(t, AnswerNo, got[4].SupplierSME)
+	assert.Equal(t, AnswerYes, got[4].Local)
+	assert.Equal(t, AnswerUnknown, got[0].Local)
 
 	stop := errors.New("stop")
 	_, err = ReadRecords(context.Background(), strings.NewReader(handWorked), "q.csv", Outcomes, testFramework(t), ReadOptions{},

@@ -86,50 +86,51 @@ func FormatOf(name string) Format {
 	return CSV
 }
 
-// Flag is a yes/no column that may be left empty.
-type Flag int8
+// Answer is the value of a yes/no column that may be left empty, such as
+// supplier_sme.
+type Answer int8
 
 const (
-	// Unknown means the column is absent or empty.
-	Unknown Flag = iota
-	// No is written false, no, n or 0 (any case).
-	No
-	// Yes is written true, yes, y or 1 (any case).
-	Yes
+	// AnswerUnknown means the column is absent or empty.
+	AnswerUnknown Answer = iota
+	// AnswerNo is written false, no, n or 0 (any case).
+	AnswerNo
+	// AnswerYes is written true, yes, y or 1 (any case).
+	AnswerYes
 )
 
-// String renders the flag as "yes", "no" or "" (unknown).
-func (f Flag) String() string {
+// String renders the answer as "yes", "no" or "" (unknown).
+func (f Answer) String() string {
 	switch f {
-	case Yes:
+	case AnswerYes:
 		return "yes"
-	case No:
+	case AnswerNo:
 		return "no"
 	}
 	return ""
 }
 
-// parseFlag reads a yes/no cell.
-func parseFlag(s string) (Flag, bool) {
+// parseAnswer reads a yes/no cell.
+func parseAnswer(s string) (Answer, bool) {
 	switch len(s) {
 	case 0:
-		return Unknown, true
+		return AnswerUnknown, true
 	case 1:
 		switch s[0] {
 		case 'y', 'Y', '1':
-			return Yes, true
+			return AnswerYes, true
 		case 'n', 'N', '0':
-			return No, true
+			return AnswerNo, true
 		}
-		return Unknown, false
+		return AnswerUnknown, false
 	}
 	switch {
 	case strings.EqualFold(s, "yes"), strings.EqualFold(s, "true"):
-		return Yes, true
+		return AnswerYes, true
 	case strings.EqualFold(s, "no"), strings.EqualFold(s, "false"):
-		return No, true
+		return AnswerNo, true
 	}
-	return Unknown, false
+	return AnswerUnknown, false
 }
 
 // Record is one row of an outcomes or commitments file: a quantity of a
@@ -145,7 +146,7 @@ type Record struct {
 	Unit     tom.Unit        // optional; when given it must be the measure's unit
 	// SupplierSME, SupplierVCSE and Local describe who received spend on a
 	// spend record (see SpendShares); they are optional.
-	SupplierSME, SupplierVCSE, Local Flag
+	SupplierSME, SupplierVCSE, Local Answer
 	Notes                            string
 	// Pos is where the record was read: file and line (column 0).
 	Pos diag.Pos

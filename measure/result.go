@@ -15,9 +15,9 @@ import (
 // values used, and what was left out and why. Every grouping is derived
 // from Cells by Totals and GroupBy.
 type Result struct {
-	Framework *tom.Framework
-	Year      tom.Year // the year totals are restricted to; zero for all years
-	Policy    tom.YearPolicy
+	Framework  *tom.Framework
+	Year       tom.Year       // the year totals are restricted to; zero for all years
+	YearPolicy tom.YearPolicy // how years without a proxy value were treated
 	// Cells are the totals per contract, supplier, measure and financial
 	// year, ordered by contract, supplier, catalogue order and year.
 	Cells []Cell
@@ -92,7 +92,7 @@ type ProxyUse struct {
 // after more input; it does not change the Aggregator.
 func (a *Aggregator) Result() *Result {
 	res := &Result{
-		Framework: a.cat.fw, Year: a.opts.Year, Policy: a.opts.Policy,
+		Framework: a.cat.fw, Year: a.opts.Year, YearPolicy: a.opts.YearPolicy,
 		Records: a.records, CommitmentRecords: a.commitRecords,
 		OutOfYear: a.outOfYear, CommitmentsOutOfYear: a.commitOutOfYear,
 		Rejected: append(diag.List(nil), a.rejected...), CrossShardDuplicates: a.crossShard,
@@ -143,7 +143,7 @@ func (a *Aggregator) Result() *Result {
 			k := pkey{m.idx, fy}
 			u := uses[k]
 			if u == nil {
-				e := m.proxy(fy, a.opts.Policy)
+				e := m.proxy(fy, a.opts.YearPolicy)
 				u = &ProxyUse{Measure: m.m.ID, Year: tom.YearStarting(fy), Proxy: e.p, CarriedForward: e.carried}
 				uses[k] = u
 			}

@@ -50,7 +50,7 @@ C3,Gamma & Sons,schools-supported,2,2024-04-01
 // (183 of 365 days elapsed).
 func sampleReview(t *testing.T) *Review {
 	t.Helper()
-	a := NewAggregator(testFramework(t), Options{Year: tom.MustYear("2024/25"), Policy: tom.CarryForward})
+	a := NewAggregator(testFramework(t), Options{Year: tom.MustYear("2024/25"), YearPolicy: tom.CarryForward})
 	_, err := readString(t, a, "outcomes.csv", reviewOutcomes, Outcomes, ReadOptions{Lenient: true})
 	require.NoError(t, err)
 	_, err = readString(t, a, "commitments.csv", reviewCommitments, Commitments, ReadOptions{})

@@ -86,7 +86,7 @@ type row struct {
 	q                       quantity
 	y, mo, d                int // calendar date
 	fy                      int // start year of the financial year
-	sme, vcse, local        Flag
+	sme, vcse, local        Answer
 }
 
 func (r *row) date() time.Time { return time.Date(r.y, time.Month(r.mo), r.d, 0, 0, 0, 0, time.UTC) }
@@ -264,9 +264,9 @@ func (v *validator) check(f *[numCols]string, pos posFunc, r *row) bool {
 	}
 	for _, fc := range [...]struct {
 		c   column
-		dst *Flag
+		dst *Answer
 	}{{colSME, &r.sme}, {colVCSE, &r.vcse}, {colLocal, &r.local}} {
-		fl, ok := parseFlag(f[fc.c])
+		fl, ok := parseAnswer(f[fc.c])
 		if !ok {
 			bad(fc.c, ErrFlag, "is %q; write yes or no (or true/false, y/n, 1/0), or leave it empty", f[fc.c])
 		}

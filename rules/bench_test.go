@@ -31,7 +31,7 @@ func benchTender() *Tender {
 // nativeCheck is the default policy written by hand in Go with decimal:
 // the baseline CEL is measured against. It returns the same outcomes.
 func nativeCheck(t *Tender, threshold, floor, total decimal.Decimal) Report {
-	rep := Report{Outcomes: make([]Outcome, 0, 3)}
+	rep := Report{Verdicts: make([]Verdict, 0, 3)}
 	st := StatusSkipped
 	if t.Value.GreaterThan(threshold) {
 		st = StatusFail
@@ -39,17 +39,17 @@ func nativeCheck(t *Tender, threshold, floor, total decimal.Decimal) Report {
 			st = StatusPass
 		}
 	}
-	rep.Outcomes = append(rep.Outcomes, Outcome{Rule: "sv-floor", Status: st, Severity: SeverityError})
+	rep.Verdicts = append(rep.Verdicts, Verdict{Rule: "sv-floor", Status: st, Severity: SeverityError})
 	st = StatusFail
 	if t.Weights.Price.Add(t.Weights.Quality).Add(t.Weights.SocialValue).Equal(total) {
 		st = StatusPass
 	}
-	rep.Outcomes = append(rep.Outcomes, Outcome{Rule: "weights-total", Status: st, Severity: SeverityError})
+	rep.Verdicts = append(rep.Verdicts, Verdict{Rule: "weights-total", Status: st, Severity: SeverityError})
 	st = StatusFail
 	if t.SocialValue.Quantitative.Add(t.SocialValue.Qualitative).Equal(t.Weights.SocialValue) {
 		st = StatusPass
 	}
-	rep.Outcomes = append(rep.Outcomes, Outcome{Rule: "sv-split", Status: st, Severity: SeverityError})
+	rep.Verdicts = append(rep.Verdicts, Verdict{Rule: "sv-split", Status: st, Severity: SeverityError})
 	return rep
 }
 
@@ -63,7 +63,7 @@ func BenchmarkCheck(b *testing.B) {
 	b.Run("cel", func(b *testing.B) {
 		b.ReportAllocs()
 		for range b.N {
-			rep, err := set.Check(ctx, in)
+			rep, err := set.Check(ctx, in, CheckOptions{})
 			if err != nil || rep.Failed() {
 				b.Fatal(err, rep)
 			}
@@ -87,7 +87,7 @@ func BenchmarkCheck(b *testing.B) {
 	b.Run("cel-failing", func(b *testing.B) {
 		b.ReportAllocs()
 		for range b.N {
-			rep, _ := set.Check(ctx, Input{Tender: failing})
+			rep, _ := set.Check(ctx, Input{Tender: failing}, CheckOptions{})
 			if !rep.Failed() {
 				b.Fatal(rep)
 			}

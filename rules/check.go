@@ -19,7 +19,7 @@ import (
 	"github.com/socialvalue-toms/toms/internal/celx"
 )
 
-// ErrEvaluation is the kind of an Outcome.Err when a rule's expression could
+// ErrEvaluation is the kind of an Verdict.Err when a rule's expression could
 // not be evaluated (a division by zero, an unset field, a cancelled context).
 var ErrEvaluation = errors.New("rule evaluation error")
 
@@ -31,8 +31,8 @@ type Input struct {
 	Now    time.Time
 }
 
-// Outcome is the result of one rule for one input.
-type Outcome struct {
+// Verdict is the result of one rule for one input.
+type Verdict struct {
 	Rule     string
 	Status   Status
 	Severity Severity
@@ -55,7 +55,7 @@ type Value struct {
 // MarshalJSON renders the outcome with lower-case keys and the position as
 // "file:line:col"; the shape is stable: rule, status, severity and message
 // are always present (message is empty when there is nothing to say).
-func (o Outcome) MarshalJSON() ([]byte, error) {
+func (o Verdict) MarshalJSON() ([]byte, error) {
 	type waiver struct {
 		Rule       string `json:"rule"`
 		Reason     string `json:"reason"`
@@ -86,7 +86,7 @@ func (o Outcome) MarshalJSON() ([]byte, error) {
 
 // Report is the outcome of every rule of a set, in rule order.
 type Report struct {
-	Outcomes []Outcome
+	Verdicts []Verdict
 	// Problems are the invalid waivers found in the tender (no reason,
 	// approver or date, an unknown rule, two for one rule). Any of them makes
 	// Failed true, whatever the rules' results: an exemption that is not
@@ -102,7 +102,7 @@ func (r Report) Failed() bool {
 	if len(r.Problems) > 0 {
 		return true
 	}
-	for _, o := range r.Outcomes {
+	for _, o := range r.Verdicts {
 		if o.Status == StatusFail && o.Severity == SeverityError {
 			return true
 		}
@@ -113,20 +113,20 @@ func (r Report) Failed() bool {
 	return false
 }
 
-// Outcome returns the outcome of the rule with the given id.
-func (r Report) Outcome(id string) (Outcome, bool) {
-	for _, o := range r.Outcomes {
+// Verdict returns the outcome of the rule with the given id.
+func (r Report) Verdict(id string) (Verdict, bool) {
+	for _, o := range r.Verdicts {
 		if o.Rule == id {
 			return o, true
 		}
 	}
-	return Outcome{}, false
+	return Verdict{}, false
 }
 
 // Count returns how many outcomes have the given status.
 func (r Report) Count(s Status) int {
 	n := 0
-	for _, o := range r.Outcomes {
+	for _, o := range r.Verdicts {
 		if o.Status == s {
 			n++
 		}
@@ -134,24 +134,18 @@ func (r Report) Count(s Status) int {
 	return n
 }
 
-// CheckOption changes how Check works.
-type CheckOption func(*checkConfig)
-
-type checkConfig struct {
-	values   bool
-	failOpen bool
+// CheckOptions change how Check works; the zero value is the usual check.
+type CheckOptions struct {
+	// Values records the compared values for every verdict, not only for
+	// fail and waived ones (used by `toms test -v`). It costs a second,
+	// state-tracking evaluation of each rule.
+	Values bool
+	// FailOpen makes evaluation errors not count in Report.Failed. By
+	// default they do (fail closed).
+	FailOpen bool
 }
 
-// WithValues records the compared values for every outcome, not only for
-// fail and waived ones (used by `toms test -v`). It costs a second,
-// state-tracking evaluation of each rule.
-func WithValues() CheckOption { return func(c *checkConfig) { c.values = true } }
-
-// FailOpen makes evaluation errors not count in Report.Failed. By default
-// they do (fail closed).
-func FailOpen() CheckOption { return func(c *checkConfig) { c.failOpen = true } }
-
-// Check evaluates every rule of the set against in and returns one Outcome
+// Check evaluates every rule of the set against in and returns one Verdict
 // per rule, in rule order.
 //
 // The returned error is non-nil when the input is unusable (no tender, a
@@ -162,11 +156,8 @@ func FailOpen() CheckOption { return func(c *checkConfig) { c.failOpen = true } 
 // ErrInput, ErrWaiver or the context's error with errors.Is.
 //
 // Check is safe for concurrent use; it does not modify in.
-func (s *Set) Check(ctx context.Context, in Input, opts ...CheckOption) (Report, error) {
-	var cfg checkConfig
-	for _, o := range opts {
-		o(&cfg)
-	}
+func (s *Set) Check(ctx context.Context, in Input, opts CheckOptions) (Report, error) {
+	cfg := &opts
 	if in.Tender == nil {
 		return Report{}, &diag.Diagnostic{Message: "the input has no tender", Kind: ErrInput}
 	}
@@ -177,20 +168,20 @@ func (s *Set) Check(ctx context.Context, in Input, opts ...CheckOption) (Report,
 	waivers, werrs := s.waivers(in.Tender)
 	act := s.newActivation(ctx, in.Tender, in.Bid, now)
 	defer s.release(act)
-	rep := Report{Outcomes: make([]Outcome, 0, len(s.rules)), Problems: werrs, failOpen: cfg.failOpen}
+	rep := Report{Verdicts: make([]Verdict, 0, len(s.rules)), Problems: werrs, failOpen: cfg.FailOpen}
 	for _, r := range s.rules {
 		if err := ctx.Err(); err != nil {
 			werrs.Add(&diag.Diagnostic{Message: "check stopped: " + err.Error(), Kind: err})
 			return rep, werrs
 		}
-		o := r.check(ctx, act, in, waivers, &cfg)
+		o := r.check(ctx, act, in, waivers, cfg)
 		if ws := waivers[r.ID]; ws.err != nil && o.Status != StatusError {
 			// The rule's own result stands in the message; the outcome is
 			// an error because its exemption is not properly recorded.
 			o.Message = fmt.Sprintf("%s (the rule itself: %s)", ws.err.Message, o.Status)
 			o.Status, o.Err, o.Waiver = StatusError, ws.err, nil
 		}
-		rep.Outcomes = append(rep.Outcomes, o)
+		rep.Verdicts = append(rep.Verdicts, o)
 	}
 	return rep, werrs.Err()
 }
@@ -456,9 +447,9 @@ func (p *program) evalError(r *rule, err error) *diag.Diagnostic {
 	return d
 }
 
-func (r *rule) check(ctx context.Context, act *activation, in Input, waivers map[string]waiverState, cfg *checkConfig) Outcome {
-	o := Outcome{Rule: r.ID, Severity: r.Severity, Pos: r.Pos}
-	fail := func(err error, p *program) Outcome {
+func (r *rule) check(ctx context.Context, act *activation, in Input, waivers map[string]waiverState, cfg *CheckOptions) Verdict {
+	o := Verdict{Rule: r.ID, Severity: r.Severity, Pos: r.Pos}
+	fail := func(err error, p *program) Verdict {
 		o.Status = StatusError
 		d := p.evalError(r, err)
 		o.Err = d
@@ -485,7 +476,7 @@ func (r *rule) check(ctx context.Context, act *activation, in Input, waivers map
 	}
 	if v == types.True {
 		o.Status = StatusPass
-		if cfg.values {
+		if cfg.Values {
 			o.Values = r.values(ctx, act)
 		}
 		return o

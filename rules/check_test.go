@@ -26,9 +26,9 @@ func tender(value, price, quality, sv, quant, qual string) *rules.Tender {
 		SocialValue: rules.SocialValue{Quantitative: dec(quant), Qualitative: dec(qual)}}
 }
 
-func outcome(t *testing.T, rep rules.Report, id string) rules.Outcome {
+func outcome(t *testing.T, rep rules.Report, id string) rules.Verdict {
 	t.Helper()
-	o, ok := rep.Outcome(id)
+	o, ok := rep.Verdict(id)
 	require.True(t, ok, "no outcome for %s", id)
 	return o
 }
@@ -62,9 +62,9 @@ func TestDefaultPolicyOutcomes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rep, err := set.Check(context.Background(), rules.Input{Tender: tt.tender})
+			rep, err := set.Check(context.Background(), rules.Input{Tender: tt.tender}, rules.CheckOptions{})
 			require.NoError(t, err)
-			require.Len(t, rep.Outcomes, 3)
+			require.Len(t, rep.Verdicts, 3)
 			assert.Equal(t, tt.floor, outcome(t, rep, "sv-floor").Status)
 			assert.Equal(t, tt.total, outcome(t, rep, "weights-total").Status)
 			assert.Equal(t, tt.split, outcome(t, rep, "sv-split").Status)
@@ -80,7 +80,7 @@ func TestDefaultPolicyOutcomes(t *testing.T) {
 }
 
 func TestFailingOutcomeCarriesValuesAndPosition(t *testing.T) {
-	rep, err := defaultSet(t).Check(context.Background(), rules.Input{Tender: tender("150000.00", "60.01", "30", "9.99", "4.99", "5")})
+	rep, err := defaultSet(t).Check(context.Background(), rules.Input{Tender: tender("150000.00", "60.01", "30", "9.99", "4.99", "5")}, rules.CheckOptions{})
 	require.NoError(t, err)
 	o := outcome(t, rep, "sv-floor")
 	assert.Equal(t, []rules.Value{{Expr: "tender.weights.socialValue", Value: "9.99"}, {Expr: "constants.floor", Value: "10"}}, o.Values)
@@ -88,7 +88,7 @@ func TestFailingOutcomeCarriesValuesAndPosition(t *testing.T) {
 	assert.Equal(t, rules.SeverityError, o.Severity)
 	assert.Nil(t, outcome(t, rep, "weights-total").Values, "passing outcomes carry no values unless asked")
 
-	rep, err = defaultSet(t).Check(context.Background(), rules.Input{Tender: tender("150000.00", "60", "30", "10", "5", "5")}, rules.WithValues())
+	rep, err = defaultSet(t).Check(context.Background(), rules.Input{Tender: tender("150000.00", "60", "30", "10", "5", "5")}, rules.CheckOptions{Values: true})
 	require.NoError(t, err)
 	assert.Equal(t, []rules.Value{
 		{Expr: "tender.weights.price + tender.weights.quality + tender.weights.socialValue", Value: "100"},
@@ -109,7 +109,7 @@ func TestWaivers(t *testing.T) {
 	date := time.Date(2025, 3, 14, 0, 0, 0, 0, time.UTC)
 	good := rules.Waiver{Rule: "sv-floor", Reason: "sole supplier", ApprovedBy: "Head of Procurement", Date: date}
 
-	rep, err := set.Check(context.Background(), rules.Input{Tender: low(good)})
+	rep, err := set.Check(context.Background(), rules.Input{Tender: low(good)}, rules.CheckOptions{})
 	require.NoError(t, err)
 	o := outcome(t, rep, "sv-floor")
 	assert.Equal(t, rules.StatusWaived, o.Status)
@@ -133,23 +133,23 @@ func TestWaivers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rep, err := set.Check(context.Background(), rules.Input{Tender: low(tt.waivers...)})
+			rep, err := set.Check(context.Background(), rules.Input{Tender: low(tt.waivers...)}, rules.CheckOptions{})
 			require.Error(t, err)
 			assert.ErrorIs(t, err, rules.ErrWaiver)
 			assert.ErrorContains(t, err, tt.msg)
-			require.Len(t, rep.Outcomes, 3, "the report is complete")
+			require.Len(t, rep.Verdicts, 3, "the report is complete")
 			assert.Equal(t, tt.status, outcome(t, rep, "sv-floor").Status)
 			assert.NotEmpty(t, rep.Problems)
 			assert.True(t, rep.Failed(), "an invalid waiver never lets the tender through")
 		})
 	}
-	rep, _ = set.Check(context.Background(), rules.Input{Tender: low(rules.Waiver{Rule: "sv-floor"})})
+	rep, _ = set.Check(context.Background(), rules.Input{Tender: low(rules.Waiver{Rule: "sv-floor"})}, rules.CheckOptions{})
 	assert.True(t, rep.Failed(), "an invalid waiver fails closed")
 
 	// An invalid waiver on a rule that passes is still an error: the
 	// exemption is not properly recorded, whatever the rule says.
 	passing := low(rules.Waiver{Rule: "weights-total", Reason: "r"})
-	rep, err = set.Check(context.Background(), rules.Input{Tender: passing})
+	rep, err = set.Check(context.Background(), rules.Input{Tender: passing}, rules.CheckOptions{})
 	assert.ErrorIs(t, err, rules.ErrWaiver)
 	o = outcome(t, rep, "weights-total")
 	assert.Equal(t, rules.StatusError, o.Status)
@@ -191,7 +191,7 @@ func TestCheckStatusesAndErrors(t *testing.T) {
 	require.NoError(t, err)
 	tn := tender("200000", "60", "30", "10", "5", "5")
 	now := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
-	rep, err := set.Check(context.Background(), rules.Input{Tender: tn, Now: now})
+	rep, err := set.Check(context.Background(), rules.Input{Tender: tn, Now: now}, rules.CheckOptions{})
 	require.NoError(t, err)
 
 	// share = 10/60 rounded to 4 places = 0.1667; twice = 0.3334 < 0.5.
@@ -208,14 +208,14 @@ func TestCheckStatusesAndErrors(t *testing.T) {
 	assert.Equal(t, rules.StatusPass, outcome(t, rep, "now").Status)
 	assert.True(t, rep.Failed(), "an evaluation error fails closed, even on a warning rule")
 
-	rep, err = set.Check(context.Background(), rules.Input{Tender: tn, Now: now}, rules.FailOpen())
+	rep, err = set.Check(context.Background(), rules.Input{Tender: tn, Now: now}, rules.CheckOptions{FailOpen: true})
 	require.NoError(t, err)
 	assert.False(t, rep.Failed())
 
 	callOff := *tn
 	callOff.ContractType = "call-off"
 	bid := &rules.Bid{Supplier: "Acme", Price: dec("1000.01")}
-	rep, err = set.Check(context.Background(), rules.Input{Tender: &callOff, Bid: bid, Now: now})
+	rep, err = set.Check(context.Background(), rules.Input{Tender: &callOff, Bid: bid, Now: now}, rules.CheckOptions{})
 	require.NoError(t, err)
 	fw := outcome(t, rep, "framework")
 	assert.Equal(t, rules.StatusError, fw.Status)
@@ -235,7 +235,7 @@ func TestCheckStatusesAndErrors(t *testing.T) {
     expr: tender.id == "other"
 `))
 	require.NoError(t, err)
-	rep, err = rules2.Check(context.Background(), rules.Input{Tender: tn})
+	rep, err = rules2.Check(context.Background(), rules.Input{Tender: tn}, rules.CheckOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, "share is 0.1667", outcome(t, rep, "share").Message)
 	assert.Equal(t, `failed: tender.id == "other"`, outcome(t, rep, "fallback").Message)
@@ -243,25 +243,25 @@ func TestCheckStatusesAndErrors(t *testing.T) {
 
 func TestCheckRejectsBadInput(t *testing.T) {
 	set := defaultSet(t)
-	_, err := set.Check(context.Background(), rules.Input{})
+	_, err := set.Check(context.Background(), rules.Input{}, rules.CheckOptions{})
 	assert.ErrorIs(t, err, rules.ErrInput)
 
 	tn := tender("1", "1", "1", "1", "1", "1")
 	tn.Measures = make([]string, rules.MaxListLen+1)
-	_, err = set.Check(context.Background(), rules.Input{Tender: tn})
+	_, err = set.Check(context.Background(), rules.Input{Tender: tn}, rules.CheckOptions{})
 	assert.ErrorIs(t, err, rules.ErrInput)
 	assert.ErrorContains(t, err, "tender.measures: has 1001 items; at most 1000 are allowed")
 
 	tn = tender("1", "1", "1", "1", "1", "1")
 	tn.Title = strings.Repeat("x", rules.MaxStringLen+1)
-	_, err = set.Check(context.Background(), rules.Input{Tender: tn})
+	_, err = set.Check(context.Background(), rules.Input{Tender: tn}, rules.CheckOptions{})
 	assert.ErrorContains(t, err, "tender.title: longer than 10000 characters")
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	rep, err := set.Check(ctx, rules.Input{Tender: tender("1", "1", "1", "1", "1", "1")})
+	rep, err := set.Check(ctx, rules.Input{Tender: tender("1", "1", "1", "1", "1", "1")}, rules.CheckOptions{})
 	assert.ErrorIs(t, err, context.Canceled)
-	assert.Empty(t, rep.Outcomes)
+	assert.Empty(t, rep.Verdicts)
 }
 
 func TestVariablesAreLazyAndBounded(t *testing.T) {
@@ -281,12 +281,12 @@ rules:
 `))
 	require.NoError(t, err)
 	tn := tender("1", "1", "0", "1", "1", "1")
-	rep, err := set.Check(context.Background(), rules.Input{Tender: tn})
+	rep, err := set.Check(context.Background(), rules.Input{Tender: tn}, rules.CheckOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, rules.StatusPass, outcome(t, rep, "unused").Status, "a broken variable only affects rules that read it")
 	assert.Equal(t, rules.StatusSkipped, outcome(t, rep, "uses").Status)
 	tn.ID = "use"
-	rep, err = set.Check(context.Background(), rules.Input{Tender: tn})
+	rep, err = set.Check(context.Background(), rules.Input{Tender: tn}, rules.CheckOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, rules.StatusError, outcome(t, rep, "uses").Status)
 	assert.Contains(t, outcome(t, rep, "uses").Message, "variables.broken: division by zero")
@@ -295,7 +295,7 @@ rules:
 func TestOutcomeJSON(t *testing.T) {
 	tn := tender("150000.00", "65", "30", "5", "0", "5")
 	tn.Waivers = []rules.Waiver{{Rule: "sv-floor", Reason: "sole supplier", ApprovedBy: "HoP", Date: time.Date(2025, 3, 14, 0, 0, 0, 0, time.UTC)}}
-	rep, err := defaultSet(t).Check(context.Background(), rules.Input{Tender: tn})
+	rep, err := defaultSet(t).Check(context.Background(), rules.Input{Tender: tn}, rules.CheckOptions{})
 	require.NoError(t, err)
 	b, err := json.Marshal(outcome(t, rep, "sv-floor"))
 	require.NoError(t, err)
@@ -332,7 +332,7 @@ func TestConcurrentCheck(t *testing.T) {
 				sv, want = "9", rules.StatusFail
 			}
 			for range 50 {
-				rep, err := set.Check(context.Background(), rules.Input{Tender: tender("200000", "60", "30", sv, sv, "0")}, rules.WithValues())
+				rep, err := set.Check(context.Background(), rules.Input{Tender: tender("200000", "60", "30", sv, sv, "0")}, rules.CheckOptions{Values: true})
 				if !assert.NoError(t, err) {
 					return
 				}
@@ -358,7 +358,7 @@ rules:
 	require.NoError(t, err)
 	tn := tender("200000", "60", "30", "10", "5", "5")
 	tn.Title = strings.Repeat("é", 3000) // 3,000 characters; v0 holds 6,000, v1 and m would hold 12,000
-	rep, err := set.Check(context.Background(), rules.Input{Tender: tn})
+	rep, err := set.Check(context.Background(), rules.Input{Tender: tn}, rules.CheckOptions{})
 	require.NoError(t, err)
 	for _, id := range []string{"nested", "in-map"} {
 		o := outcome(t, rep, id)
@@ -376,7 +376,7 @@ rules:
   - {id: ok, expr: '(`+x+` * `+x+` * decimal("1000")).round(28) > decimal(0)'}
 `))
 	require.NoError(t, err)
-	rep, err = big.Check(context.Background(), rules.Input{Tender: tn})
+	rep, err = big.Check(context.Background(), rules.Input{Tender: tn}, rules.CheckOptions{})
 	require.NoError(t, err)
 	o := outcome(t, rep, "r")
 	assert.Equal(t, rules.StatusError, o.Status)

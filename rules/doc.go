@@ -9,7 +9,7 @@
 //
 //	set, err := rules.Load(ctx, os.DirFS("policy"), ".") // or rules.Default()
 //	rep, err := set.Check(ctx, rules.Input{Tender: &t, Bid: nil, Now: now})
-//	for _, o := range rep.Outcomes { ... o.Rule, o.Status, o.Message, o.Values ... }
+//	for _, o := range rep.Verdicts { ... o.Rule, o.Status, o.Message, o.Values ... }
 //	if rep.Failed() { ... stop the tender ... }
 //
 // Load, Parse and Combine report every problem in every file in one pass as
@@ -74,10 +74,10 @@
 // conversion. Constructor calls with literal text are checked when the
 // file loads and folded into constants.
 //
-// # Outcomes
+// # Verdicts
 //
 // Each rule yields pass, fail, waived (it failed and the tender carries a
-// waiver for it; the Outcome keeps the waiver), skipped (its when was false,
+// waiver for it; the Verdict keeps the waiver), skipped (its when was false,
 // or it reads bid and there is none) or error (it could not be evaluated,
 // with a positioned diag.Diagnostic). Fail and waived outcomes carry the rendered
 // message and the values the rule compared (both sides of each comparison,

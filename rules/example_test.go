@@ -21,11 +21,11 @@ func ExampleSet_Check() {
 		Weights:     rules.Weights{Price: d("62"), Quality: d("30"), SocialValue: d("8")},
 		SocialValue: rules.SocialValue{Quantitative: d("4"), Qualitative: d("4")},
 	}
-	rep, err := set.Check(context.Background(), rules.Input{Tender: tender})
+	rep, err := set.Check(context.Background(), rules.Input{Tender: tender}, rules.CheckOptions{})
 	if err != nil {
 		panic(err)
 	}
-	for _, o := range rep.Outcomes {
+	for _, o := range rep.Verdicts {
 		fmt.Println(o.Rule, o.Status)
 		if o.Message != "" {
 			fmt.Println(" ", o.Message)

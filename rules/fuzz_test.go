@@ -39,7 +39,7 @@ func FuzzLoadRuleFiles(f *testing.F) {
 		defer cancel()
 		set, err := rules.Parse("fuzz.yaml", ruleFile)
 		if err == nil {
-			_, _ = set.Check(ctx, rules.Input{Tender: tender, Bid: &rules.Bid{Supplier: "x", Price: dec("1")}}, rules.WithValues())
+			_, _ = set.Check(ctx, rules.Input{Tender: tender, Bid: &rules.Bid{Supplier: "x", Price: dec("1")}}, rules.CheckOptions{Values: true})
 		} else if err.Error() == "" {
 			t.Fatal("an error with no text")
 		}

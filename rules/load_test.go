@@ -216,7 +216,7 @@ constants:
 	assert.Equal(t, "£50,000.00", consts["threshold"].Value)
 	assert.Equal(t, "100", consts["totalWeight"].Value)
 
-	rep, err := set.Check(context.Background(), rules.Input{Tender: tender("60000.00", "60", "28", "12", "6", "6")})
+	rep, err := set.Check(context.Background(), rules.Input{Tender: tender("60000.00", "60", "28", "12", "6", "6")}, rules.CheckOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, rules.StatusFail, outcome(t, rep, "sv-floor").Status, "12 points are below the new floor of 15 over £50,000")
 }

@@ -12,7 +12,7 @@ const (
 	// StatusFail: the expression was false and no waiver applies.
 	StatusFail
 	// StatusWaived: the expression was false but the tender carries a
-	// waiver for the rule; the Outcome keeps the waiver and its reason.
+	// waiver for the rule; the Verdict keeps the waiver and its reason.
 	StatusWaived
 	// StatusSkipped: the rule does not apply (its when was false, or it is
 	// about bids and the input has no bid).

@@ -89,7 +89,7 @@ type TestResult struct {
 	SkipReason string
 	Failures   []Failure     // unmet expectations, for TestFail
 	Err        error         // for TestError: positioned input problems
-	Outcomes   []Outcome     // every rule's outcome (nil for skipped tests)
+	Verdicts   []Verdict     // every rule's outcome (nil for skipped tests)
 	Duration   time.Duration // time spent checking
 }
 
@@ -600,14 +600,10 @@ func runCase(ctx context.Context, set *Set, file string, i int, tc testCaseDoc, 
 		now = suiteNow
 	}
 	in := Input{Tender: &t, Bid: b, Now: now}
-	var copts []CheckOption
-	if opts.Values {
-		copts = append(copts, WithValues())
-	}
 	start := time.Now()
-	rep, err := set.Check(ctx, in, copts...)
+	rep, err := set.Check(ctx, in, CheckOptions{Values: opts.Values})
 	tr.Duration = time.Since(start)
-	tr.Outcomes = rep.Outcomes
+	tr.Verdicts = rep.Verdicts
 	switch {
 	case tc.ExpectError != "" && (err == nil || !strings.Contains(err.Error(), tc.ExpectError)):
 		got := "no error"
@@ -620,13 +616,13 @@ func runCase(ctx context.Context, set *Set, file string, i int, tc testCaseDoc, 
 		return tr
 	}
 	for _, e := range exps {
-		o, _ := rep.Outcome(e.rule)
+		o, _ := rep.Verdict(e.rule)
 		if o.Status == e.status && strings.Contains(o.Message, e.message) {
 			continue
 		}
 		if o.Values == nil && !opts.Values {
-			if again, _ := set.Check(ctx, in, WithValues()); len(again.Outcomes) > 0 {
-				o2, _ := again.Outcome(e.rule)
+			if again, _ := set.Check(ctx, in, CheckOptions{Values: true}); len(again.Verdicts) > 0 {
+				o2, _ := again.Verdict(e.rule)
 				o.Values = o2.Values
 			}
 		}

@@ -91,7 +91,7 @@ func policyError(stderr io.Writer, err error) int {
 func writeCheckText(w io.Writer, t *evaluate.Tender, rep rules.Report) error {
 	fmt.Fprintf(w, "Tender %s: %s\n", t.ID, t.Title)
 	tw := tabwriter.NewWriter(&trimWriter{w: w}, 0, 0, 2, ' ', 0)
-	for _, o := range rep.Outcomes {
+	for _, o := range rep.Verdicts {
 		msg := o.Message
 		if o.Status == rules.StatusPass || o.Status == rules.StatusSkipped {
 			msg = ""
@@ -106,7 +106,7 @@ func writeCheckText(w io.Writer, t *evaluate.Tender, rep rules.Report) error {
 		verdict = "FAILED: a rule of severity error failed; the tender must not be evaluated as it stands"
 	}
 	_, err := fmt.Fprintf(w, "%d rules: %d pass, %d fail, %d waived, %d skipped, %d error. %s\n",
-		len(rep.Outcomes), rep.Count(rules.StatusPass), rep.Count(rules.StatusFail), rep.Count(rules.StatusWaived),
+		len(rep.Verdicts), rep.Count(rules.StatusPass), rep.Count(rules.StatusFail), rep.Count(rules.StatusWaived),
 		rep.Count(rules.StatusSkipped), rep.Count(rules.StatusError), verdict)
 	return err
 }
@@ -116,13 +116,13 @@ type checkJSON struct {
 	Tender   string          `json:"tender"`
 	Title    string          `json:"title"`
 	Failed   bool            `json:"failed"`
-	Outcomes []rules.Outcome `json:"outcomes"`
+	Verdicts []rules.Verdict `json:"outcomes"`
 }
 
 func writeCheckJSON(w io.Writer, t *evaluate.Tender, rep rules.Report) error {
-	out := checkJSON{Tender: t.ID, Title: t.Title, Failed: rep.Failed(), Outcomes: rep.Outcomes}
-	if out.Outcomes == nil {
-		out.Outcomes = []rules.Outcome{}
+	out := checkJSON{Tender: t.ID, Title: t.Title, Failed: rep.Failed(), Verdicts: rep.Verdicts}
+	if out.Verdicts == nil {
+		out.Verdicts = []rules.Verdict{}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -83,7 +83,7 @@ func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if err != nil {
 		return policyError(stderr, err)
 	}
-	res, err := evaluate.Evaluate(ctx, t, bids, fw, evaluate.Options{Policy: set, ScoreAnyway: *scoreAnyway, Now: clockNow()})
+	res, err := evaluate.Evaluate(ctx, t, bids, fw, evaluate.Options{Rules: set, ScoreAnyway: *scoreAnyway, Now: clockNow()})
 	policyErr, stopped := err, errors.Is(err, evaluate.ErrPolicyFailed)
 	if err != nil && !stopped {
 		return inputError(stderr, err)

@@ -56,7 +56,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	opts := measure.Options{NoDuplicateCheck: *noDup}
 	if *carry {
-		opts.Policy = tom.CarryForward
+		opts.YearPolicy = tom.CarryForward
 	}
 	if *year != "" {
 		y, err := tom.ParseYear(*year)

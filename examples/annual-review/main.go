@@ -198,7 +198,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	agg := measure.NewAggregator(fw, measure.Options{Year: tom.MustYear("2024/25"), Policy: tom.CarryForward})
+	agg := measure.NewAggregator(fw, measure.Options{Year: tom.MustYear("2024/25"), YearPolicy: tom.CarryForward})
 	read := func(path string, kind measure.Kind) error {
 		f, err := os.Open(path)
 		if err != nil {

@@ -48,7 +48,7 @@ func run(ctx context.Context, path string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// A nil Options.Policy means the embedded default policy.
+	// A nil Options.Rules means the embedded default policy.
 	res, err := evaluate.Evaluate(ctx, t, t.Bids, fw, evaluate.Options{})
 	if errors.Is(err, evaluate.ErrPolicyFailed) {
 		for _, o := range res.Policy {
