@@ -12,7 +12,7 @@ import (
 	"github.com/socialvalue-toms/toms/tom"
 )
 
-// The benchmark scheme is the one of perf-baseline.md §2: price 40 (lowest),
+// The benchmark tender is a typical council services tender: price 40 (lowest),
 // five quality criteria weighted 15, 10, 10, 10, 5 with maxima 5, 5, 10, 10,
 // 3, and social value 10 (highest offer), from one commitment per bid.
 

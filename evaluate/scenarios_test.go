@@ -13,10 +13,13 @@ import (
 	"github.com/socialvalue-toms/toms/rules"
 )
 
-// The scenarios of domain.md §9, worked by hand. Points are checked at the
-// 12 places a result carries (truncated) and at the 2 places of a report.
+// Published scoring scenarios, each worked by hand with its source cited
+// beside it (numbered §9.1 to §9.10 as in the project's research notes).
+// Points are checked at the 12 places a result carries (truncated) and at
+// the 2 places of a report.
 
 // §9.1: relative price, weight 40: £100, £105, £108 → 40.00, 38.10, 37.04.
+// Source: https://impactbids.com/the-quality-imperative/ (rounds to 40/38/37).
 func TestScenario1RelativePrice(t *testing.T) {
 	tender := design("40", []evaluate.QualityCriterion{qc("q", "60", "5")}, evaluate.SocialValueCriterion{})
 	q := map[string]string{"q": "5"}
@@ -35,6 +38,7 @@ func TestScenario1RelativePrice(t *testing.T) {
 
 // §9.2: CCS relative price as a fraction: A £15,000, B £10,000, C £30,000 →
 // 0.667, 1.000, 0.333 of the weight (here 100).
+// Source: https://www.shma.co.uk/our-thoughts/evaluating-price-in-tenders-new-guidance-on-new-practices/
 func TestScenario2PriceFraction(t *testing.T) {
 	tender := design("100", nil, evaluate.SocialValueCriterion{})
 	res := run(t, tender, bid("A", "15000", nil, nil), bid("B", "10000", nil, nil), bid("C", "30000", nil, nil))
@@ -50,6 +54,7 @@ func TestScenario2PriceFraction(t *testing.T) {
 // 200 points halved to 100): quality 30/20/15 out of max 60/40/30, price 35.
 // A: 40, 30, 20 at $10,000; B: 32, 20, 22 at $8,000 → A 73, B 72: A wins
 // despite the higher price (source: 146 and 144).
+// Source: https://support-us.negometrix.com/support/solutions/articles/44001761046-low-bid-scoring-formula
 func TestScenario3WeightedSum(t *testing.T) {
 	tender := design("35", []evaluate.QualityCriterion{qc("q1", "30", "60"), qc("q2", "20", "40"), qc("q3", "15", "30")}, evaluate.SocialValueCriterion{})
 	res := run(t, tender,
@@ -70,6 +75,8 @@ func TestScenario3WeightedSum(t *testing.T) {
 
 // §9.4: social value changes the winner. £5m contract, price 30 / quality
 // 60 / SV 10 (qualitative, out of 10).
+// Source: https://strategicproposals.com/category-white-papers/entry/navigating-the-shift-from-macs-to-missions-implications-for-bidders-and-buyers
+// (W 75 vs C 72.17; the source rounds C's price points to 27).
 func TestScenario4SocialValueDecides(t *testing.T) {
 	sv := evaluate.SocialValueCriterion{Weight: d("10"), QualitativeWeight: d("10"), Max: d("10")}
 	tender := design("30", []evaluate.QualityCriterion{qc("q", "60", "60")}, sv)
@@ -96,6 +103,7 @@ func TestScenario4SocialValueDecides(t *testing.T) {
 
 // §9.5: quantitative social value relative to the highest offer, weight 10:
 // A £120,000, B £80,000, C £0 → 10, 6.67, 0; all £0 → all 0.
+// Illustrative: the relative-to-best formula of §9.1 applied to £ offers.
 func TestScenario5SocialValueHighest(t *testing.T) {
 	sv := evaluate.SocialValueCriterion{Weight: d("10"), QuantitativeWeight: d("10"), Method: evaluate.Highest}
 	tender := design("30", []evaluate.QualityCriterion{qc("q", "60", "5")}, sv)
@@ -119,6 +127,9 @@ func TestScenario5SocialValueHighest(t *testing.T) {
 // required. A £120k, qual 3 → 5 + 3 = 8; B £80k, qual 5 → 3.33 + 5 = 8.33:
 // B wins social value. D has no qualitative part → 0, and its £200k is
 // disregarded, so it does not set the highest offer.
+// Source for "both parts required, a missing part is disregarded": Torbay
+// Council, https://www.torbay.gov.uk/council/social-value/toms-dos-and-donts/
+// (the 50/50 split is illustrative).
 func TestScenario6BothParts(t *testing.T) {
 	sv := evaluate.SocialValueCriterion{Weight: d("10"), QuantitativeWeight: d("5"), QualitativeWeight: d("5"), Max: d("5"), BothPartsRequired: true}
 	tender := design("30", []evaluate.QualityCriterion{qc("q", "60", "5")}, sv)
@@ -149,6 +160,9 @@ func TestScenario6BothParts(t *testing.T) {
 // §9.7: social value as a ratio to price against a target of 25p per £1,
 // weight 20: A £1,000,000 with £250,000 → ratio 0.25, 100% of target → 20;
 // B £900,000 with £90,000 → 0.10, 40% → 8. Above the target is capped.
+// Source for the 25p per £1 target: Essex County Council,
+// https://www.essexproviderhub.org/social-value-catalogue/social-value-at-essex-county-council/
+// (capped linear scoring is illustrative).
 func TestScenario7Target(t *testing.T) {
 	sv := evaluate.SocialValueCriterion{Weight: d("20"), QuantitativeWeight: d("20"), Method: evaluate.Target, Target: d("0.25")}
 	tender := design("20", []evaluate.QualityCriterion{qc("q", "60", "5")}, sv)
@@ -168,6 +182,10 @@ func TestScenario7Target(t *testing.T) {
 }
 
 // §9.8: the minimum weighting rule, through Check and through Evaluate.
+// Sources: Cabinet Office PPN 06/20 (social value at least 10% of the total
+// score) and the council's procurement strategy, section 5.4 (every contract
+// over £100,000). Price 30 / quality 65 / SV 5 at £150,000 fails; 30/60/10
+// passes; at £90,000 the rule does not apply.
 func TestScenario8MinimumWeighting(t *testing.T) {
 	ctx := context.Background()
 	set := testRules(t)
@@ -217,6 +235,8 @@ func TestScenario8MinimumWeighting(t *testing.T) {
 // §9.10: absolute linear price between buyer bounds, weight 40, floor £80k,
 // ceiling £120k: £100k → 40 × 20/40 = 20; £75k → 45 clamped to 40; £130k →
 // −10 clamped to 0.
+// Source: the Negometrix absolute price formula (as in §9.3's source); the
+// clamping outside the bounds is this library's decision.
 func TestScenario10Budget(t *testing.T) {
 	tender := design("40", []evaluate.QualityCriterion{qc("q", "60", "5")}, evaluate.SocialValueCriterion{})
 	tender.Criteria.Price = evaluate.PriceCriterion{Weight: d("40"), Method: evaluate.Budget, Floor: d("80000"), Ceiling: d("120000")}
