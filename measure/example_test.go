@@ -42,7 +42,7 @@ CT-001,Acme Ltd,volunteering-hours,400,2024-04-01
 	rv := measure.NewReview(res, measure.ReviewOptions{})
 	c := rv.Commitments[0]
 	pct, _ := c.Percent(1)
-	fmt.Printf("%s %s: %s of %s delivered (%s%%), %s\n", c.Contract, c.Measure, c.Delivered, c.Committed, pct.StringFixed(1), c.Status)
+	fmt.Printf("%s %s: %s of %s delivered (%s%%), %s\n", c.Contract, c.Measure, c.Delivered, c.Committed, pct.StringFixed(1), c.Progress)
 	// Output:
 	// social value £3041.60
 	// 4 people

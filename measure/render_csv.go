@@ -78,7 +78,7 @@ func (rv *Review) CSVTables() []Table {
 			ps = percent(p)
 		}
 		commitments.Rows = append(commitments.Rows, []string{c.Year.String(), t(c.Contract), t(c.Supplier), t(c.Measure), t(string(c.Unit)),
-			exactQty(c.Committed), exactQty(c.Delivered), ps, t(string(c.Status))})
+			exactQty(c.Committed), exactQty(c.Delivered), ps, t(string(c.Progress))})
 	}
 	s := rv.SpendShares
 	shares := Table{Name: "spend_shares.csv", Header: []string{"category", "spend", "spend_reported", "percent", "unknown_records"}}

@@ -89,14 +89,14 @@ func (rv *Review) WriteHTML(w io.Writer) error {
 			if !ok || v.GreaterThan(decimal.NewFromInt(100)) {
 				v = decimal.NewFromInt(100) // a bar is full at 100%
 			}
-			bars = append(bars, bar{c.Contract + " · " + c.Measure + " " + c.Year.String(), v, pct(pc, ok) + " " + string(c.Status)})
+			bars = append(bars, bar{c.Contract + " · " + c.Measure + " " + c.Year.String(), v, pct(pc, ok) + " " + string(c.Progress)})
 		}
 		p("%s", barChartMax("Delivered as a share of the commitment", bars, decimal.NewFromInt(100)))
 		p("<table>\n<thead><tr><th>Contract</th><th>Measure</th><th>Year</th><th class=\"r\">Committed</th><th class=\"r\">Delivered</th><th class=\"r\">Delivered %%</th><th>Status</th></tr></thead>\n<tbody>\n")
 		for _, c := range rv.Commitments {
 			pc, ok := c.Percent(PercentPlaces)
 			p("<tr><td>%s</td><td>%s</td><td>%s</td><td class=\"r\">%s</td><td class=\"r\">%s</td><td class=\"r\">%s</td><td class=\"status %s\">%s</td></tr>\n",
-				e(c.Contract), e(c.Measure), c.Year, e(qty(c.Committed)), e(qty(c.Delivered)), e(pct(pc, ok)), statusClass(c.Status), e(string(c.Status)))
+				e(c.Contract), e(c.Measure), c.Year, e(qty(c.Committed)), e(qty(c.Delivered)), e(pct(pc, ok)), statusClass(c.Progress), e(string(c.Progress)))
 		}
 		p("</tbody>\n</table>\n")
 	}
@@ -161,11 +161,11 @@ func (rv *Review) WriteHTML(w io.Writer) error {
 	return bw.Flush()
 }
 
-func statusClass(s Status) string {
+func statusClass(s Progress) string {
 	switch s {
-	case Met, OnTrack:
+	case ProgressMet, ProgressOnTrack:
 		return "good"
-	case Behind:
+	case ProgressBehind:
 		return "warn"
 	}
 	return "bad"

@@ -205,7 +205,7 @@ func (rv *Review) jsonModel() jsonReport {
 		p, ok := c.Percent(PercentPlaces)
 		j.Commitments = append(j.Commitments, jsonCommitment{Contract: c.Contract, Supplier: c.Supplier, Measure: c.Measure,
 			Unit: string(c.Unit), Year: c.Year.String(), Committed: exactQty(c.Committed), Delivered: exactQty(c.Delivered),
-			Percent: optional(p, ok, percent), Status: string(c.Status)})
+			Percent: optional(p, ok, percent), Status: string(c.Progress)})
 	}
 	s := rv.SpendShares
 	share := func(v SpendShare) jsonShare {

@@ -59,7 +59,7 @@ func (rv *Review) WriteMarkdown(w io.Writer) error {
 		for _, c := range rv.Commitments {
 			pc, ok := c.Percent(PercentPlaces)
 			p("| %s | %s | %s | %s | %s | %s | %s |\n", mdText(c.Contract), mdText(c.Measure), c.Year,
-				qty(c.Committed), qty(c.Delivered), pct(pc, ok), c.Status)
+				qty(c.Committed), qty(c.Delivered), pct(pc, ok), c.Progress)
 		}
 		p("\n")
 	}

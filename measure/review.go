@@ -54,7 +54,7 @@ type Review struct {
 	// Contracts and Suppliers are ordered by social value, highest first,
 	// then by name.
 	Contracts, Suppliers []Group
-	Commitments          []CommitmentStatus
+	Commitments          []CommitmentProgress
 	SpendShares          SpendShares
 	// Proxies are the proxy values used, with their sources.
 	Proxies []ProxyUse
@@ -69,31 +69,31 @@ type Review struct {
 	cells     []Cell
 }
 
-// Status is how a commitment stands.
-type Status string
+// Progress is how a commitment stands at the review date.
+type Progress string
 
-// The statuses of a commitment.
+// The kinds of progress of a commitment.
 const (
-	// Met: delivered at least the committed quantity.
-	Met Status = "met"
-	// OnTrack: delivered at least the share of the commitment that the part
+	// ProgressMet: delivered at least the committed quantity.
+	ProgressMet Progress = "met"
+	// ProgressOnTrack: delivered at least the share of the commitment that the part
 	// of its financial year elapsed at the review date calls for.
-	OnTrack Status = "on track"
-	// Behind: delivered something, but less than that share.
-	Behind Status = "behind"
-	// NotStarted: nothing delivered yet.
-	NotStarted Status = "not started"
+	ProgressOnTrack Progress = "on track"
+	// ProgressBehind: delivered something, but less than that share.
+	ProgressBehind Progress = "behind"
+	// ProgressNotStarted: nothing delivered yet.
+	ProgressNotStarted Progress = "not started"
 )
 
-// CommitmentStatus is a commitment with what was delivered and its status.
-type CommitmentStatus struct {
+// CommitmentProgress is a commitment with what was delivered and how it stands.
+type CommitmentProgress struct {
 	Commitment
-	Status Status
+	Progress Progress
 }
 
 // Percent returns delivered as a percentage of committed, rounded half
 // away from zero to places; ok is false when nothing was committed.
-func (c CommitmentStatus) Percent(places int32) (pct decimal.Decimal, ok bool) {
+func (c CommitmentProgress) Percent(places int32) (pct decimal.Decimal, ok bool) {
 	if c.Committed.IsZero() {
 		return decimal.Decimal{}, false
 	}
@@ -105,12 +105,12 @@ func (c CommitmentStatus) Percent(places int32) (pct decimal.Decimal, ok bool) {
 // committed ≥ elapsed / days, the share of the financial year elapsed up to
 // and including asOf, and behind when not. The comparison is exact (cross
 // multiplied), not rounded.
-func status(c Commitment, asOf time.Time) Status {
+func progress(c Commitment, asOf time.Time) Progress {
 	switch {
 	case c.Delivered.GreaterThanOrEqual(c.Committed):
-		return Met
+		return ProgressMet
 	case c.Delivered.IsZero():
-		return NotStarted
+		return ProgressNotStarted
 	}
 	start := time.Date(c.Year.Start(), time.April, 1, 0, 0, 0, 0, time.UTC)
 	end := time.Date(c.Year.Start()+1, time.April, 1, 0, 0, 0, 0, time.UTC)
@@ -120,9 +120,9 @@ func status(c Commitment, asOf time.Time) Status {
 	elapsed := int64(asOfDay.Sub(start)/day) + 1
 	elapsed = max(0, min(elapsed, days))
 	if c.Delivered.Mul(decimal.NewFromInt(days)).GreaterThanOrEqual(c.Committed.Mul(decimal.NewFromInt(elapsed))) {
-		return OnTrack
+		return ProgressOnTrack
 	}
-	return Behind
+	return ProgressBehind
 }
 
 // NewReview builds the annual review from an aggregation result.
@@ -154,7 +154,7 @@ func NewReview(res *Result, opts ReviewOptions) *Review {
 	rv.Contracts = byValue(res.GroupBy(ByContract))
 	rv.Suppliers = byValue(res.GroupBy(BySupplier))
 	for _, c := range res.Commitments {
-		rv.Commitments = append(rv.Commitments, CommitmentStatus{Commitment: c, Status: status(c, rv.AsOf)})
+		rv.Commitments = append(rv.Commitments, CommitmentProgress{Commitment: c, Progress: progress(c, rv.AsOf)})
 	}
 	rv.SpendShares = res.SpendShares()
 	rv.Proxies = res.Proxies

@@ -67,14 +67,14 @@ func TestReviewModel(t *testing.T) {
 	require.Len(t, rv.Commitments, 4)
 	// C1 volunteering: 12.5 of 20 = 62.5% at 183/365 = 50.1% of the year: on track
 	c := rv.Commitments[0]
-	assert.Equal(t, OnTrack, c.Status)
+	assert.Equal(t, ProgressOnTrack, c.Progress)
 	p, ok := c.Percent(1)
 	require.True(t, ok)
 	requireDec(t, "62.5", p)
 	// C2 volunteering: 0.25 of 10 = 2.5%: behind; C2 local spend 1000.50 of 1000: met
-	assert.Equal(t, Behind, rv.Commitments[1].Status)
-	assert.Equal(t, Met, rv.Commitments[2].Status)
-	assert.Equal(t, NotStarted, rv.Commitments[3].Status)
+	assert.Equal(t, ProgressBehind, rv.Commitments[1].Progress)
+	assert.Equal(t, ProgressMet, rv.Commitments[2].Progress)
+	assert.Equal(t, ProgressNotStarted, rv.Commitments[3].Progress)
 	assert.Contains(t, strings.Join(rv.Notes, "\n"), "carbon-saved delivered in 2024/25 valued with the 2021/22 proxy value of £245.00")
 	assert.Contains(t, strings.Join(rv.Notes, "\n"), "1 row was rejected")
 	assert.Contains(t, strings.Join(rv.Notes, "\n"), "2 valid outcome records dated outside 2024/25 were left out")
@@ -83,10 +83,10 @@ func TestReviewModel(t *testing.T) {
 func TestStatusBoundary(t *testing.T) {
 	c := Commitment{Year: tom.MustYear("2024/25"), Committed: dec("365"), Delivered: dec("183")}
 	// 30 September 2024 is day 183 of 365
-	assert.Equal(t, OnTrack, status(c, time.Date(2024, 9, 30, 0, 0, 0, 0, time.UTC)))
-	assert.Equal(t, Behind, status(c, time.Date(2024, 10, 1, 0, 0, 0, 0, time.UTC)))
-	assert.Equal(t, OnTrack, status(c, time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)))
-	assert.Equal(t, Behind, status(c, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)))
+	assert.Equal(t, ProgressOnTrack, progress(c, time.Date(2024, 9, 30, 0, 0, 0, 0, time.UTC)))
+	assert.Equal(t, ProgressBehind, progress(c, time.Date(2024, 10, 1, 0, 0, 0, 0, time.UTC)))
+	assert.Equal(t, ProgressOnTrack, progress(c, time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)))
+	assert.Equal(t, ProgressBehind, progress(c, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)))
 }
 
 func TestGoldenJSON(t *testing.T) {
