@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/socialvalue-toms/toms/diag"
+	"github.com/socialvalue-toms/toms/internal/fpset"
 	"github.com/socialvalue-toms/toms/tom"
 )
 
@@ -33,6 +34,11 @@ type Options struct {
 	DuplicateMemory int
 	// TempDir is the directory for those files; "" means os.TempDir().
 	TempDir string
+
+	// mergeParts, when positive, splits every merge of duplicate
+	// detection into that many parts merged in parallel, however small
+	// (for tests).
+	mergeParts int
 }
 
 // sameTotals reports whether aggregators with options o and p count alike,
@@ -85,7 +91,7 @@ type cellKey struct {
 
 // myKey packs a measure index and a financial year. Years are read as four
 // digits (1000 to 9999), so the year fits 16 bits; the measure index has 48,
-// so no catalogue is too large (see maxMeasures for the one limit).
+// so no catalogue is too large.
 func myKey(measure, fy int) uint64 { return uint64(measure)<<16 | uint64(fy-yearBase) }
 
 const yearBase = 1000
@@ -149,8 +155,8 @@ func NewAggregator(fw *tom.Framework, opts Options) *Aggregator {
 		lastCell:  -1,
 	}
 	if !opts.NoDuplicateCheck {
-		a.dd = newDedup(opts.DuplicateMemory, opts.TempDir)
-		a.cdd = newDedup(opts.DuplicateMemory, opts.TempDir)
+		a.dd = newDedup(opts.DuplicateMemory, opts.TempDir, opts.mergeParts)
+		a.cdd = newDedup(opts.DuplicateMemory, opts.TempDir, opts.mergeParts)
 	}
 	return a
 }
@@ -179,9 +185,6 @@ func (a *Aggregator) Options() Options { return a.opts }
 // few thousand rows. An error other than diag.List (the reader's, the
 // context's, a temporary file's) leaves the totals incomplete.
 func (a *Aggregator) Read(ctx context.Context, r io.Reader, name string, kind Kind, opts ReadOptions) (diag.List, error) {
-	if a.cat.err != nil {
-		return nil, a.cat.err
-	}
 	file := len(a.files)
 	a.files = append(a.files, name)
 	in := newIngest(ctx, a.cat, kind, name, opts)
@@ -193,7 +196,7 @@ func (a *Aggregator) Read(ctx context.Context, r io.Reader, name string, kind Ki
 				if err := a.undo(later, commit); err != nil {
 					return err
 				}
-				in.v.errs.Add(dupDiagnostic(a.files, a.cat, first, int(later.file), later.fieldLine(), int(later.col), a.cat.measures[later.meas]))
+				in.v.errs.Add(dupDiagnostic(a.files, first, a.measureOf(first, commit), int(later.file), later.fieldLine(), int(later.col), a.measureOf(later, commit)))
 				return nil
 			})
 		}
@@ -216,9 +219,6 @@ func (a *Aggregator) AddCommitment(rec Record) error {
 }
 
 func (a *Aggregator) addRecord(rec Record, kind Kind) error {
-	if a.cat.err != nil {
-		return a.cat.err
-	}
 	file := a.fileIndex(rec.Pos.File)
 	v := validator{cat: a.cat, kind: kind, file: rec.Pos.File}
 	var f [numCols]string
@@ -247,6 +247,15 @@ func (a *Aggregator) addRecord(rec Record, kind Kind) error {
 		return d
 	}
 	return nil
+}
+
+// measureOf is the measure of a counted record.
+func (a *Aggregator) measureOf(r ref, commit bool) *mstate {
+	my := a.cells[r.cell].key.my
+	if commit {
+		my = a.commits[r.cell].key.my
+	}
+	return a.cat.measures[my>>16]
 }
 
 func (a *Aggregator) dedupOf(commit bool) *dedup {
@@ -278,7 +287,7 @@ func (a *Aggregator) add(r *row, file int, pos posFunc, commit, exact bool) (*di
 		}
 	}
 	dd := a.dedupOf(commit)
-	var k fp
+	var k fpset.FP
 	deferred := false
 	if dd != nil {
 		k = dd.fingerprint(r)
@@ -290,7 +299,7 @@ func (a *Aggregator) add(r *row, file int, pos posFunc, commit, exact bool) (*di
 			}
 			if dup {
 				line, col := pos(colMeasure)
-				return dupDiagnostic(a.files, a.cat, first, file, line, col, r.m), nil
+				return dupDiagnostic(a.files, first, a.measureOf(first, commit), file, line, col, r.m), nil
 			}
 		}
 	}
@@ -387,7 +396,7 @@ func (a *Aggregator) undo(u ref, commit bool) error {
 	c.records--
 	a.records--
 	c.qty.sub(q, qtyScale)
-	m := a.cat.measures[u.meas]
+	m := a.cat.measures[c.key.my>>16]
 	if m.m.Financial {
 		pe := m.proxy(int(c.key.my&0xffff)+yearBase, a.opts.YearPolicy)
 		if q.fixed && pe.fixed {
@@ -480,6 +489,10 @@ func (a *Aggregator) Merge(b *Aggregator) error {
 	for i, n := range b.suppliers.names {
 		smap[i] = a.suppliers.id(n)
 	}
+	// cells and commitments of b by their index in a, for the refs of
+	// duplicate detection (an emptied cell holds no record a ref needs)
+	cellMap := make([]uint32, len(b.cells))
+	commitMap := make([]uint32, len(b.commits))
 	for i := range b.cells {
 		bc := &b.cells[i]
 		if bc.records == 0 {
@@ -487,6 +500,7 @@ func (a *Aggregator) Merge(b *Aggregator) error {
 		}
 		key := cellKey{cs: uint64(cmap[bc.key.cs>>32])<<32 | uint64(smap[uint32(bc.key.cs)]), my: bc.key.my}
 		c := a.cell(key)
+		cellMap[i] = uint32(a.lastCell)
 		c.records += bc.records
 		c.qty.merge(&bc.qty, qtyScale)
 		c.val.merge(&bc.val, valScale)
@@ -500,16 +514,18 @@ func (a *Aggregator) Merge(b *Aggregator) error {
 		if bc.records == 0 {
 			continue
 		}
-		c := &a.commits[a.commit(commitKey{contract: cmap[bc.key.contract], my: bc.key.my}, smap[bc.supplier])]
+		j := a.commit(commitKey{contract: cmap[bc.key.contract], my: bc.key.my}, smap[bc.supplier])
+		commitMap[i] = uint32(j)
+		c := &a.commits[j]
 		c.records += bc.records
 		c.qty.merge(&bc.qty, qtyScale)
 	}
 	if a.dd != nil {
-		n, err := a.dd.merge(b.dd, fileMap)
+		n, err := a.dd.merge(b.dd, fileMap, cellMap)
 		if err != nil {
 			return err
 		}
-		m, err := a.cdd.merge(b.cdd, fileMap)
+		m, err := a.cdd.merge(b.cdd, fileMap, commitMap)
 		if err != nil {
 			return err
 		}

@@ -73,7 +73,7 @@ func runDup(t *testing.T, opts Options, lenient bool, files []string, commitment
 	read("commit.csv", commitments, Commitments)
 	res := a.Result()
 	run.summary = summary(res) + diag.List(res.Rejected).Error()
-	run.spilled = a.dd.base.n > 0
+	run.spilled = a.dd.deferring()
 	return run
 }
 
@@ -110,9 +110,11 @@ func TestDuplicatesSpillLikeInMemory(t *testing.T) {
 
 // Strict reads still list every bad row, sorted, when duplicates are found
 // at the end of the Read.
-func TestDuplicatesSpillStrictSorted(t *testing.T) {
+func TestDuplicatesSpillStrictSorted(t *testing.T) { testSpillStrictSorted(t, 0) }
+
+func testSpillStrictSorted(t *testing.T, parts int) {
 	for _, budget := range []int{0, 1} {
-		a := NewAggregator(testFramework(t), Options{DuplicateMemory: budget})
+		a := NewAggregator(testFramework(t), Options{DuplicateMemory: budget, mergeParts: parts})
 		// fill the table so that base exists and the bad file is deferred
 		var b strings.Builder
 		b.WriteString("contract,supplier,measure,quantity,date,evidence\n")
@@ -133,7 +135,9 @@ func TestDuplicatesSpillStrictSorted(t *testing.T) {
 
 // Merging shards gives the same result, cross-shard duplicate count and
 // later rejections in memory and spilled.
-func TestDuplicatesSpillMerge(t *testing.T) {
+func TestDuplicatesSpillMerge(t *testing.T) { testSpillMerge(t, 0) }
+
+func testSpillMerge(t *testing.T, parts int) {
 	files := dupFiles(2, 4, 150)
 	run := func(opts Options) (string, string) {
 		fw := testFramework(t)
@@ -156,7 +160,7 @@ func TestDuplicatesSpillMerge(t *testing.T) {
 	}
 	wantSum, wantRej := run(Options{})
 	for _, budget := range []int{1, 500, 5000} {
-		gotSum, gotRej := run(Options{DuplicateMemory: budget, TempDir: t.TempDir()})
+		gotSum, gotRej := run(Options{DuplicateMemory: budget, TempDir: t.TempDir(), mergeParts: parts})
 		require.Equal(t, wantSum, gotSum, "budget %d", budget)
 		require.Equal(t, wantRej, gotRej, "budget %d", budget)
 	}
@@ -166,10 +170,12 @@ func TestDuplicatesSpillMerge(t *testing.T) {
 }
 
 // Add finds a duplicate at once, in memory or in base.
-func TestDuplicatesSpillAdd(t *testing.T) {
+func TestDuplicatesSpillAdd(t *testing.T) { testSpillAdd(t, 0) }
+
+func testSpillAdd(t *testing.T, parts int) {
 	files := dupFiles(3, 1, 200)
 	for _, budget := range []int{0, 1} {
-		a := NewAggregator(testFramework(t), Options{DuplicateMemory: budget})
+		a := NewAggregator(testFramework(t), Options{DuplicateMemory: budget, mergeParts: parts})
 		_, err := readString(t, a, "f.csv", files[0], Outcomes, ReadOptions{Lenient: true})
 		require.NoError(t, err)
 		rec := Record{Contract: "C1", Supplier: "Supplier 1", Measure: "local-sme-spend", Quantity: dec("0.0000001"),

@@ -76,10 +76,8 @@
 // Options.NoDuplicateCheck there is no detection, no fingerprint and no
 // temporary file.
 //
-// Sizes: measure indexes are kept in 24 bits, so a framework may have up to
-// 16,777,216 measures (beyond that every read fails with
-// ErrTooManyMeasures); input files, contracts and suppliers are numbered in
-// 32 bits, lines in 40.
+// Sizes: input files, contracts and suppliers are numbered in 32 bits,
+// lines in 40.
 //
 // # Valuation and totals
 //

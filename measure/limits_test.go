@@ -1,8 +1,6 @@
 package measure
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"github.com/socialvalue-toms/toms/diag"
 	"strings"
@@ -83,19 +81,4 @@ func TestManyFiles(t *testing.T) {
 	assert.Contains(t, list[0].Message, "duplicate of f4321.csv:2")
 	assert.Equal(t, int64(n), a.Result().Records)
 	assert.Len(t, a.Result().Files, n+1)
-}
-
-// A framework beyond the one limit left (measure indexes in 24 bits) is
-// rejected with a clear error by every read, never a panic or a wrong total.
-func TestTooManyMeasures(t *testing.T) {
-	defer func(m int) { maxMeasures = m }(maxMeasures)
-	maxMeasures = 3 // the test catalogue has 5
-	fw := testFramework(t)
-	a := NewAggregator(fw, Options{})
-	_, err := readString(t, a, "x.csv", handWorked, Outcomes, ReadOptions{})
-	assert.ErrorIs(t, err, ErrTooManyMeasures)
-	assert.ErrorContains(t, err, "5, and measure handles at most 3")
-	assert.ErrorIs(t, a.Add(Record{Contract: "C", Supplier: "S", Measure: "schools-supported", Quantity: dec("1"), Date: mustDate("2024-06-30")}), ErrTooManyMeasures)
-	_, err = ReadRecords(context.Background(), strings.NewReader(handWorked), "x.csv", Outcomes, fw, ReadOptions{}, func(Record) error { return errors.New("not reached") })
-	assert.ErrorIs(t, err, ErrTooManyMeasures)
 }

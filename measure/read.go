@@ -185,11 +185,8 @@ func (in *ingest) reject(d *diag.Diagnostic) error {
 // an Aggregator does.
 func ReadRecords(ctx context.Context, r io.Reader, name string, kind Kind, fw *tom.Framework, opts ReadOptions, fn func(Record) error) (diag.List, error) {
 	cat := newCatalogue(fw, tom.ExactYear)
-	if cat.err != nil {
-		return nil, cat.err
-	}
 	in := newIngest(ctx, cat, kind, name, opts)
-	dd := newDedup(-1, "")
+	dd := newDedup(-1, "", 0)
 	defer dd.close()
 	files := []string{name}
 	in.sink = func(r *row, pos posFunc) (*diag.Diagnostic, error) {
@@ -200,9 +197,10 @@ func ReadRecords(ctx context.Context, r io.Reader, name string, kind Kind, fw *t
 			return nil, err
 		}
 		if dup {
-			return dupDiagnostic(files, cat, first, 0, line, col, r.m), nil
+			return dupDiagnostic(files, first, cat.measures[first.cell], 0, line, col, r.m), nil
 		}
-		if err := dd.add(k, newRef(r, 0, line, col, 0), r.q, false); err != nil {
+		// no cells here: the ref keeps the measure index instead
+		if err := dd.add(k, newRef(r, 0, line, col, r.m.idx), r.q, false); err != nil {
 			return nil, err
 		}
 		return nil, fn(r.record(name))

@@ -1,7 +1,6 @@
 package measure
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -106,7 +105,6 @@ func (r *row) record(file string) Record {
 
 // catalogue is the framework's measures as the ingestion loop needs them.
 type catalogue struct {
-	err      error // the framework cannot be used (too many measures)
 	fw       *tom.Framework
 	policy   tom.YearPolicy
 	measures []*mstate
@@ -136,21 +134,9 @@ type proxyEntry struct {
 	fixed   bool
 }
 
-// maxMeasures is the most measures a framework may have: duplicate
-// detection keeps a record's measure index in 24 bits.
-var maxMeasures = 1 << 24
-
-// ErrTooManyMeasures is returned by every read of an Aggregator (and by
-// ReadRecords) whose framework has more than 16,777,216 measures.
-var ErrTooManyMeasures = errors.New("the framework has too many measures")
-
 func newCatalogue(fw *tom.Framework, policy tom.YearPolicy) *catalogue {
 	c := &catalogue{fw: fw, policy: policy, byID: map[string]*mstate{}}
 	ms := fw.Measures()
-	if len(ms) > maxMeasures {
-		c.err = fmt.Errorf("%w: %d, and measure handles at most %d", ErrTooManyMeasures, len(ms), maxMeasures)
-		return c
-	}
 	for i, m := range ms {
 		info, _ := fw.Unit(m.Unit)
 		s := &mstate{idx: i, m: m, unit: info, group: m.ExclusiveGroup,

@@ -1,28 +1,28 @@
-package measure
+package fpset
 
 import (
 	"encoding/binary"
 	"os"
 )
 
-// The temporary files of duplicate detection: sorted runs of fingerprints
-// (fpFile), and append-only logs (spillLog) kept in memory up to a limit.
+// The temporary files of a set: sorted runs of fingerprints (file), and
+// append-only logs (Log) kept in memory up to a limit.
 
-// fpFile is n fingerprints sorted by key and seq, at offset off of f.
-type fpFile struct {
+// file is n fingerprints sorted by key and seq, at offset off of f.
+type file struct {
 	f      *os.File
 	off, n int64
 }
 
-// fpFiles is the resolved records: segments of files in order of key, n in
+// files is the resolved records: segments of files in order of key, n in
 // all.
-type fpFiles struct {
+type files struct {
 	n    int64
-	segs []fpFile
+	segs []file
 }
 
 // search finds the seq of key k.
-func (b fpFiles) search(k fp) (uint64, bool, error) {
+func (b files) search(k FP) (uint64, bool, error) {
 	for _, s := range b.segs {
 		if seq, ok, err := s.search(k); ok || err != nil {
 			return seq, ok, err
@@ -32,7 +32,7 @@ func (b fpFiles) search(k fp) (uint64, bool, error) {
 }
 
 // cursors returns more with a cursor on each segment.
-func (b fpFiles) cursors(seqOff uint64, more ...*cursor) []*cursor {
+func (b files) cursors(seqOff uint64, more ...*cursor) []*cursor {
 	for _, s := range b.segs {
 		more = append(more, s.cursor(seqOff))
 	}
@@ -40,19 +40,19 @@ func (b fpFiles) cursors(seqOff uint64, more ...*cursor) []*cursor {
 }
 
 // search finds the seq of key k in a file with one record per key.
-func (r fpFile) search(k fp) (uint64, bool, error) {
-	var b [fpSize]byte
+func (r file) search(k FP) (uint64, bool, error) {
+	var b [Size]byte
 	lo, hi := int64(0), r.n
 	for lo < hi {
 		mid := lo + (hi-lo)/2
-		if _, err := r.f.ReadAt(b[:], r.off+mid*fpSize); err != nil {
+		if _, err := r.f.ReadAt(b[:], r.off+mid*Size); err != nil {
 			return 0, false, err
 		}
-		x := decodeFP(b[:])
+		x := decode(b[:])
 		switch {
-		case x.sameKey(k):
-			return x.seq, true, nil
-		case x.h1 < k.h1 || x.h1 == k.h1 && x.h2 < k.h2:
+		case x.SameKey(k):
+			return x.Seq, true, nil
+		case x.H1 < k.H1 || x.H1 == k.H1 && x.H2 < k.H2:
 			lo = mid + 1
 		default:
 			hi = mid
@@ -61,24 +61,24 @@ func (r fpFile) search(k fp) (uint64, bool, error) {
 	return 0, false, nil
 }
 
-func decodeFP(b []byte) fp {
-	return fp{binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[8:]), binary.LittleEndian.Uint64(b[16:])}
+func decode(b []byte) FP {
+	return FP{binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[8:]), binary.LittleEndian.Uint64(b[16:])}
 }
 
 // cursorBuf is the read buffer of one cursor on a file.
-const cursorBuf = 16 << 10 / fpSize * fpSize
+const cursorBuf = 16 << 10 / Size * Size
 
 // cursor reads sorted fingerprints, from memory or a file, adding seqOff to
 // each seq.
 type cursor struct {
-	mem    []fp
+	mem    []FP
 	f      *os.File
 	off    int64 // next byte of f to read
 	end    int64
 	buf    []byte
 	i      int
 	seqOff uint64
-	cur    fp
+	cur    FP
 	bufLen int64 // of buf; cursorBuf when 0
 }
 
@@ -92,7 +92,7 @@ func (c *cursor) split(parts int) ([]*cursor, error) {
 	if c.f == nil {
 		n = int64(len(c.mem))
 	} else {
-		n = (c.end - c.off) / fpSize
+		n = (c.end - c.off) / Size
 	}
 	// at returns the first index with h1 >= h.
 	at := func(h uint64) (int64, error) {
@@ -102,9 +102,9 @@ func (c *cursor) split(parts int) ([]*cursor, error) {
 			mid := lo + (hi-lo)/2
 			var x uint64
 			if c.f == nil {
-				x = c.mem[mid].h1
+				x = c.mem[mid].H1
 			} else {
-				if _, err := c.f.ReadAt(b[:], c.off+mid*fpSize); err != nil {
+				if _, err := c.f.ReadAt(b[:], c.off+mid*Size); err != nil {
 					return 0, err
 				}
 				x = binary.LittleEndian.Uint64(b[:])
@@ -118,7 +118,7 @@ func (c *cursor) split(parts int) ([]*cursor, error) {
 		return lo, nil
 	}
 	out := make([]*cursor, parts)
-	bufLen := int64(max(fpSize, cursorBuf/parts/fpSize*fpSize))
+	bufLen := int64(max(Size, cursorBuf/parts/Size*Size))
 	step := ^uint64(0)/uint64(parts) + 1
 	from := int64(0)
 	for p := range parts {
@@ -132,25 +132,25 @@ func (c *cursor) split(parts int) ([]*cursor, error) {
 		if c.f == nil {
 			out[p] = &cursor{mem: c.mem[from:to], seqOff: c.seqOff}
 		} else {
-			out[p] = &cursor{f: c.f, off: c.off + from*fpSize, end: c.off + to*fpSize, seqOff: c.seqOff, bufLen: bufLen}
+			out[p] = &cursor{f: c.f, off: c.off + from*Size, end: c.off + to*Size, seqOff: c.seqOff, bufLen: bufLen}
 		}
 		from = to
 	}
 	return out, nil
 }
 
-func (r fpFile) cursor(seqOff uint64) *cursor {
-	return &cursor{f: r.f, off: r.off, end: r.off + r.n*fpSize, seqOff: seqOff}
+func (r file) cursor(seqOff uint64) *cursor {
+	return &cursor{f: r.f, off: r.off, end: r.off + r.n*Size, seqOff: seqOff}
 }
 
-func memCursor(xs []fp, seqOff uint64) *cursor { return &cursor{mem: xs, seqOff: seqOff} }
+func memCursor(xs []FP, seqOff uint64) *cursor { return &cursor{mem: xs, seqOff: seqOff} }
 
 // size is how many fingerprints are left.
 func (c *cursor) size() int64 {
 	if c.f == nil {
 		return int64(len(c.mem))
 	}
-	return (c.end-c.off)/fpSize + int64(len(c.buf)-c.i)/fpSize
+	return (c.end-c.off)/Size + int64(len(c.buf)-c.i)/Size
 }
 
 // next moves to the next fingerprint, into c.cur; false at the end.
@@ -180,10 +180,10 @@ func (c *cursor) next() (bool, error) {
 			c.off += n
 			c.i = 0
 		}
-		c.cur = decodeFP(c.buf[c.i:])
-		c.i += fpSize
+		c.cur = decode(c.buf[c.i:])
+		c.i += Size
 	}
-	c.cur.seq += c.seqOff
+	c.cur.Seq += c.seqOff
 	return true, nil
 }
 
@@ -192,7 +192,7 @@ func (c *cursor) next() (bool, error) {
 //
 // The sources are merged with a tournament (loser) tree: log₂(k)
 // comparisons a fingerprint, on values kept in one slice.
-func mergeGroups(srcs []*cursor, fn func(group []fp) error) error {
+func mergeGroups(srcs []*cursor, fn func(group []FP) error) error {
 	var live []*cursor
 	for _, c := range srcs {
 		ok, err := c.next()
@@ -209,7 +209,7 @@ func mergeGroups(srcs []*cursor, fn func(group []fp) error) error {
 	}
 	// cur[i] is the current fingerprint of source i; done[i] that it has
 	// none left, and sorts after everything.
-	cur := make([]fp, k)
+	cur := make([]FP, k)
 	done := make([]bool, k)
 	for i, c := range live {
 		cur[i] = c.cur
@@ -218,16 +218,16 @@ func mergeGroups(srcs []*cursor, fn func(group []fp) error) error {
 	// when h1 ties.
 	less := func(i, j int) bool {
 		x, y := &cur[i], &cur[j]
-		if x.h1 != y.h1 {
-			return x.h1 < y.h1
+		if x.H1 != y.H1 {
+			return x.H1 < y.H1
 		}
 		if done[i] || done[j] {
 			return !done[i]
 		}
-		if x.h2 != y.h2 {
-			return x.h2 < y.h2
+		if x.H2 != y.H2 {
+			return x.H2 < y.H2
 		}
-		return x.seq < y.seq
+		return x.Seq < y.Seq
 	}
 	// Nodes 1..k-1 hold the loser of their match, leaves are k+i for
 	// source i, and tree[0] is the overall winner.
@@ -247,12 +247,12 @@ func mergeGroups(srcs []*cursor, fn func(group []fp) error) error {
 	if k == 1 {
 		tree[0] = 0
 	}
-	var group []fp
+	var group []FP
 	left := k
 	for left > 0 {
 		w := tree[0]
 		x := cur[w]
-		if len(group) > 0 && (group[0].h1 != x.h1 || group[0].h2 != x.h2) {
+		if len(group) > 0 && (group[0].H1 != x.H1 || group[0].H2 != x.H2) {
 			if err := fn(group); err != nil {
 				return err
 			}
@@ -262,15 +262,15 @@ func mergeGroups(srcs []*cursor, fn func(group []fp) error) error {
 		c := live[w]
 		if c.f != nil && c.i < len(c.buf) {
 			// the common case, inline
-			cur[w] = decodeFP(c.buf[c.i:])
-			cur[w].seq += c.seqOff
-			c.i += fpSize
+			cur[w] = decode(c.buf[c.i:])
+			cur[w].Seq += c.seqOff
+			c.i += Size
 		} else if ok, err := c.next(); err != nil {
 			return err
 		} else if ok {
 			cur[w] = c.cur
 		} else {
-			cur[w] = fp{h1: ^uint64(0)}
+			cur[w] = FP{H1: ^uint64(0)}
 			done[w] = true
 			left--
 		}
@@ -287,8 +287,8 @@ func mergeGroups(srcs []*cursor, fn func(group []fp) error) error {
 	return nil
 }
 
-// fpWriter appends fingerprints to a file from offset off.
-type fpWriter struct {
+// writer appends fingerprints to a file from offset off.
+type writer struct {
 	f   *os.File
 	off int64 // where buf goes
 	n   int64
@@ -296,30 +296,30 @@ type fpWriter struct {
 	at  int64 // the first record's offset
 }
 
-// fpWriteBuf is the buffer of an fpWriter.
-const fpWriteBuf = 64 << 10 / fpSize * fpSize
+// writeBuf is the buffer of an writer.
+const writeBuf = 64 << 10 / Size * Size
 
-func newFPWriter(f *os.File, off int64, buf []byte) *fpWriter {
-	if cap(buf) < fpSize {
-		buf = make([]byte, 0, fpWriteBuf)
+func newWriter(f *os.File, off int64, buf []byte) *writer {
+	if cap(buf) < Size {
+		buf = make([]byte, 0, writeBuf)
 	}
-	return &fpWriter{f: f, off: off, at: off, buf: buf[:0]}
+	return &writer{f: f, off: off, at: off, buf: buf[:0]}
 }
 
-func (w *fpWriter) write(k fp) error {
-	if len(w.buf)+fpSize > cap(w.buf) {
+func (w *writer) write(k FP) error {
+	if len(w.buf)+Size > cap(w.buf) {
 		if err := w.flush(); err != nil {
 			return err
 		}
 	}
-	b := binary.LittleEndian.AppendUint64(w.buf, k.h1)
-	b = binary.LittleEndian.AppendUint64(b, k.h2)
-	w.buf = binary.LittleEndian.AppendUint64(b, k.seq)
+	b := binary.LittleEndian.AppendUint64(w.buf, k.H1)
+	b = binary.LittleEndian.AppendUint64(b, k.H2)
+	w.buf = binary.LittleEndian.AppendUint64(b, k.Seq)
 	w.n++
 	return nil
 }
 
-func (w *fpWriter) flush() error {
+func (w *writer) flush() error {
 	if len(w.buf) == 0 {
 		return nil
 	}
@@ -329,8 +329,8 @@ func (w *fpWriter) flush() error {
 	return err
 }
 
-func (w *fpWriter) finish() (fpFile, error) {
-	return fpFile{f: w.f, off: w.at, n: w.n}, w.flush()
+func (w *writer) finish() (file, error) {
+	return file{f: w.f, off: w.at, n: w.n}, w.flush()
 }
 
 // spillFile is a temporary file written at its end.
@@ -339,30 +339,37 @@ type spillFile struct {
 	size int64
 }
 
-// spillLog is an append-only log: the first bytes in a temporary file, the
-// last (up to max) in memory.
-type spillLog struct {
-	d    *dedup
+// Log is an append-only log of bytes: the first in a temporary file of
+// its set, the last (up to a limit) in memory.
+type Log struct {
+	s    *Set
 	f    *os.File
 	size int64 // bytes in f
 	buf  []byte
 	max  int
 }
 
-// append adds b and returns its offset.
-func (l *spillLog) append(b []byte) (int64, error) {
+// NewLog returns an empty log that keeps up to max bytes in memory (at
+// least one append).
+func (s *Set) NewLog(max int) *Log { return &Log{s: s, max: max} }
+
+// Append adds b and returns its offset.
+func (l *Log) Append(b []byte) (int64, error) {
+	if l.s.err != nil {
+		return 0, l.s.err
+	}
 	off := l.size + int64(len(l.buf))
 	l.buf = append(l.buf, b...)
 	if len(l.buf) >= l.max {
 		if l.f == nil {
-			f, err := l.d.create()
+			f, err := l.s.create()
 			if err != nil {
-				return 0, err
+				return 0, l.s.fail(err)
 			}
 			l.f = f
 		}
 		if _, err := l.f.WriteAt(l.buf, l.size); err != nil {
-			return 0, err
+			return 0, l.s.fail(err)
 		}
 		l.size += int64(len(l.buf))
 		l.buf = l.buf[:0]
@@ -370,12 +377,17 @@ func (l *spillLog) append(b []byte) (int64, error) {
 	return off, nil
 }
 
-// readAt reads len(p) bytes at off, which must be whole appends.
-func (l *spillLog) readAt(p []byte, off int64) error {
+// ReadAt reads len(p) bytes at off, which must be within what was
+// appended, and not span the end of the file and the memory part: read
+// whole appends.
+func (l *Log) ReadAt(p []byte, off int64) error {
+	if l.s.err != nil {
+		return l.s.err
+	}
 	if off >= l.size {
 		copy(p, l.buf[off-l.size:])
 		return nil
 	}
 	_, err := l.f.ReadAt(p, off)
-	return err
+	return l.s.fail(err)
 }

@@ -1,0 +1,608 @@
+// Package fpset is a set of 128-bit fingerprints in bounded memory, with
+// temporary files beyond it: the engine of duplicate detection.
+//
+// Every key added gets a fingerprint (FP): a 128-bit hash of the key (see
+// Hash) and its arrival number, Seq, assigned by Add. The keys checked so
+// far (resolved: no two with the same hash, the first of each kept) are in
+// an in-memory hash table, and beyond its capacity in a sorted file
+// (base). While base is empty, a key is looked up at once (Find) and the
+// caller decides whether to add it. Once base exists, keys may be added
+// deferred: collected (pending), sorted in runs that spill to a temporary
+// file; Resolve then merges base, the table and the runs, calls back with
+// every group of keys seen more than once (in order of Seq), and keeps the
+// first of each key as the new base.
+//
+// The merge is a tournament tree over the sources; a large one (base and
+// runs together) is split by ranges of H1 into parts merged by goroutines
+// of their own, each part writing its own segment of the new base.
+//
+// Find with exact set looks in base too, by binary search in the file.
+//
+// Temporary files are made in Options.TempDir and their names removed as
+// soon as they are open, so nothing is left behind even if the process
+// dies; Close releases them. A Log is an append-only byte log in memory up
+// to a limit and in a temporary file of the set beyond it, for what the
+// caller keeps about each key by Seq.
+//
+// A Set is not safe for concurrent use.
+package fpset
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"runtime"
+	"slices"
+	"sync"
+)
+
+// DefaultMemory is the memory a Set uses when Options.Memory is zero.
+const DefaultMemory = 1 << 20
+
+// FP is the fingerprint of one key: its 128-bit hash and its arrival
+// number.
+type FP struct{ H1, H2, Seq uint64 }
+
+// Size is the bytes an FP takes in a file.
+const Size = 24
+
+// Compare orders fingerprints by hash, then by Seq.
+func Compare(x, y FP) int {
+	switch {
+	case x.H1 != y.H1:
+		return cmpU64(x.H1, y.H1)
+	case x.H2 != y.H2:
+		return cmpU64(x.H2, y.H2)
+	}
+	return cmpU64(x.Seq, y.Seq)
+}
+
+func cmpU64(x, y uint64) int {
+	if x < y {
+		return -1
+	}
+	if x > y {
+		return 1
+	}
+	return 0
+}
+
+// SameKey reports whether x and y have the same hash.
+func (x FP) SameKey(y FP) bool { return x.H1 == y.H1 && x.H2 == y.H2 }
+
+// Options configure a Set.
+type Options struct {
+	// Memory bounds the memory of the set, in bytes: 0 means
+	// DefaultMemory, and a negative value keeps everything in memory.
+	Memory int
+	// TempDir is the directory for temporary files; "" means os.TempDir().
+	TempDir string
+	// ParallelFrom is the fingerprints from which a merge is split into
+	// parts merged in parallel; 0 means 65,536.
+	ParallelFrom int64
+	// Parts is the parts of such a merge; 0 means GOMAXPROCS, at most 4.
+	Parts int
+}
+
+// maxParts bounds the parts of a merge by default.
+const maxParts = 4
+
+// defaultParallelFrom is Options.ParallelFrom by default.
+const defaultParallelFrom = 1 << 16
+
+// Set is a set of fingerprints in bounded memory; see the package
+// documentation.
+type Set struct {
+	opts     Options
+	tableCap int // keys the table holds before it goes to base
+	pendCap  int // keys of a pending run
+	seq      uint64
+
+	table []FP     // resolved keys not in base
+	slots []uint32 // open addressing over table: index+1; 0 is empty
+	last  uint32   // the slot where the last lookup stopped
+
+	base    files  // resolved keys, sorted, one per key; n == 0 for none
+	pending []FP   // fingerprints not yet in a run
+	scratch []FP   // for sorting pending
+	counts  []int  // for sorting pending
+	runs    []file // sorted runs of pending fingerprints
+	runFile *spillFile
+	wbuf    []byte // the buffer of writers, reused
+
+	temp []*os.File // every temporary file, closed by Close
+	keep []string   // temporary files that could not be removed while open
+	err  error      // a temporary file failed: the set is broken
+}
+
+// New returns an empty set.
+func New(opts Options) *Set {
+	s := &Set{opts: opts}
+	budget := opts.Memory
+	if budget == 0 {
+		budget = DefaultMemory
+	}
+	if budget < 0 {
+		s.tableCap, s.pendCap = math.MaxInt, 0
+	} else {
+		// The table (24 bytes a key, and 4 to 8 for the index) takes
+		// half the budget while keys are checked at once; pending
+		// fingerprints and the scratch space to sort them take it once
+		// keys are deferred, when the table is empty (but for keys
+		// added at once).
+		s.tableCap = max(4, budget/2/(Size+8))
+		s.pendCap = max(4, budget/2/Size)
+	}
+	return s
+}
+
+// Len is the number of keys added: the next Seq.
+func (s *Set) Len() uint64 { return s.seq }
+
+// Deferring reports whether the set has spilled to a file, so that keys
+// may be added deferred and resolved later.
+func (s *Set) Deferring() bool { return s.base.n > 0 }
+
+// Err is the error that broke the set, if any.
+func (s *Set) Err() error { return s.err }
+
+// Find looks k up among the resolved keys: in the table, and in base too
+// when exact. It returns the Seq of the key found.
+func (s *Set) Find(k FP, exact bool) (uint64, bool, error) {
+	if s.err != nil {
+		return 0, false, s.err
+	}
+	if i, ok := s.lookup(k); ok {
+		return s.table[i].Seq, true, nil
+	}
+	if exact && s.base.n > 0 {
+		seq, ok, err := s.base.search(k)
+		if err != nil {
+			return 0, false, s.fail(err)
+		}
+		return seq, ok, nil
+	}
+	return 0, false, nil
+}
+
+// lookup finds k in the table, and leaves s.last at its slot or at the
+// empty slot where it would go.
+func (s *Set) lookup(k FP) (int, bool) {
+	if len(s.slots) == 0 {
+		return 0, false
+	}
+	mask := uint64(len(s.slots) - 1)
+	for i := k.H1 & mask; ; i = (i + 1) & mask {
+		x := s.slots[i]
+		if x == 0 {
+			s.last = uint32(i)
+			return 0, false
+		}
+		if e := &s.table[x-1]; e.H1 == k.H1 && e.H2 == k.H2 {
+			s.last = uint32(i)
+			return int(x - 1), true
+		}
+	}
+}
+
+// Add adds k and returns its Seq. Unless deferred, k must be a key that
+// Find did not find, and Find must have been the last call on the set;
+// deferred (only while Deferring) leaves it to Resolve.
+func (s *Set) Add(k FP, deferred bool) (uint64, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	k.Seq = s.seq
+	s.seq++
+	if deferred {
+		s.pending = append(s.pending, k)
+		if len(s.pending) >= s.pendCap {
+			return k.Seq, s.fail(s.spillRun())
+		}
+		return k.Seq, nil
+	}
+	if len(s.slots) == 0 {
+		s.lookup(k)
+	}
+	s.insert(k)
+	if len(s.table) >= s.tableCap {
+		return k.Seq, s.fail(s.flushTable())
+	}
+	return k.Seq, nil
+}
+
+// insert puts k in the table at s.last, where lookup left it.
+func (s *Set) insert(k FP) {
+	if len(s.table)+1 > len(s.slots)*3/4 {
+		s.rehash(max(1024, 2*len(s.slots)))
+		s.lookup(k)
+	}
+	s.table = append(s.table, k)
+	s.slots[s.last] = uint32(len(s.table))
+}
+
+func (s *Set) rehash(size int) {
+	if size == 0 {
+		s.slots = nil
+		return
+	}
+	s.slots = make([]uint32, size)
+	mask := uint64(size - 1)
+	for j, e := range s.table {
+		i := e.H1 & mask
+		for s.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		s.slots[i] = uint32(j + 1)
+	}
+}
+
+func (s *Set) fail(err error) error {
+	if err != nil && s.err == nil {
+		s.err = fmt.Errorf("duplicate detection: %w", err)
+	}
+	if err != nil {
+		return s.err
+	}
+	return nil
+}
+
+// sortedTable sorts the table in place and empties its index.
+func (s *Set) sortedTable() []FP {
+	t := s.table
+	slices.SortFunc(t, Compare)
+	s.table, s.slots = nil, nil
+	return t
+}
+
+// flushTable moves the table into base.
+func (s *Set) flushTable() error {
+	srcs := s.base.cursors(0, memCursor(s.sortedTable(), 0))
+	return s.compact(srcs, true, func([]FP) error { return nil })
+}
+
+// compact merges sorted sources into a new set of resolved keys, keeping
+// the first of each key, and calls fn with each group of more than one
+// fingerprint of a key (in order of seq) first. The result goes to the
+// table when it may fit there and toFile is false, otherwise to a new
+// base.
+//
+// A large merge is split by ranges of h1 into parts merged in parallel,
+// each into its own base file; fn is called by one part at a time, in no
+// particular order of keys.
+func (s *Set) compact(srcs []*cursor, toFile bool, fn func(group []FP) error) error {
+	var total int64
+	for _, c := range srcs {
+		total += c.size()
+	}
+	toFile = toFile || total > int64(s.tableCap)
+	parts := 1
+	from := s.opts.ParallelFrom
+	if from <= 0 {
+		from = defaultParallelFrom
+	}
+	if total >= from {
+		parts = s.opts.Parts
+		if parts <= 0 {
+			parts = max(1, min(runtime.GOMAXPROCS(0), maxParts))
+		}
+	}
+	split := make([][]*cursor, parts)
+	for p := range parts {
+		split[p] = make([]*cursor, 0, len(srcs))
+	}
+	for _, c := range srcs {
+		cs, err := c.split(parts)
+		if err != nil {
+			return err
+		}
+		for p, c := range cs {
+			split[p] = append(split[p], c)
+		}
+	}
+	outs := make([][]FP, parts)
+	sinks := make([]*writer, parts)
+	if toFile {
+		for p := range sinks {
+			f, err := s.create()
+			if err != nil {
+				return err
+			}
+			if p == 0 {
+				sinks[p] = s.writer(f, 0)
+			} else {
+				sinks[p] = newWriter(f, 0, make([]byte, 0, writeBuf/parts/Size*Size))
+			}
+		}
+	}
+	var mu sync.Mutex
+	part := func(p int) error {
+		sink := sinks[p]
+		return mergeGroups(split[p], func(g []FP) error {
+			if len(g) > 1 {
+				mu.Lock()
+				err := fn(g)
+				mu.Unlock()
+				if err != nil {
+					return err
+				}
+			}
+			if sink != nil {
+				return sink.write(g[0])
+			}
+			outs[p] = append(outs[p], g[0])
+			return nil
+		})
+	}
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for p := 1; p < parts; p++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[p] = part(p)
+		}()
+	}
+	errs[0] = part(0)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	for _, b := range s.base.segs {
+		s.release(b.f)
+	}
+	s.base = files{}
+	s.table, s.slots = nil, nil
+	if toFile {
+		for _, sink := range sinks {
+			b, err := sink.finish()
+			if err != nil {
+				return err
+			}
+			s.base.segs = append(s.base.segs, b)
+			s.base.n += b.n
+		}
+		return nil
+	}
+	out := outs[0]
+	for _, o := range outs[1:] {
+		out = append(out, o...)
+	}
+	s.table = out
+	s.rehash(tableSize(len(out)))
+	return nil
+}
+
+func tableSize(n int) int {
+	if n == 0 {
+		return 0
+	}
+	s := 1024
+	for s*3/4 < n+1 {
+		s *= 2
+	}
+	return s
+}
+
+// spillRun sorts the pending fingerprints and writes them as a run.
+func (s *Set) spillRun() error {
+	if s.runFile == nil {
+		f, err := s.create()
+		if err != nil {
+			return err
+		}
+		s.runFile = &spillFile{f: f}
+	}
+	sorted := s.sortPending()
+	w := s.writer(s.runFile.f, s.runFile.size)
+	for _, k := range sorted {
+		if err := w.write(k); err != nil {
+			return err
+		}
+	}
+	run, err := w.finish()
+	if err != nil {
+		return err
+	}
+	s.runFile.size = run.off + run.n*Size
+	s.runs = append(s.runs, run)
+	s.pending = s.pending[:0]
+	if len(s.runs) >= maxRuns {
+		// merge the newest half of the runs into one, to bound the cursors
+		// a resolve needs
+		merge := s.runs[len(s.runs)-maxRuns/2:]
+		var srcs []*cursor
+		for _, r := range merge {
+			srcs = append(srcs, r.cursor(0))
+		}
+		w := s.writer(s.runFile.f, s.runFile.size)
+		if err := mergeGroups(srcs, func(g []FP) error {
+			for _, k := range g {
+				if err := w.write(k); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		run, err := w.finish()
+		if err != nil {
+			return err
+		}
+		s.runFile.size = run.off + run.n*Size
+		s.runs = append(s.runs[:len(s.runs)-maxRuns/2], run)
+	}
+	return nil
+}
+
+// writer returns a writer on f from off, with the buffer of s (one writer
+// at a time).
+func (s *Set) writer(f *os.File, off int64) *writer {
+	w := newWriter(f, off, s.wbuf)
+	s.wbuf = w.buf
+	return w
+}
+
+// maxRuns bounds the pending runs kept apart.
+const maxRuns = 64
+
+// sortPending sorts the pending fingerprints by key and seq: one counting
+// pass over the top bits of h1 (hashes are uniform, so the buckets hold a
+// key or two), then an insertion sort that only moves keys within their
+// bucket.
+func (s *Set) sortPending() []FP {
+	xs := s.pending
+	if len(xs) < 256 {
+		slices.SortFunc(xs, Compare)
+		return xs
+	}
+	nb := 1
+	for nb < len(xs) && nb < 1<<16 {
+		nb <<= 1
+	}
+	shift := 64 - uint(bitsLen(nb)-1)
+	if cap(s.counts) < nb+1 {
+		s.counts = make([]int, nb+1)
+	}
+	counts := s.counts[:nb+1]
+	clear(counts)
+	for _, x := range xs {
+		counts[x.H1>>shift+1]++
+	}
+	for i := 1; i < len(counts); i++ {
+		counts[i] += counts[i-1]
+	}
+	if cap(s.scratch) < len(xs) {
+		s.scratch = make([]FP, len(xs), cap(s.pending))
+	}
+	out := s.scratch[:len(xs)]
+	for _, x := range xs {
+		b := x.H1 >> shift
+		out[counts[b]] = x
+		counts[b]++
+	}
+	for i := 1; i < len(out); i++ {
+		x := out[i]
+		j := i
+		for ; j > 0 && Compare(out[j-1], x) > 0; j-- {
+			out[j] = out[j-1]
+		}
+		out[j] = x
+	}
+	return out
+}
+
+func bitsLen(n int) int {
+	l := 0
+	for ; n > 0; n >>= 1 {
+		l++
+	}
+	return l
+}
+
+// Resolve merges the deferred fingerprints with the resolved ones, calls
+// fn with every group of fingerprints of one key seen more than once (in
+// order of Seq: the first is the one kept), and keeps the first of each
+// key. fn is called one group at a time, in no particular order of keys.
+func (s *Set) Resolve(fn func(group []FP) error) error {
+	if s.err != nil {
+		return s.err
+	}
+	if len(s.runs) == 0 && len(s.pending) == 0 {
+		return nil
+	}
+	srcs := s.base.cursors(0, memCursor(s.sortedTable(), 0))
+	for _, r := range s.runs {
+		srcs = append(srcs, r.cursor(0))
+	}
+	srcs = append(srcs, memCursor(s.sortPending(), 0))
+	err := s.compact(srcs, s.base.n > 0, fn)
+	s.runs, s.pending = s.runs[:0], s.pending[:0]
+	if s.runFile != nil && err == nil {
+		s.runFile.size = 0
+		err = s.runFile.f.Truncate(0)
+	}
+	return s.fail(err)
+}
+
+// Merge adds the resolved keys of o, added after all of s's: their Seqs
+// are offset by s.Len(). fn is called with every group of fingerprints of
+// one key (more than one, in order of Seq), as by Resolve; every key stays
+// in one copy, the first. o is closed.
+func (s *Set) Merge(o *Set, fn func(group []FP) error) error {
+	if s.err != nil {
+		return s.err
+	}
+	if o.err != nil {
+		return o.err
+	}
+	defer o.Close()
+	off := s.seq
+	s.seq += o.seq
+	srcs := append(
+		s.base.cursors(0, memCursor(s.sortedTable(), 0)),
+		o.base.cursors(off, memCursor(o.sortedTable(), off))...,
+	)
+	return s.fail(s.compact(srcs, false, fn))
+}
+
+// create makes a temporary file and removes its name at once, so that
+// nothing is left behind whatever happens; where an open file cannot be
+// removed (Windows), Close removes it.
+func (s *Set) create() (*os.File, error) {
+	f, err := os.CreateTemp(s.opts.TempDir, "toms-dedup-*")
+	if err != nil {
+		return nil, err
+	}
+	if os.Remove(f.Name()) != nil {
+		s.keep = append(s.keep, f.Name())
+	}
+	s.temp = append(s.temp, f)
+	return f, nil
+}
+
+// release closes a temporary file no longer needed.
+func (s *Set) release(f *os.File) {
+	if f == nil {
+		return
+	}
+	for i, t := range s.temp {
+		if t == f {
+			s.temp = slices.Delete(s.temp, i, i+1)
+			break
+		}
+	}
+	f.Close()
+	name := f.Name()
+	for i, k := range s.keep {
+		if k == name {
+			os.Remove(name)
+			s.keep = slices.Delete(s.keep, i, i+1)
+			break
+		}
+	}
+}
+
+// ErrClosed is the error of a set used after Close.
+var ErrClosed = errors.New("duplicate detection: closed")
+
+// Close releases every temporary file, of the set and of its logs; the set
+// and its logs fail afterwards with ErrClosed.
+func (s *Set) Close() error {
+	var errs []error
+	for _, f := range s.temp {
+		errs = append(errs, f.Close())
+	}
+	for _, name := range s.keep {
+		errs = append(errs, os.Remove(name))
+	}
+	s.temp, s.keep = nil, nil
+	s.base, s.runs, s.runFile = files{}, nil, nil
+	s.table, s.slots, s.pending = nil, nil, nil
+	if s.err == nil {
+		s.err = ErrClosed
+	}
+	return errors.Join(errs...)
+}

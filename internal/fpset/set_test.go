@@ -1,0 +1,206 @@
+package fpset
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The hash of a key depends on every byte and on the length.
+func TestFoldHash(t *testing.T) {
+	seen := map[uint64]string{}
+	b := make([]byte, 0, 40)
+	for n := range 40 {
+		for i := range 256 {
+			k := append(b[:0], make([]byte, n)...)
+			if n > 0 {
+				k[i%n] = byte(i)
+			} else if i > 0 {
+				break
+			}
+			h := foldHash(k, 1)
+			if prev, ok := seen[h]; ok && prev != string(k) {
+				t.Fatalf("%q and %q collide", prev, k)
+			}
+			seen[h] = string(k)
+		}
+	}
+}
+
+// model is the reference: for each key, the Seqs added, first kept.
+type model struct {
+	first map[string]uint64
+	dups  map[uint64]uint64 // later Seq -> first Seq
+}
+
+// drive adds batches of keys drawn from a small key space to s, each
+// batch resolved at its end as a caller reading files would: at once while
+// the set is in memory, deferred once it has spilled. It returns every
+// duplicate found (later Seq -> first Seq) and checks Find against the
+// model as it goes.
+func drive(t *testing.T, s *Set, rnd *rand.Rand, batches, size, space int, m *model) map[uint64]uint64 {
+	t.Helper()
+	found := map[uint64]uint64{}
+	for range batches {
+		for range size {
+			key := fmt.Sprintf("key-%d", rnd.IntN(space))
+			k := Hash([]byte(key))
+			seq := s.Len()
+			if first, ok := m.first[key]; ok {
+				m.dups[seq] = first
+			} else {
+				m.first[key] = seq
+			}
+			deferred := s.Deferring()
+			if !deferred {
+				got, ok, err := s.Find(k, rnd.IntN(2) == 0)
+				require.NoError(t, err)
+				if ok {
+					// found at once: not added, as a caller rejects it
+					require.Equal(t, m.first[key], got)
+					found[seq] = got
+					continue
+				}
+			}
+			got, err := s.Add(k, deferred)
+			require.NoError(t, err)
+			require.Equal(t, seq, got)
+		}
+		require.NoError(t, s.Resolve(func(g []FP) error {
+			require.Greater(t, len(g), 1)
+			for i := range g {
+				require.True(t, g[i].SameKey(g[0]))
+				if i > 0 {
+					require.Less(t, g[i-1].Seq, g[i].Seq)
+					found[g[i].Seq] = g[0].Seq
+				}
+			}
+			return nil
+		}))
+		// every resolved key is found exactly, whatever its place
+		for key, first := range m.first {
+			seq, ok, err := s.Find(Hash([]byte(key)), true)
+			require.NoError(t, err)
+			require.True(t, ok, key)
+			require.Equal(t, first, seq, key)
+		}
+	}
+	return found
+}
+
+// A set finds every repeated key exactly once, with the Seq of its first,
+// whatever its memory (in memory, spilled, merged in parallel parts).
+func TestSetFindsEveryRepeat(t *testing.T) {
+	for _, mem := range []int{-1, 0, 1, 200, 5000} {
+		for _, parts := range []int{0, 1, 3} {
+			t.Run(fmt.Sprintf("mem=%d/parts=%d", mem, parts), func(t *testing.T) {
+				dir := t.TempDir()
+				opts := Options{Memory: mem, TempDir: dir}
+				if parts > 0 {
+					opts.ParallelFrom, opts.Parts = 1, parts
+				}
+				s := New(opts)
+				m := &model{first: map[string]uint64{}, dups: map[uint64]uint64{}}
+				found := drive(t, s, rand.New(rand.NewPCG(uint64(mem+7), uint64(parts))), 12, 300, 1500, m)
+				require.NotEmpty(t, m.dups)
+				require.Equal(t, m.dups, found)
+				if mem > 0 && mem < 5000 {
+					assert.True(t, s.Deferring(), "spilled")
+				}
+				require.NoError(t, s.Close())
+				left, err := os.ReadDir(dir)
+				require.NoError(t, err)
+				assert.Empty(t, left, "temporary files are removed")
+				_, err = s.Add(FP{}, false)
+				assert.ErrorIs(t, err, ErrClosed)
+			})
+		}
+	}
+}
+
+// Merging a set into another keeps one copy of each key, the first, and
+// reports the keys both had.
+func TestSetMerge(t *testing.T) {
+	for _, mem := range []int{-1, 1, 300} {
+		a, b := New(Options{Memory: mem}), New(Options{Memory: mem})
+		add := func(s *Set, keys ...string) {
+			for _, key := range keys {
+				k := Hash([]byte(key))
+				_, ok, err := s.Find(k, true)
+				require.NoError(t, err)
+				require.False(t, ok)
+				_, err = s.Add(k, false)
+				require.NoError(t, err)
+			}
+		}
+		var ka, kb []string
+		for i := range 100 {
+			ka = append(ka, fmt.Sprint("a", i))
+			kb = append(kb, fmt.Sprint("b", i))
+		}
+		kb = append(kb, "a3", "a50")
+		add(a, ka...)
+		add(b, kb...)
+		var both [][]uint64
+		require.NoError(t, a.Merge(b, func(g []FP) error {
+			var seqs []uint64
+			for _, k := range g {
+				seqs = append(seqs, k.Seq)
+			}
+			both = append(both, seqs)
+			return nil
+		}))
+		slices.SortFunc(both, func(x, y []uint64) int { return int(x[0]) - int(y[0]) })
+		// b's seqs follow a's: "a3" was 3 in a and 100+100 in b
+		assert.Equal(t, [][]uint64{{3, 200}, {50, 201}}, both, "mem %d", mem)
+		assert.Equal(t, uint64(202), a.Len())
+		seq, ok, err := a.Find(Hash([]byte("b7")), true)
+		require.NoError(t, err)
+		assert.True(t, ok)
+		assert.Equal(t, uint64(107), seq)
+		_, err = b.Add(FP{}, false)
+		assert.ErrorIs(t, err, ErrClosed, "the merged set is closed")
+		require.NoError(t, a.Close())
+	}
+}
+
+// A log reads back what was appended, from memory or its file.
+func TestLog(t *testing.T) {
+	s := New(Options{TempDir: t.TempDir()})
+	defer s.Close()
+	l := s.NewLog(10)
+	var offs []int64
+	for i := range 50 {
+		off, err := l.Append([]byte(fmt.Sprintf("<%02d>", i)))
+		require.NoError(t, err)
+		offs = append(offs, off)
+	}
+	for i, off := range offs {
+		b := make([]byte, 4)
+		require.NoError(t, l.ReadAt(b, off))
+		assert.Equal(t, fmt.Sprintf("<%02d>", i), string(b))
+	}
+	require.NotNil(t, l.f, "spilled")
+	require.NoError(t, s.Close())
+	_, err := l.Append([]byte("x"))
+	assert.True(t, errors.Is(err, ErrClosed))
+}
+
+// A temporary directory that does not exist breaks the set with a clear
+// error, once it must spill.
+func TestSetNoTempDir(t *testing.T) {
+	s := New(Options{Memory: 1, TempDir: "/nonexistent/dir"})
+	var err error
+	for i := 0; err == nil && i < 100; i++ {
+		_, err = s.Add(Hash([]byte(fmt.Sprint(i))), false)
+	}
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "duplicate detection:")
+	assert.Equal(t, err, s.Err())
+}
