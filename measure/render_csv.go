@@ -1,7 +1,6 @@
 package measure
 
 import (
-	"encoding/csv"
 	"io"
 	"strconv"
 
@@ -23,14 +22,11 @@ type Table struct {
 
 // WriteCSV writes the table as CSV with its header row.
 func (t Table) WriteCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w) // the module's one CSV writer
 	if err := cw.Write(t.Header); err != nil {
 		return err
 	}
-	if err := cw.WriteAll(t.Rows); err != nil {
-		return err
-	}
-	return cw.Error()
+	return cw.WriteAll(t.Rows)
 }
 
 // CSVTables renders the review as tidy tables, one file each:

@@ -44,3 +44,43 @@ func TestCellRoundTrip(t *testing.T) {
 		t.Errorf("got %q", rows[0])
 	}
 }
+
+// Plain numbers stay numbers; anything else starting with a formula
+// character is neutralised, whichever column it is in.
+func TestCellNumbers(t *testing.T) {
+	for in, want := range map[string]string{
+		"-12.50":   "-12.50",
+		"-7":       "-7",
+		"12.50":    "12.50",
+		"-":        "'-",
+		"-.5":      "'-.5",
+		"-5.":      "'-5.",
+		"-1+1":     "'-1+1",
+		"-1.2.3":   "'-1.2.3",
+		"-5e3":     "'-5e3",
+		"'=1":      "'=1", // already neutralised: unchanged
+		"+12":      "'+12",
+		"-A1*10":   "'-A1*10",
+		"-12.50\n": "'-12.50\n",
+	} {
+		if got := csvsafe.Cell(in); got != want {
+			t.Errorf("Cell(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestWriter(t *testing.T) {
+	var buf bytes.Buffer
+	w := csvsafe.NewWriter(&buf)
+	row := []string{"=1+1", "-3.25", "@x", "Kestrel, \"Civils\"", "line\nbreak"}
+	if err := w.WriteAll([][]string{{"a", "b", "c", "d", "e"}, row}); err != nil {
+		t.Fatal(err)
+	}
+	want := "a,b,c,d,e\n'=1+1,-3.25,'@x,\"Kestrel, \"\"Civils\"\"\",\"line\nbreak\"\n"
+	if buf.String() != want {
+		t.Errorf("got %q, want %q", buf.String(), want)
+	}
+	if row[0] != "=1+1" {
+		t.Errorf("the caller's row was changed: %q", row)
+	}
+}
