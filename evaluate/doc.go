@@ -23,6 +23,13 @@
 // them (`toms check` and `toms evaluate` exit 2). The file formats are
 // documented in FORMAT.md beside this file.
 //
+// A Result renders itself exactly as `toms evaluate` prints it:
+// Result.WriteTable (the award table), Result.WriteCSV (one row per bid,
+// spreadsheet-safe) and Result.WriteJSON (or json.Marshal). CheckReport
+// does the same for `toms check` (WriteText, WriteJSON). The command line
+// adds nothing to these outputs, so a program embedding the library writes
+// the same bytes (examples/award-csv).
+//
 // # Formulas
 //
 // Weights are percentage points of the 100-point total and sum to 100.

@@ -3,6 +3,7 @@ package evaluate_test
 import (
 	"context"
 	"fmt"
+	"os"
 
 	"github.com/socialvalue-toms/toms/evaluate"
 	"github.com/socialvalue-toms/toms/tom"
@@ -64,4 +65,44 @@ bids:
 	// policy sv-split pass
 	// 1 Greenway Ltd: price 46.88 + quality 32.00 + social value 10.00 (£5079.00) = 88.88
 	// 2 Parkcare plc: price 50.00 + quality 24.00 + social value 3.98 (£2020.00) = 77.98
+}
+
+// The award CSV a program writes through the library is the one `toms
+// evaluate --format csv` prints: the same renderer. Text cells a
+// spreadsheet would run as a formula get a leading quote.
+func ExampleResult_WriteCSV() {
+	tender, err := evaluate.ParseTender("tender.yaml", []byte(`
+apiVersion: toms/v1
+kind: Tender
+id: T-CSV
+title: Two bids
+contractType: contract
+value: "90000"
+criteria:
+  price: {weight: "90"}
+  socialValue: {weight: "10", qualitativeWeight: "10", max: "5"}
+bids:
+  - supplier: {name: "=Acme"}
+    price: "100"
+    socialValue: {qualitative: "5"}
+  - supplier: {name: Kestrel Civils, sme: true}
+    price: "200"
+    socialValue: {qualitative: "4"}
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	res, err := evaluate.Evaluate(context.Background(), tender, tender.Bids, nil, evaluate.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := res.WriteCSV(os.Stdout); err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// rank,supplier,sme,vcse,local,price,price_points,quality_points,social_value_gbp,social_value_quantitative_points,social_value_qualitative_points,social_value_points,total,excluded,reasons,flags,tied_with,tie_decided_by
+	// 1,'=Acme,false,false,false,100,90,0,0,0,10,10,100,false,,,,
+	// 2,Kestrel Civils,true,false,false,200,45,0,0,0,8,8,53,false,,,,
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/socialvalue-toms/toms/internal/csvsafe"
 	"github.com/socialvalue-toms/toms/internal/dectext"
 	"github.com/socialvalue-toms/toms/tom"
 )
@@ -36,14 +36,14 @@ func runCatalogue(_ context.Context, args []string, stdout, stderr io.Writer) in
 	var year tom.Year
 	if *yearText != "" {
 		if year, err = tom.ParseYear(*yearText); err != nil {
-			return inputError(stderr, fmt.Errorf("--year: %w", err))
+			return fail(stderr, fmt.Errorf("--year: %w", err))
 		}
 	} else if *carry {
-		return inputError(stderr, fmt.Errorf("--carry-forward needs --year"))
+		return fail(stderr, fmt.Errorf("--carry-forward needs --year"))
 	}
 	f, err := loadFramework(*frameworkPath, *proxiesPath)
 	if err != nil {
-		return inputError(stderr, err)
+		return fail(stderr, err)
 	}
 	policy := tom.ExactYear
 	if *carry {
@@ -60,10 +60,10 @@ func runCatalogue(_ context.Context, args []string, stdout, stderr io.Writer) in
 	case "csv":
 		err = writeCatalogueCSV(stdout, view)
 	default:
-		return inputError(stderr, fmt.Errorf("--format %q: use table, json or csv", *format))
+		return fail(stderr, fmt.Errorf("--format %q: use table, json or csv", *format))
 	}
 	if err != nil {
-		return inputError(stderr, err)
+		return fail(stderr, err)
 	}
 	return exitOK
 }
@@ -186,11 +186,16 @@ func writeCatalogueTable(w io.Writer, v catalogueJSON) error {
 	return nil
 }
 
+// writeCatalogueCSV writes one row per measure through the module's
+// spreadsheet-safe writer (a name or source starting with =, +, -, @ is
+// written with a leading ').
 func writeCatalogueCSV(w io.Writer, v catalogueJSON) error {
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"theme_id", "theme_name", "outcome_id", "outcome_name", "measure_id", "measure_name",
+	cw := csvsafe.NewWriter(w)
+	if err := cw.Write([]string{"theme_id", "theme_name", "outcome_id", "outcome_name", "measure_id", "measure_name",
 		"unit", "financial", "priority", "evidence_required", "exclusive_group",
-		"proxy_year", "proxy_value", "carried_forward", "source", "basis"})
+		"proxy_year", "proxy_value", "carried_forward", "source", "basis"}); err != nil {
+		return err
+	}
 	for _, t := range v.Themes {
 		for _, o := range t.Outcomes {
 			for _, m := range o.Measures {
@@ -200,12 +205,13 @@ func writeCatalogueCSV(w io.Writer, v catalogueJSON) error {
 				if p := m.Proxy; p != nil {
 					copy(row[11:], []string{p.Year, p.Value, fmt.Sprint(p.CarriedForward), oneLine(p.Source), oneLine(p.Basis)})
 				}
-				_ = cw.Write(row)
+				if err := cw.Write(row); err != nil {
+					return err
+				}
 			}
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

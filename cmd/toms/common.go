@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -72,19 +71,9 @@ func oneFile(fs *flag.FlagSet, stderr io.Writer, pos []string, what string) (str
 	return "", usageError(fs, stderr, "one %s at a time; unexpected argument %q", what, pos[1]), false
 }
 
-// inputError prints err to stderr for a user and returns exitUsage.
-func inputError(stderr io.Writer, err error) int {
-	fmt.Fprintf(stderr, "toms: %v\n", err)
-	return exitUsage
-}
-
-// flagError turns a flag parsing error into an exit code: 0 for -h, 2 otherwise.
-func flagError(err error) int {
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
-	return exitUsage
-}
+// flagError turns a flag parsing error (already printed by the flag set)
+// into an exit code: 0 for -h, 2 otherwise.
+func flagError(err error) int { return exitCode(err) }
 
 // loadFramework returns the catalogue named by --framework (or the embedded
 // default) with the values of --proxies (if any) laid over it.

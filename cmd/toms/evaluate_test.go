@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/socialvalue-toms/toms/evaluate"
 )
 
 // runCmd runs one subcommand in-process, with the rules' clock fixed.
@@ -176,7 +179,7 @@ func TestEvaluateCSVLoads(t *testing.T) {
 	rows, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()
 	require.NoError(t, err)
 	require.Len(t, rows, 4)
-	assert.Equal(t, evaluateCSVHeader, rows[0])
+	assert.Equal(t, evaluate.CSVHeader(), rows[0])
 }
 
 func TestEvaluateInputErrors(t *testing.T) {
@@ -223,4 +226,25 @@ func TestEvaluateEveryOfferZero(t *testing.T) {
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stdout, "quantitative 10 × £ value / highest offer (every offer is £0: 0 points)")
 	assert.NotContains(t, stdout, "/ £0.00")
+}
+
+// The command is a thin layer: for every format, what it prints is byte for
+// byte what the library's renderer writes for the same result.
+func TestEvaluatePrintsTheLibraryRenderers(t *testing.T) {
+	ctx := context.Background()
+	for _, path := range []string{exampleTender, "testdata/evaluate/csv-injection.yaml", "testdata/evaluate/low-price.yaml", "testdata/evaluate/all-excluded.yaml"} {
+		tender, err := evaluate.LoadTenderFile(path)
+		require.NoError(t, err)
+		fw, err := evaluate.LoadFramework(tender)
+		require.NoError(t, err)
+		res, err := evaluate.Evaluate(ctx, tender, tender.Bids, fw, evaluate.Options{Now: time.Date(2025, 5, 1, 9, 0, 0, 0, time.UTC)})
+		require.NoError(t, err)
+		for format, write := range map[string]func(io.Writer) error{"csv": res.WriteCSV, "json": res.WriteJSON, "table": res.WriteTable} {
+			var lib bytes.Buffer
+			require.NoError(t, write(&lib))
+			stdout, stderr, code := runCmd(t, runEvaluate, path, "--format", format)
+			require.Equal(t, exitOK, code, stderr)
+			assert.Equal(t, lib.String(), stdout, "%s --format %s", path, format)
+		}
+	}
 }

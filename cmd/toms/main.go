@@ -17,11 +17,16 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"sort"
+
+	"github.com/socialvalue-toms/toms/evaluate"
+	"github.com/socialvalue-toms/toms/rules"
 )
 
 // command runs one subcommand and returns the process exit code.
@@ -73,4 +78,32 @@ func usage(w io.Writer, cmds map[string]command) {
 		fmt.Fprintf(w, "  %s\n", n)
 	}
 	fmt.Fprintln(w, "run 'toms COMMAND -h' for a command's flags")
+}
+
+// exitCode is the one place that turns an error into the process exit code
+// (the codes are listed in the package comment): 1 when a policy rule of
+// severity error failed (evaluate.ErrPolicyFailed), 3 for rule files that
+// do not compile (rules.ErrInvalidRule), 4 for failing rule tests, 0 for a
+// request for help, and 2 for any other usage or input error.
+func exitCode(err error) int {
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.Is(err, evaluate.ErrPolicyFailed):
+		return exitRuleFailed
+	case errors.Is(err, rules.ErrInvalidRule):
+		return exitInvalidRules
+	case errors.Is(err, errTestsFailed):
+		return exitTestsFailed
+	}
+	return exitUsage
+}
+
+// errTestsFailed stands for failing rule tests in exitCode.
+var errTestsFailed = errors.New("rule tests failed")
+
+// fail prints err to stderr for a user and returns its exit code.
+func fail(stderr io.Writer, err error) int {
+	fmt.Fprintf(stderr, "toms: %v\n", err)
+	return exitCode(err)
 }

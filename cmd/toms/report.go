@@ -49,10 +49,10 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	case "md", "html", "json":
 	case "csv":
 		if *out == "" {
-			return inputError(stderr, errors.New("--format csv writes one file per table; give a directory with --out DIR"))
+			return fail(stderr, errors.New("--format csv writes one file per table; give a directory with --out DIR"))
 		}
 	default:
-		return inputError(stderr, fmt.Errorf("--format %q: use md, html, csv or json", *format))
+		return fail(stderr, fmt.Errorf("--format %q: use md, html, csv or json", *format))
 	}
 	opts := measure.Options{NoDuplicateCheck: *noDup}
 	if *carry {
@@ -61,7 +61,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if *year != "" {
 		y, err := tom.ParseYear(*year)
 		if err != nil {
-			return inputError(stderr, fmt.Errorf("--year: %w", err))
+			return fail(stderr, fmt.Errorf("--year: %w", err))
 		}
 		opts.Year = y
 	}
@@ -72,13 +72,13 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if *asOf != "" {
 		d, err := time.Parse("2006-01-02", *asOf)
 		if err != nil {
-			return inputError(stderr, fmt.Errorf("--as-of %q: write the date as YYYY-MM-DD", *asOf))
+			return fail(stderr, fmt.Errorf("--as-of %q: write the date as YYYY-MM-DD", *asOf))
 		}
 		ropts.AsOf = d
 	}
 	fw, err := loadFramework(*frameworkPath, *proxiesPath)
 	if err != nil {
-		return inputError(stderr, err)
+		return fail(stderr, err)
 	}
 
 	agg := measure.NewAggregator(fw, opts)
@@ -99,7 +99,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		n, list, err := readReportInput(ctx, agg, in, *lenient, stderr)
 		if err != nil {
 			if ctx.Err() != nil {
-				return inputError(stderr, err)
+				return fail(stderr, err)
 			}
 			// a file that cannot be opened or read: say so, and go on
 			fmt.Fprintf(stderr, "toms: %v\n", err)
@@ -120,13 +120,13 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	res := agg.Result()
 	if !ropts.AsOf.IsZero() && ropts.AsOf.Before(res.Latest) {
-		return inputError(stderr, fmt.Errorf("--as-of %s is before the latest delivery (%s), which the totals include; give a later date, or leave --as-of out to judge at the latest delivery",
+		return fail(stderr, fmt.Errorf("--as-of %s is before the latest delivery (%s), which the totals include; give a later date, or leave --as-of out to judge at the latest delivery",
 			ropts.AsOf.Format("2006-01-02"), res.Latest.Format("2006-01-02")))
 	}
 	rv := measure.NewReview(res, ropts)
 	if *format == "csv" {
 		if err := writeCSVTables(*out, rv); err != nil {
-			return inputError(stderr, err)
+			return fail(stderr, err)
 		}
 		return exitOK
 	}
@@ -134,7 +134,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if *out != "" {
 		f, err := os.Create(*out)
 		if err != nil {
-			return inputError(stderr, err)
+			return fail(stderr, err)
 		}
 		w, closeOut = f, f.Close
 	}
@@ -150,7 +150,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		err = cerr
 	}
 	if err != nil {
-		return inputError(stderr, err)
+		return fail(stderr, err)
 	}
 	return exitOK
 }

@@ -48,10 +48,10 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	rep, err := rules.RunTests(ctx, nil, opts)
 	if err != nil && len(rep.Suites) == 0 {
-		return inputError(stderr, err)
+		return fail(stderr, err)
 	}
 	if len(rep.Suites) == 0 {
-		return inputError(stderr, fmt.Errorf("no rules or rule tests found in %s", strings.Join(testOrDot(paths), ", ")))
+		return fail(stderr, fmt.Errorf("no rules or rule tests found in %s", strings.Join(testOrDot(paths), ", ")))
 	}
 	var werr error
 	switch *format {
@@ -63,13 +63,13 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		writeTestText(stdout, rep, *verbose)
 	}
 	if werr != nil {
-		return inputError(stderr, werr)
+		return fail(stderr, werr)
 	}
 	code := testExitCode(rep)
 	if p, f, sk, e := rep.Counts(); code == exitOK && opts.Run != nil && p+f+sk+e == 0 {
 		// A filter that matches nothing must not pass a CI job silently.
 		fmt.Fprintf(stderr, "toms test: no test matched --run %q\n", *runExpr)
-		return exitTestsFailed
+		return exitCode(errTestsFailed)
 	}
 	return code
 }
@@ -84,11 +84,11 @@ func testOrDot(paths []string) []string {
 func testExitCode(rep rules.TestReport) int {
 	for _, s := range rep.Suites {
 		if s.Err != nil && errors.Is(s.Err, rules.ErrInvalidRule) {
-			return exitInvalidRules
+			return exitCode(s.Err)
 		}
 	}
 	if rep.Failed() {
-		return exitTestsFailed
+		return exitCode(errTestsFailed)
 	}
 	return exitOK
 }

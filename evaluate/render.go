@@ -1,0 +1,320 @@
+package evaluate
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/socialvalue-toms/toms/internal/dectext"
+	"github.com/socialvalue-toms/toms/rules"
+	"github.com/socialvalue-toms/toms/tom"
+)
+
+// This file renders a Result for people (WriteTable) and as indented JSON
+// (WriteJSON); render_csv.go writes the CSV. `toms evaluate` calls these
+// and nothing else, so a program embedding the library writes exactly what
+// the command line writes.
+
+// WriteJSON writes the result's JSON document (see MarshalJSON), indented
+// by two spaces and ending with a newline, as `toms evaluate --format json`
+// prints it.
+func (r *Result) WriteJSON(w io.Writer) error { return writeIndentedJSON(w, r) }
+
+func writeIndentedJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// WriteTable writes the award table an officer reads, as `toms evaluate`
+// prints it: the formulas with their inputs, the policy outcomes, the
+// ranking (points rounded half-up to 2 places), notes on exclusions, flags
+// and ties, and the valuation of each commitment with its proxy.
+func (r *Result) WriteTable(w io.Writer) error {
+	p := &printer{w: w}
+	writeFormulas(p, r)
+	p.println()
+	p.println("Policy")
+	writePolicy(p, r.Policy, "  ")
+	if r.ScoredAnyway {
+		p.println("  WARNING: a policy rule of severity error failed; the bids were scored anyway at the caller's request.")
+	}
+	if !r.Scored {
+		p.println("\nThe bids were not scored: a policy rule of severity error failed.")
+		return p.err
+	}
+	p.println()
+	writeRanking(p, r)
+	writeNotes(p, r)
+	if len(r.Measures) > 0 {
+		writeValuation(p, r)
+	}
+	return p.err
+}
+
+// writeFormulas writes the tender's heading and each criterion's formula
+// with the values it uses.
+func writeFormulas(p *printer, r *Result) {
+	c := r.Criteria
+	p.printf("Tender %s: %s\n", r.TenderID, r.Title)
+	p.printf("Weights: price %s, quality %s, social value %s (of 100)\n", r.Weights.Price, r.Weights.Quality, r.Weights.SocialValue)
+	p.printf("Price: method %s", c.Price.Method)
+	lowest, highest := "£"+money(r.LowestPrice), "£"+money(r.HighestSocialValue)
+	switch {
+	case !r.Scored:
+		lowest, highest = "lowest price", "highest offer"
+	case r.Ranked() == 0: // every bid excluded: there is no lowest price or highest offer
+		lowest, highest = "lowest price (n/a)", "highest offer (n/a)"
+	}
+	switch c.Price.Method {
+	case Budget:
+		p.printf(", %s × (£%s − price) / (£%s − £%s), within 0 to %s\n", c.Price.Weight, money(c.Price.Ceiling), money(c.Price.Ceiling), money(c.Price.Floor), c.Price.Weight)
+	case Linear:
+		p.printf(", %s × (1 − (price − %s) / %s), at least 0\n", c.Price.Weight, lowest, lowest)
+	default:
+		p.printf(", %s × %s / price\n", c.Price.Weight, lowest)
+	}
+	for _, q := range c.Quality {
+		pm := ""
+		if q.PassMark.IsPositive() {
+			pm = fmt.Sprintf(", pass mark %s", q.PassMark)
+		}
+		p.printf("Quality %s (%s): %s × score / %s%s\n", q.ID, q.Name, q.Weight, q.Max, pm)
+	}
+	if c.SocialValue.Weight.IsPositive() {
+		writeSocialValueFormula(p, r, highest)
+	}
+}
+
+func writeSocialValueFormula(p *printer, r *Result, highest string) {
+	sv := r.Criteria.SocialValue
+	p.printf("Social value: %s = %s quantitative + %s qualitative", sv.Weight, sv.QuantitativeWeight, sv.QualitativeWeight)
+	switch {
+	case sv.QuantitativeWeight.IsZero():
+	case sv.Method == Target:
+		p.printf("; quantitative %s × min(1, (£ value / price) / %s)", sv.QuantitativeWeight, sv.Target)
+	case r.Ranked() > 0 && r.HighestSocialValue.IsZero():
+		p.printf("; quantitative %s × £ value / highest offer (every offer is £0: 0 points)", sv.QuantitativeWeight)
+	default:
+		p.printf("; quantitative %s × £ value / %s", sv.QuantitativeWeight, highest)
+	}
+	if sv.QualitativeWeight.IsPositive() {
+		p.printf("; qualitative %s × score / %s", sv.QualitativeWeight, sv.Max)
+	}
+	if sv.BothPartsRequired {
+		p.printf("; both parts required")
+	}
+	if sv.QuantitativeWeight.IsPositive() {
+		p.printf("; £ at %s proxies from catalogue %s", r.Year, r.Catalogue)
+	}
+	p.println()
+}
+
+// writePolicy writes one line per rule verdict, each line starting with
+// indent, as the award table and `toms check` show them.
+func writePolicy(p *printer, verdicts []rules.Verdict, indent string) {
+	tw := tabwriter.NewWriter(&trimWriter{w: p}, 0, 0, 2, ' ', 0)
+	for _, o := range verdicts {
+		msg := o.Message
+		if o.Status == rules.StatusPass || o.Status == rules.StatusSkipped {
+			msg = ""
+		}
+		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\n", indent, strings.ToUpper(o.Status.String()), o.Rule, o.Severity, msg)
+	}
+	if len(verdicts) == 0 {
+		fmt.Fprintln(tw, indent+"(not checked)")
+	}
+	p.flush(tw)
+}
+
+// writeRanking writes one row per bid with its points, rounded for display.
+func writeRanking(p *printer, r *Result) {
+	p.println("Ranking (points of 100, rounded half-up to 2 places; ranks use exact values)")
+	tw := tabwriter.NewWriter(p, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "Rank\tSupplier\tPrice (£)\tPrice\tQuality\tSocial value (£)\tSocial value\tTotal\t")
+	for _, b := range r.Bids {
+		rank := strconv.Itoa(b.Rank)
+		if b.Excluded {
+			rank = "excl."
+		} else if b.Tie != nil && b.Tie.DecidedBy == "" {
+			rank += "="
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", rank, supplierLabel(b.Supplier), money(b.Price.Price),
+			pts(b, b.Price.Points), b.Quality.Points.StringFixed(2), money(b.SocialValue.Value), pts(b, b.SocialValue.Points), pts(b, b.Total))
+	}
+	p.flush(tw)
+	if r.Ranked() == 0 {
+		p.println("No bid was ranked: every bid was excluded; there is no lowest price or highest offer (n/a).")
+	}
+}
+
+// writeNotes writes the reasons for exclusions, the flags, incomplete
+// social value responses and ties, one line each.
+func writeNotes(p *printer, r *Result) {
+	var notes []string
+	for _, b := range r.Bids {
+		for _, reason := range b.Reasons {
+			notes = append(notes, fmt.Sprintf("%s: excluded: %s", b.Supplier.Name, reason))
+		}
+		for _, f := range b.Flags {
+			notes = append(notes, fmt.Sprintf("%s: %s: %s", b.Supplier.Name, f.Code, f.Message))
+		}
+		if b.SocialValue.Incomplete != "" {
+			notes = append(notes, fmt.Sprintf("%s: social value: %s", b.Supplier.Name, b.SocialValue.Incomplete))
+		}
+		if t := b.Tie; t != nil {
+			if t.DecidedBy != "" {
+				notes = append(notes, fmt.Sprintf("%s: equal total with %s; placed by tie-break on %s", b.Supplier.Name, strings.Join(t.With, ", "), t.DecidedBy))
+			} else {
+				notes = append(notes, fmt.Sprintf("%s: equal total with %s; shares rank %d", b.Supplier.Name, strings.Join(t.With, ", "), b.Rank))
+			}
+		}
+	}
+	if len(notes) == 0 {
+		return
+	}
+	p.println("\nNotes")
+	for _, n := range notes {
+		p.println("  " + n)
+	}
+}
+
+// writeValuation writes each commitment with its quantity, proxy and £
+// value, then the proxies with their year and source.
+func writeValuation(p *printer, r *Result) {
+	measures := map[string]MeasureValue{}
+	for _, m := range r.Measures {
+		measures[m.ID] = m
+	}
+	p.printf("\nSocial value commitments (£ = quantity × proxy for %s)\n", r.Year)
+	tw := tabwriter.NewWriter(p, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  Supplier\tMeasure\tQuantity\tProxy (£)\tValue (£)")
+	for _, b := range r.Bids {
+		for _, l := range b.SocialValue.Commitments {
+			m := measures[l.Measure]
+			qty := l.Quantity.String() + " " + unitName(m.Unit)
+			if m.Unit == tom.GBP {
+				qty = "£" + money(l.Quantity)
+			}
+			if !m.Financial {
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t-\t- (non-financial)\n", b.Supplier.Name, l.Measure, qty)
+				continue
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", b.Supplier.Name, l.Measure, qty, perUnit(m.Proxy.Value), money(l.Value))
+		}
+	}
+	p.flush(tw)
+	p.println("\nProxy values")
+	for _, m := range r.Measures {
+		if !m.Financial {
+			continue
+		}
+		carried := ""
+		if m.CarriedForward {
+			carried = fmt.Sprintf(", carried forward to %s", r.Year)
+		}
+		p.printf("  %s: £%s per unit (%s), %s%s. Source: %s\n", m.ID, perUnit(m.Proxy.Value), unitName(m.Unit), m.Proxy.Year, carried, oneLine(m.Proxy.Source))
+	}
+}
+
+// money renders £ for people: rounded half away from zero to pence, with
+// thousands separators: 1,150,000.00.
+func money(d decimal.Decimal) string { return dectext.GroupDigits(dectext.Round(d, 2)) }
+
+// perUnit renders a proxy value for people: at least 2 decimal places, more
+// when the value has them, so nothing is rounded away.
+func perUnit(d decimal.Decimal) string { return dectext.Grouped(d, 2) }
+
+// oneLine folds runs of white space, line breaks included, into one space.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func supplierLabel(s Supplier) string {
+	var tags []string
+	if s.SME {
+		tags = append(tags, "SME")
+	}
+	if s.VCSE {
+		tags = append(tags, "VCSE")
+	}
+	if s.Local {
+		tags = append(tags, "local")
+	}
+	if len(tags) == 0 {
+		return s.Name
+	}
+	return s.Name + " (" + strings.Join(tags, ", ") + ")"
+}
+
+// pts renders points for the table: "-" for an excluded bid.
+func pts(b BidResult, p Points) string {
+	if b.Excluded {
+		return "-"
+	}
+	return p.StringFixed(2)
+}
+
+func unitName(u tom.Unit) string {
+	for _, info := range tom.Units() {
+		if info.ID == u {
+			return info.Name
+		}
+	}
+	return string(u)
+}
+
+// printer writes text and keeps the first write error, so that a renderer
+// reads as a list of lines and still reports a failed write.
+type printer struct {
+	w   io.Writer
+	err error
+}
+
+func (p *printer) Write(b []byte) (int, error) {
+	if p.err != nil {
+		return 0, p.err
+	}
+	n, err := p.w.Write(b)
+	p.err = err
+	return n, err
+}
+
+func (p *printer) printf(format string, args ...any) { fmt.Fprintf(p, format, args...) }
+func (p *printer) println(args ...any)               { fmt.Fprintln(p, args...) }
+
+// flush flushes a tabwriter writing to p, keeping its error.
+func (p *printer) flush(tw *tabwriter.Writer) {
+	if err := tw.Flush(); err != nil && p.err == nil {
+		p.err = err
+	}
+}
+
+// trimWriter drops the trailing spaces tabwriter leaves after an empty last
+// cell. It expects whole lines per Write, which tabwriter's Flush gives.
+type trimWriter struct {
+	w    io.Writer
+	line []byte // the current line, until its newline arrives
+}
+
+// Write passes on complete lines without trailing spaces. tabwriter pads
+// cells in separate writes, so trimming must wait for the end of the line;
+// every line written through it must end with a newline.
+func (t *trimWriter) Write(p []byte) (int, error) {
+	for _, c := range p {
+		if c != '\n' {
+			t.line = append(t.line, c)
+			continue
+		}
+		t.line = append(bytes.TrimRight(t.line, " "), '\n')
+		if _, err := t.w.Write(t.line); err != nil {
+			return 0, err
+		}
+		t.line = t.line[:0]
+	}
+	return len(p), nil
+}
