@@ -144,9 +144,9 @@ func score(res *Result, t *Tender, bids []Bid, fw *tom.Framework, g *gathered) e
 	res.LowestPrice, res.HighestSocialValue = s.pmin, s.vmax
 	s.qualityComponents()
 	for _, i := range active {
-		s.component(i, 0)
-		s.component(i, k+1)
-		s.component(i, k+2)
+		s.component(i, compPrice)
+		s.component(i, compSVQuantitative)
+		s.component(i, compSVQualitative)
 	}
 	s.flagAbnormallyLow(active)
 	order := s.rank(active)

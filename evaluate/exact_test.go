@@ -22,10 +22,10 @@ func randDec(r *rand.Rand, limit int64, places int32) decimal.Decimal {
 
 func pow10i(n int32) int64 { return int64(pow10[n]) }
 
-// randomTender draws a tender and bids covering every method, with awkward
-// weights (37.5), scores with decimals, and now and then inputs with so many
-// digits that the 64-bit path must give way to math/big.
-func randomTender(r *rand.Rand, n int) (*Tender, []Bid) {
+// randomTender draws a tender with the given methods and its bids, with
+// awkward weights (37.5), scores with decimals, and now and then inputs with
+// so many digits that the 64-bit path must give way to math/big.
+func randomTender(r *rand.Rand, n int, pm PriceMethod, sm SocialValueMethod) (*Tender, []Bid) {
 	wq1 := decimal.New(r.Int64N(300), -1) // 0 to 29.9
 	wq2 := decimal.New(r.Int64N(150), -1)
 	sv := decimal.New(r.Int64N(200), -1)
@@ -34,14 +34,14 @@ func randomTender(r *rand.Rand, n int) (*Tender, []Bid) {
 	t := &Tender{
 		ID: "R", ContractType: TypeContract, Year: tom.MustYear("2024/25"),
 		Criteria: Criteria{
-			Price: PriceCriterion{Weight: price, Method: []PriceMethod{Lowest, Linear, Budget}[r.IntN(3)],
+			Price: PriceCriterion{Weight: price, Method: pm,
 				Floor: decimal.NewFromInt(500), Ceiling: decimal.NewFromInt(1500)},
 			Quality: []QualityCriterion{
 				{ID: "a", Weight: wq1, Max: decimal.NewFromInt(5)},
 				{ID: "b", Weight: wq2, Max: decimal.RequireFromString("7.5")},
 			},
 			SocialValue: SocialValueCriterion{Weight: sv, QuantitativeWeight: split, QualitativeWeight: sv.Sub(split),
-				Max: decimal.NewFromInt(3), Method: []SocialValueMethod{Highest, Target}[r.IntN(2)],
+				Max: decimal.NewFromInt(3), Method: sm,
 				Target: decimal.New(r.Int64N(50)+1, -2)},
 		},
 		TieBreak: []TieBreak{ByQuality, ByPrice},
@@ -65,12 +65,23 @@ func randomTender(r *rand.Rand, n int) (*Tender, []Bid) {
 			SocialValue: SocialValueResponse{Qualitative: ql,
 				Commitments: []Commitment{{Measure: "pounds", Quantity: randDec(r, 1000, r.Int32N(3))}}},
 		}
+		if huge && i%3 == 1 { // a quantity no 64-bit scale holds
+			c := &bids[i].SocialValue.Commitments[0]
+			c.Quantity = c.Quantity.Add(decimal.New(1, -25))
+		}
 		if r.IntN(5) == 0 { // repeat a bid, to make exact ties
 			bids[i].Price, bids[i].Quality = bids[0].Price, bids[0].Quality
 			bids[i].SocialValue = bids[0].SocialValue
 		}
 	}
 	return t, bids
+}
+
+// randomAnyTender is randomTender with methods drawn from the tables.
+func randomAnyTender(r *rand.Rand, n int) (*Tender, []Bid) {
+	pm := priceMethods[r.IntN(len(priceMethods))].name
+	sm := socialValueMethods[r.IntN(len(socialValueMethods))].name
+	return randomTender(r, n, pm, sm)
 }
 
 const poundsCatalogue = `apiVersion: toms/v1
@@ -90,42 +101,76 @@ themes:
             proxies: {"2024/25": {value: "1", source: s, basis: b}}
 `
 
-// TestFastPathIsExact checks every component's floor(x × 10¹³) and
-// remainder flag from the 64-bit path against the exact rational.
+// TestFastPathIsExact checks, for every price method and every social
+// value method of the tables, every component's floor(x × 10¹³) and
+// remainder flag from the 64-bit path against the exact rational (for a
+// component made of several parts, that the exact value lies in the
+// bracket of their floors), and that both paths are exercised.
 func TestFastPathIsExact(t *testing.T) {
 	fw, err := tom.Parse("c.yaml", []byte(poundsCatalogue))
 	require.NoError(t, err)
 	r := rand.New(rand.NewPCG(1, 2))
-	fast, slow := 0, 0
-	for iter := 0; iter < 300; iter++ {
-		tn, bids := randomTender(r, 1+r.IntN(12))
-		g := &gathered{}
-		require.NoError(t, validate(tn, bids, fw, g), "iteration %d", iter)
-		s := newScorer(tn, bids, g)
-		_, err := s.valueCommitments(fw)
-		require.NoError(t, err)
-		active := make([]int, len(bids))
-		for i := range active {
-			active[i] = i
-		}
-		s.prepare(active)
-		for i := range bids {
-			for c := 0; c < s.nc; c++ {
-				wantF, wantInexact := floorScaled(s.exact(i, c))
-				p, ok := s.fastComponent(i, c)
-				if !ok {
-					slow++
-					continue
+	type counts struct{ fast, slow int }
+	price := map[PriceMethod]*counts{}
+	social := map[SocialValueMethod]*counts{}
+	for _, pm := range priceMethods {
+		price[pm.name] = &counts{}
+		for _, sm := range socialValueMethods {
+			if social[sm.name] == nil {
+				social[sm.name] = &counts{}
+			}
+			for iter := 0; iter < 60; iter++ {
+				tn, bids := randomTender(r, 1+r.IntN(12), pm.name, sm.name)
+				where := fmt.Sprintf("%s/%s iteration %d", pm.name, sm.name, iter)
+				g := &gathered{}
+				require.NoError(t, validate(tn, bids, fw, g), where)
+				s := newScorer(tn, bids, g)
+				_, err := s.valueCommitments(fw)
+				require.NoError(t, err, where)
+				active := make([]int, len(bids))
+				for i := range active {
+					active[i] = i
 				}
-				fast++
-				got, inexact := p.fx()
-				require.Equal(t, wantF, got, "iteration %d bid %d component %d", iter, i, c)
-				require.Equal(t, wantInexact, inexact, "iteration %d bid %d component %d", iter, i, c)
+				s.prepare(active)
+				for i := range bids {
+					for c := component(0); c < s.nc; c++ {
+						wantF, wantInexact := floorScaled(s.exact(i, c))
+						got, m, ok := s.fastComponent(i, c)
+						n := map[component]*counts{compPrice: price[pm.name], compSVQuantitative: social[sm.name]}[c]
+						if !ok {
+							if n != nil {
+								n.slow++
+							}
+							continue
+						}
+						if n != nil {
+							n.fast++
+						}
+						at := fmt.Sprintf("%s bid %d component %d", where, i, c)
+						if m <= 1 {
+							require.Equal(t, wantF, got, at)
+							require.Equal(t, wantInexact, m == 1, at)
+							continue
+						}
+						// several parts: Σ floors ≤ exact < Σ floors + m × 10⁻³¹
+						require.GreaterOrEqual(t, wantF.cmp(got), 0, at)
+						require.Less(t, wantF.cmp(got.plus(uint64(m))), 0, at)
+					}
+				}
 			}
 		}
 	}
-	assert.Greater(t, fast, 1000)
-	assert.Greater(t, slow, 10, "the big path is exercised too")
+	for name, n := range price {
+		assert.Greater(t, n.fast, 200, "price method %s: fast path", name)
+		assert.Greater(t, n.slow, 2, "price method %s: the big path is exercised too", name)
+	}
+	for _, m := range socialValueMethods {
+		n := social[m.name]
+		if m.fast != nil {
+			assert.Greater(t, n.fast, 200, "social value method %s: fast path", m.name)
+		}
+		assert.Greater(t, n.slow, 2, "social value method %s: the big path is exercised too", m.name)
+	}
 }
 
 // TestSumFloors checks the bracket arithmetic against exact sums: roundFx

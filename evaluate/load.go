@@ -310,8 +310,8 @@ func (tf *tenderFile) tender(d *yamlx.Decoder) *Tender {
 	for k, p := range c.Price.At {
 		t.at["criteria.price."+k] = p
 	}
-	if c.Price.Method == string(Budget) && (c.Price.Floor == nil || c.Price.Ceiling == nil) {
-		d.Errs.Add(c.Price.Pos.At("criteria.price", ErrInvalid, "method budget needs both floor and ceiling (£)"))
+	if m := t.Criteria.Price.def(); m != nil {
+		needParams(d, m.params, c.Price.At, c.Price.Pos, "criteria.price")
 	}
 	for i, q := range c.Quality {
 		t.Criteria.Quality = append(t.Criteria.Quality, QualityCriterion{
@@ -341,8 +341,8 @@ func (tf *tenderFile) tender(d *yamlx.Decoder) *Tender {
 			d.Errs.Add(sv.Pos.At("criteria.socialValue", ErrInvalid,
 				"give quantitativeWeight and/or qualitativeWeight: how the social value weight of %s splits between the £ value of commitments and the qualitative score", s.Weight))
 		}
-		if s.Method == Target && sv.Target == nil {
-			d.Errs.Add(sv.Pos.At("criteria.socialValue.target", ErrInvalid, "method target needs a target ratio of £ social value per £ of price, such as \"0.25\""))
+		if m := s.def(); m != nil {
+			needParams(d, m.params, sv.At, sv.Pos, "criteria.socialValue")
 		}
 		if s.QualitativeWeight.IsPositive() && sv.Max == nil {
 			d.Errs.Add(sv.Pos.At("criteria.socialValue.max", ErrInvalid, "a qualitative weight needs max, the highest qualitative score (for example 5)"))
@@ -359,6 +359,19 @@ func (tf *tenderFile) tender(d *yamlx.Decoder) *Tender {
 		t.Waivers = append(t.Waivers, Waiver{Rule: w.Rule, Reason: strings.TrimSpace(w.Reason), ApprovedBy: w.ApprovedBy, Date: w.Date, Pos: w.Pos})
 	}
 	return t
+}
+
+// needParams reports, once per message, the parameters of a method that
+// its criterion (read at pos, with fields at) does not give.
+func needParams(d *yamlx.Decoder, params []param, at map[string]diag.Pos, pos diag.Pos, path string) {
+	said := map[string]bool{}
+	for _, p := range params {
+		if _, given := at[p.field]; given || said[p.need] {
+			continue
+		}
+		said[p.need] = true
+		d.Errs.Add(pos.At(path+"."+p.field, ErrInvalid, "%s", p.need))
+	}
 }
 
 // decodeBids converts decoded bids, reading each quality score from its node

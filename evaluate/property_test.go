@@ -36,7 +36,7 @@ func TestPropertyLowestPriceGetsFullWeight(t *testing.T) {
 	fw := poundsFramework(t)
 	r := rand.New(rand.NewPCG(5, 6))
 	for iter := 0; iter < 200; iter++ {
-		tn, bids := randomTender(r, 1+r.IntN(15))
+		tn, bids := randomAnyTender(r, 1+r.IntN(15))
 		tn.Criteria.Price.Method = Lowest
 		res := evalNoPolicy(t, tn, bids, fw)
 		for _, b := range res.Bids {
@@ -51,7 +51,7 @@ func TestPropertyScoresWithinWeights(t *testing.T) {
 	fw := poundsFramework(t)
 	r := rand.New(rand.NewPCG(7, 8))
 	for iter := 0; iter < 200; iter++ {
-		tn, bids := randomTender(r, 1+r.IntN(15))
+		tn, bids := randomAnyTender(r, 1+r.IntN(15))
 		res := evalNoPolicy(t, tn, bids, fw)
 		c := tn.Criteria
 		for _, b := range res.Bids {
@@ -102,7 +102,7 @@ func TestPropertyRankingIndependentOfOrder(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
 	ties, excluded, allExcluded := 0, 0, 0
 	for iter := 0; iter < 200; iter++ {
-		tn, bids := randomTender(r, 2+r.IntN(15))
+		tn, bids := randomAnyTender(r, 2+r.IntN(15))
 		tn.AbnormallyLow = decimal.NewFromInt(15)
 		if iter%2 == 0 {
 			tn.TieBreak = nil

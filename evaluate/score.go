@@ -171,14 +171,16 @@ func grow[T any](buf *[]T, n int) []T {
 	return (*buf)[:n]
 }
 
-// component indexes, per bid: price, the quality criteria, then the two
-// social value parts.
+// scorer scores the components (see component) of a tender's bids.
 type scorer struct {
 	t    *Tender
 	bids []Bid
 	g    *gathered
-	k    int // quality criteria
-	nc   int // components per bid: k + 3
+	k    int       // quality criteria
+	nc   component // components per bid: compQuality + k
+
+	priceDef *priceMethod
+	svDef    *socialValueMethod
 
 	st     []bidState        // per bid, in input order; pointer-free, from the workspace
 	values []decimal.Decimal // per bid, its £ social value
@@ -326,7 +328,8 @@ var ratZero, ratOne = new(big.Rat), big.NewRat(1, 1)
 func newScorer(t *Tender, bids []Bid, g *gathered) *scorer {
 	k, n := len(t.Criteria.Quality), len(bids)
 	s := &scorer{
-		t: t, bids: bids, g: g, k: k, nc: k + 3,
+		t: t, bids: bids, g: g, k: k, nc: compQuality + component(k),
+		priceDef: t.Criteria.Price.def(), svDef: t.Criteria.SocialValue.def(),
 		values: make([]decimal.Decimal, n),
 	}
 	if g.ws == nil {
@@ -427,35 +430,49 @@ func (s *scorer) prepare(active []int) {
 	fc.svlOK = ok1 && ok2
 }
 
+// component names a scored part of a bid: price, the two social value
+// parts, then the quality criteria (criterion j is compQuality + j).
+type component int
+
+const (
+	compPrice component = iota
+	compSVQuantitative
+	compSVQualitative
+	compQuality
+)
+
 // component computes floor(component × 10¹³) of bid i, on the fast path
 // when it can, exactly otherwise. It sets the component's Points (in the
 // bid's state, or in its CriterionScore for a quality criterion) and adds
 // the floor to the bid's sum for the component's group. Each component is
 // computed once per bid.
-func (s *scorer) component(i, c int) {
-	var (
-		v       fx
-		inexact bool
-	)
-	if p, ok := s.fastComponent(i, c); ok {
-		v, inexact = p.fx()
-	} else {
+func (s *scorer) component(i int, c component) {
+	v, m, ok := s.fastComponent(i, c)
+	if !ok {
+		var inexact bool
 		v, inexact = floorScaled(s.exact(i, c))
+		m = uint32(b2u(inexact))
 	}
-	st, pts, m := &s.st[i], Points{int64(v.hi / 10)}, uint32(b2u(inexact))
-	switch {
-	case c == 0:
+	// A component made of several parts (method measures) is a sum of
+	// floors, whose truncation roundFx may leave undecided.
+	pts, ok := roundFx(v, uint64(m))
+	if !ok {
+		pts = PointsOf(s.exact(i, c))
+	}
+	st := &s.st[i]
+	switch c {
+	case compPrice:
 		st.price, st.fp, st.mp = pts, v, m
-	case c <= s.k:
-		s.g.crit[i*s.k+c-1].Points = pts
-		st.fq, st.mq = st.fq.add(v), st.mq+m
-	default:
-		if c == s.k+1 {
+	case compSVQuantitative, compSVQualitative:
+		if c == compSVQuantitative {
 			st.svq = pts
 		} else {
 			st.svl = pts
 		}
 		st.fs, st.ms = st.fs.add(v), st.ms+m
+	default:
+		s.g.crit[i*s.k+int(c-compQuality)].Points = pts
+		st.fq, st.mq = st.fq.add(v), st.mq+m
 	}
 }
 
@@ -496,7 +513,7 @@ func (s *scorer) qualityComponents() {
 			if ok {
 				v, inexact = p.fx()
 			} else {
-				v, inexact = floorScaled(s.exact(i, j+1))
+				v, inexact = floorScaled(s.exact(i, compQuality+component(j)))
 			}
 			crit[j].Points = Points{int64(v.hi / 10)}
 			sum = sum.add(v)
@@ -507,164 +524,79 @@ func (s *scorer) qualityComponents() {
 	}
 }
 
-func (s *scorer) fastComponent(i, c int) (part, bool) {
-	fc, b := &s.fast, &s.bids[i]
-	switch {
-	case c == 0:
+// fastComponent is component c of bid i × 10¹³ on the 64-bit path, as a
+// sum of floors and the count of inexact ones; ok is false when the inputs
+// do not fit it.
+func (s *scorer) fastComponent(i int, c component) (v fx, inexact uint32, ok bool) {
+	fc, st := &s.fast, &s.st[i]
+	switch c {
+	case compPrice:
 		p, ok := s.g.price[i].at(fc.ep)
 		if !fc.priceOK || !ok {
-			return part{}, false
+			return fx{}, 0, false
 		}
-		switch s.t.Criteria.Price.method() {
-		case Lowest:
-			d, ok := mul(fc.wpD, p)
-			if !ok {
-				return part{}, false
-			}
-			return mulDiv(fc.wpN13, fc.pmin, d)
-		case Linear:
-			if p-fc.pmin >= fc.pmin {
-				return zeroPart, true
-			}
-			d, ok := mul(fc.wpD, fc.pmin)
-			if !ok {
-				return part{}, false
-			}
-			return mulDiv(fc.wpN13, fc.pmin-(p-fc.pmin), d)
-		default: // Budget
-			switch {
-			case p >= fc.ceil:
-				return zeroPart, true
-			case p <= fc.floor:
-				return mulDiv(fc.wpN13, 1, fc.wpD)
-			}
-			d, ok := mul(fc.wpD, fc.ceil-fc.floor)
-			if !ok {
-				return part{}, false
-			}
-			return mulDiv(fc.wpN13, fc.ceil-p, d)
-		}
-	case c <= s.k:
-		j := c - 1
-		if !fc.qualityOK[j] {
-			return part{}, false
-		}
-		x, ok1 := s.g.q[i*s.k+j].at(fc.eq[j])
-		d, ok2 := mul(fc.wqD[j], fc.maxQ[j])
-		if !ok1 || !ok2 {
-			return part{}, false
-		}
-		return mulDiv(fc.wqN13[j], x, d)
-	case c == s.k+1:
-		st := &s.st[i]
+		return single(s.priceDef.fast(s, p))
+	case compSVQuantitative:
 		if st.svIncomplete || s.t.Criteria.SocialValue.QuantitativeWeight.IsZero() {
-			return zeroPart, true
+			return fx{}, 0, true
 		}
-		v, ok := st.valueN.at(fc.ev)
-		if !fc.svOK || !ok {
-			return part{}, false
+		if s.svDef.fast == nil {
+			return fx{}, 0, false
 		}
-		if v == 0 {
-			return zeroPart, true
-		}
-		if s.t.Criteria.SocialValue.method() == Highest {
-			d, ok := mul(fc.svqD, fc.vmax)
-			if !ok {
-				return part{}, false
-			}
-			return mulDiv(fc.svqN13, v, d)
-		}
-		// Target: V / (P × T) against 1, with V and P at one scale.
-		if !fc.targetOK {
-			return part{}, false
-		}
-		vt, ok1 := st.valueN.at(fc.et)
-		pt, ok2 := s.g.price[i].at(fc.et)
-		if !ok1 || !ok2 {
-			return part{}, false
-		}
-		vh, vl := bits.Mul64(vt, fc.tD)
-		ph, pl := bits.Mul64(pt, fc.tN)
-		if vh > ph || (vh == ph && vl >= pl) { // ratio ≥ target: full weight
-			return mulDiv(fc.svqN13, 1, fc.svqD)
-		}
-		x, ok1 := mul(vt, fc.tD)
-		d, ok2 := mul(fc.svqD, fc.tN)
-		if ok2 {
-			d, ok2 = mul(d, pt)
-		}
-		if !ok1 || !ok2 {
-			return part{}, false
-		}
-		return mulDiv(fc.svqN13, x, d)
-	default:
-		ql := b.SocialValue.Qualitative
-		if s.st[i].svIncomplete || ql == nil || s.t.Criteria.SocialValue.QualitativeWeight.IsZero() {
-			return zeroPart, true
+		return s.svDef.fast(s, i)
+	case compSVQualitative:
+		ql := s.bids[i].SocialValue.Qualitative
+		if st.svIncomplete || ql == nil || s.t.Criteria.SocialValue.QualitativeWeight.IsZero() {
+			return fx{}, 0, true
 		}
 		if !fc.svlOK {
-			return part{}, false
+			return fx{}, 0, false
 		}
 		x, ok1 := s.g.qual[i].at(fc.el)
 		d, ok2 := mul(fc.svlD, fc.maxL)
 		if !ok1 || !ok2 {
-			return part{}, false
+			return fx{}, 0, false
 		}
-		return mulDiv(fc.svlN13, x, d)
+		return single(mulDiv(fc.svlN13, x, d))
+	default:
+		j := int(c - compQuality)
+		if !fc.qualityOK[j] {
+			return fx{}, 0, false
+		}
+		x, ok1 := s.g.q[i*s.k+j].at(fc.eq[j])
+		d, ok2 := mul(fc.wqD[j], fc.maxQ[j])
+		if !ok1 || !ok2 {
+			return fx{}, 0, false
+		}
+		return single(mulDiv(fc.wqN13[j], x, d))
 	}
 }
 
 // exact returns component c of bid i as an exact rational: the reference
-// definition of every formula.
-func (s *scorer) exact(i, c int) *big.Rat {
+// definition of every formula (the methods' own are in their tables).
+func (s *scorer) exact(i int, c component) *big.Rat {
 	b, st := &s.bids[i], &s.st[i]
 	sv := s.t.Criteria.SocialValue
-	switch {
-	case c == 0:
+	switch c {
+	case compPrice:
 		if st.excluded {
 			return ratZero
 		}
-		p := rat(b.Price)
-		switch s.t.Criteria.Price.method() {
-		case Lowest:
-			return ratio(s.wp, s.pminR, p)
-		case Linear: // W × (2·Pmin − P) / Pmin, floored at 0
-			x := new(big.Rat).Sub(new(big.Rat).Add(s.pminR, s.pminR), p)
-			if x.Sign() <= 0 {
-				return ratZero
-			}
-			return ratio(s.wp, x, s.pminR)
-		default:
-			switch {
-			case p.Cmp(s.ceil) >= 0:
-				return ratZero
-			case p.Cmp(s.floor) <= 0:
-				return s.wp
-			}
-			return ratio(s.wp, new(big.Rat).Sub(s.ceil, p), new(big.Rat).Sub(s.ceil, s.floor))
-		}
-	case c <= s.k:
-		q := s.t.Criteria.Quality[c-1]
-		return ratio(s.wq[c-1], rat(s.score(i, c-1)), rat(q.Max))
-	case c == s.k+1:
-		v := s.values[i]
-		if st.excluded || st.svIncomplete || v.IsZero() {
+		return s.priceDef.exact(s, rat(b.Price))
+	case compSVQuantitative:
+		if st.excluded || st.svIncomplete || sv.QuantitativeWeight.IsZero() {
 			return ratZero
 		}
-		if sv.method() == Highest {
-			return ratio(s.wsvq, rat(v), s.vmaxR)
-		}
-		r := new(big.Rat).Quo(rat(v), new(big.Rat).Mul(rat(b.Price), s.target))
-		if r.Cmp(ratOne) >= 0 {
-			return s.wsvq
-		}
-		return r.Mul(r, s.wsvq)
-	default:
+		return s.svDef.exact(s, i)
+	case compSVQualitative:
 		ql := b.SocialValue.Qualitative
 		if st.excluded || st.svIncomplete || ql == nil {
 			return ratZero
 		}
 		return ratio(s.wsvl, rat(*ql), rat(sv.Max))
+	default:
+		j := int(c - compQuality)
+		return ratio(s.wq[j], rat(s.score(i, j)), rat(s.t.Criteria.Quality[j].Max))
 	}
 }
 
@@ -677,12 +609,12 @@ const (
 	gSocialValue
 )
 
-func (s *scorer) span(g group) (from, to int) {
+func (s *scorer) span(g group) (from, to component) {
 	switch g {
 	case gQuality:
-		return 1, s.k + 1
+		return compQuality, compQuality + component(s.k)
 	case gSocialValue:
-		return s.k + 1, s.k + 3
+		return compSVQuantitative, compSVQualitative + 1
 	}
 	return 0, s.nc
 }

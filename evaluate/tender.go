@@ -278,20 +278,6 @@ func (b *Bid) RuleInput(value decimal.Decimal) rules.Bid {
 	return out
 }
 
-func (p PriceCriterion) method() PriceMethod {
-	if p.Method == "" {
-		return Lowest
-	}
-	return p.Method
-}
-
-func (s SocialValueCriterion) method() SocialValueMethod {
-	if s.Method == "" {
-		return Highest
-	}
-	return s.Method
-}
-
 // posOf returns the position recorded for field (a dotted path such as
 // "quality.delivery"), or the fallback when none was recorded.
 func posOf(at map[string]diag.Pos, field string, fallback diag.Pos) diag.Pos {

@@ -95,17 +95,10 @@ func (t *Tender) check() diag.List {
 	if p.Weight.IsNegative() {
 		bad("criteria.price.weight", "is %s; a weight cannot be negative", p.Weight)
 	}
-	switch p.method() {
-	case Lowest, Linear:
-	case Budget:
-		if p.Floor.IsNegative() {
-			bad("criteria.price.floor", "is %s; it cannot be negative", p.Floor)
-		}
-		if p.Ceiling.LessThanOrEqual(p.Floor) {
-			bad("criteria.price.ceiling", "is %s; it must be above the floor (%s)", p.Ceiling, p.Floor)
-		}
-	default:
-		bad("criteria.price.method", "is %q; use lowest, linear or budget", p.Method)
+	if m := p.def(); m == nil {
+		bad("criteria.price.method", "is %q; use %s", p.Method, priceMethodNames())
+	} else if m.check != nil {
+		m.check(p, func(field, format string, args ...any) { bad("criteria.price."+field, format, args...) })
 	}
 	ids := map[string]int{}
 	for i, q := range c.Quality {
@@ -145,14 +138,14 @@ func (t *Tender) check() diag.List {
 	if sv.QualitativeWeight.IsPositive() && !sv.Max.IsPositive() {
 		bad("criteria.socialValue.max", "is %s; the maximum qualitative score must be above zero", sv.Max)
 	}
-	switch sv.method() {
-	case Highest:
-	case Target:
-		if !sv.Target.IsPositive() && !missing("criteria.socialValue.target") {
-			bad("criteria.socialValue.target", "is %s; the target ratio must be above zero", sv.Target)
-		}
-	default:
-		bad("criteria.socialValue.method", "is %q; use highest or target", sv.Method)
+	if m := sv.def(); m == nil {
+		bad("criteria.socialValue.method", "is %q; use %s", sv.Method, socialValueMethodNames())
+	} else if m.check != nil {
+		m.check(t, func(field, format string, args ...any) {
+			if f := "criteria.socialValue." + field; !missing(f) {
+				bad(f, format, args...)
+			}
+		})
 	}
 	seen := map[string]bool{}
 	for _, m := range sv.Measures {
