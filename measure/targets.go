@@ -1,0 +1,333 @@
+package measure
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/socialvalue-toms/toms/diag"
+	"github.com/socialvalue-toms/toms/internal/yamlx"
+	"github.com/socialvalue-toms/toms/tom"
+)
+
+// Targets are the council's targets for one financial year, each judged
+// red, amber or green (RAG) by bands.
+type Targets struct {
+	Year tom.Year
+	// Bands are the RAG bands of every target that does not set its own;
+	// DefaultBands when the file gives none.
+	Bands   Bands
+	Targets []Target
+}
+
+// Metric is what a target measures.
+type Metric string
+
+// The metrics a target can set.
+const (
+	// SocialValueTarget: £ social value delivered in the year.
+	SocialValueTarget Metric = "socialValue"
+	// SocialValueRateTarget: £ social value delivered as a percentage of
+	// the year's value of the contracts in the register.
+	SocialValueRateTarget Metric = "socialValueRate"
+	// SMEShareTarget, VCSEShareTarget and LocalShareTarget: spend with
+	// SMEs, VCSEs or local suppliers as a percentage of total spend (see
+	// Review.Shares for how both are counted).
+	SMEShareTarget   Metric = "smeShare"
+	VCSEShareTarget  Metric = "vcseShare"
+	LocalShareTarget Metric = "localShare"
+	// MeasureTarget: the quantity delivered of one measure, in its unit.
+	MeasureTarget Metric = "measure"
+	// ThemeTarget: the £ social value delivered under one theme, or, with a
+	// unit, the quantity delivered in that unit under the theme's measures.
+	ThemeTarget Metric = "theme"
+)
+
+var metrics = []Metric{SocialValueTarget, SocialValueRateTarget, SMEShareTarget, VCSEShareTarget, LocalShareTarget, MeasureTarget, ThemeTarget}
+
+// Percent reports whether the metric is a percentage.
+func (m Metric) Percent() bool {
+	switch m {
+	case SocialValueRateTarget, SMEShareTarget, VCSEShareTarget, LocalShareTarget:
+		return true
+	}
+	return false
+}
+
+// Target is one target for the year.
+type Target struct {
+	// Name labels the target in the review; a name made from the metric
+	// when the file gives none.
+	Name   string
+	Metric Metric
+	// Measure is the measure id of a MeasureTarget; Theme the theme id of a
+	// ThemeTarget, and Unit its unit when the target is a quantity (empty
+	// for £ social value).
+	Measure, Theme string
+	Unit           tom.Unit
+	// Target is the figure to reach: £, a percentage (25 for 25%), or a
+	// quantity in the measure's or theme target's unit. Above zero.
+	Target decimal.Decimal
+	// Bands are the target's RAG bands.
+	Bands Bands
+	Pos   diag.Pos
+}
+
+// Bands turn how much of a target was reached into red, amber or green:
+// green when actual ≥ Green% of the target, amber when actual ≥ Amber% of
+// it, red below. Both are percentages of the target, Amber ≤ Green.
+type Bands struct {
+	Green, Amber decimal.Decimal
+}
+
+// DefaultBands are green at 100% of the target or more, amber from 85%.
+var DefaultBands = Bands{Green: decimal.NewFromInt(100), Amber: decimal.NewFromInt(85)}
+
+// RAG is a red, amber or green rating.
+type RAG string
+
+// The ratings.
+const (
+	Green RAG = "green"
+	Amber RAG = "amber"
+	Red   RAG = "red"
+)
+
+// Rate judges actual against target, exactly: green when actual × 100 ≥
+// target × Green, amber when actual × 100 ≥ target × Amber, red otherwise.
+func (b Bands) Rate(actual, target decimal.Decimal) RAG {
+	a := actual.Mul(decimal.NewFromInt(100))
+	switch {
+	case a.GreaterThanOrEqual(target.Mul(b.Green)):
+		return Green
+	case a.GreaterThanOrEqual(target.Mul(b.Amber)):
+		return Amber
+	}
+	return Red
+}
+
+type targetsFile struct {
+	APIVersion string              `yaml:"apiVersion"`
+	Kind       string              `yaml:"kind"`
+	At         map[string]diag.Pos `yaml:",at"`
+	Year       string              `yaml:"year,required"`
+	Bands      *bandsFile          `yaml:"bands"`
+	Targets    []targetFile        `yaml:"targets,required"`
+}
+
+type bandsFile struct {
+	Pos   diag.Pos            `yaml:",pos"`
+	At    map[string]diag.Pos `yaml:",at"`
+	Green *decimal.Decimal    `yaml:"green,required"`
+	Amber *decimal.Decimal    `yaml:"amber,required"`
+}
+
+type targetFile struct {
+	Pos     diag.Pos            `yaml:",pos"`
+	At      map[string]diag.Pos `yaml:",at"`
+	Name    string              `yaml:"name"`
+	Metric  string              `yaml:"metric,required"`
+	Measure string              `yaml:"measure"`
+	Theme   string              `yaml:"theme"`
+	Unit    string              `yaml:"unit"`
+	Target  *decimal.Decimal    `yaml:"target,required"`
+	Bands   *bandsFile          `yaml:"bands"`
+}
+
+// ReadTargets reads a targets file (YAML or JSON, `apiVersion: toms/v1`,
+// `kind: Targets`) and checks it against the catalogue fw. Every problem is
+// returned at once as diag.List, each with its file, line, column and
+// field: an unknown field, a missing year or target, a year not written
+// 2024/25, an unknown metric, measure, theme or unit (with a "did you
+// mean"), a measure or theme missing for its metric or given for another,
+// a target that is not above zero, a share above 100%, bands that are not
+// 0 < amber ≤ green, and the same target given twice.
+func ReadTargets(r io.Reader, name string, fw *tom.Framework) (*Targets, error) {
+	data, err := readCapped(r, name)
+	if err != nil {
+		return nil, err
+	}
+	root, d, err := yamlx.Open(name, data, "Targets")
+	if err != nil {
+		return nil, err
+	}
+	var tf targetsFile
+	d.Decode(root, &tf, "")
+	var errs diag.List
+	bad := func(at map[string]diag.Pos, fallback diag.Pos, path, field string, kind error, format string, args ...any) {
+		p, ok := at[field]
+		if !ok {
+			p = fallback
+		}
+		errs.Add(&diag.Diagnostic{File: name, Line: p.Line, Column: p.Column, Field: join(path, field), Kind: kind, Message: fmt.Sprintf(format, args...)})
+	}
+	ts := &Targets{Bands: DefaultBands}
+	if tf.Year != "" {
+		y, err := tom.ParseYear(tf.Year)
+		if err != nil {
+			bad(tf.At, diag.Pos{}, "", "year", diag.ErrValue, "%v", err)
+		}
+		ts.Year = y
+	}
+	if tf.Bands != nil {
+		ts.Bands = checkBands(tf.Bands, "bands", bad)
+	}
+	seen := map[string]diag.Pos{}
+	for i, f := range tf.Targets {
+		path := fmt.Sprintf("targets[%d]", i)
+		t := Target{Name: f.Name, Metric: Metric(f.Metric), Measure: f.Measure, Theme: f.Theme, Unit: tom.Unit(f.Unit), Bands: ts.Bands, Pos: f.Pos}
+		if f.Target != nil {
+			t.Target = *f.Target
+		}
+		e := func(field string, kind error, format string, args ...any) {
+			bad(f.At, f.Pos, path, field, kind, format, args...)
+		}
+		if f.Bands != nil {
+			t.Bands = checkBands(f.Bands, path+".bands", bad)
+		}
+		known := false
+		for _, m := range metrics {
+			known = known || m == t.Metric
+		}
+		if f.Metric != "" && !known {
+			names := make([]string, len(metrics))
+			for i, m := range metrics {
+				names[i] = string(m)
+			}
+			msg := fmt.Sprintf("unknown metric %q", f.Metric)
+			if s := diag.Suggest(f.Metric, names); s != "" {
+				msg += fmt.Sprintf("; did you mean %q?", s)
+			}
+			e("metric", diag.ErrValue, "%s; the metrics are %s", msg, strings.Join(names, ", "))
+		}
+		if f.Target != nil && !t.Target.IsPositive() {
+			e("target", diag.ErrValue, "is %s; a target must be above zero", t.Target)
+		}
+		if t.Metric.Percent() && t.Metric != SocialValueRateTarget && t.Target.GreaterThan(decimal.NewFromInt(100)) {
+			e("target", diag.ErrValue, "is %s%%; a share of spend cannot be above 100%%", t.Target)
+		}
+		// measure, theme and unit belong to their metrics only
+		if t.Metric == MeasureTarget {
+			checkID(fw, "measure", f.Measure, measureIDs(fw), func(id string) bool { _, ok := fw.Measure(id); return ok }, e)
+		} else if f.Measure != "" {
+			e("measure", diag.ErrValue, "a measure is only given with metric: measure")
+		}
+		if t.Metric == ThemeTarget {
+			checkID(fw, "theme", f.Theme, themeIDs(fw), func(id string) bool { _, ok := fw.Theme(id); return ok }, e)
+		} else if f.Theme != "" {
+			e("theme", diag.ErrValue, "a theme is only given with metric: theme")
+		}
+		if f.Unit != "" {
+			if t.Metric != ThemeTarget {
+				e("unit", diag.ErrValue, "a unit is only given with metric: theme (a measure target is in the measure's unit)")
+			} else if _, ok := fw.Unit(t.Unit); !ok {
+				var names []string
+				for _, u := range fw.Units() {
+					names = append(names, string(u.ID))
+				}
+				msg := fmt.Sprintf("unknown unit %q", f.Unit)
+				if s := diag.Suggest(f.Unit, names); s != "" {
+					msg += fmt.Sprintf("; did you mean %q?", s)
+				}
+				e("unit", diag.ErrValue, "%s; the catalogue's units are %s", msg, strings.Join(names, ", "))
+			}
+		}
+		if t.Name == "" {
+			t.Name = t.defaultName(fw)
+		} else if msg := nameProblem(t.Name); msg != "" {
+			e("name", diag.ErrValue, "%q %s", t.Name, msg)
+		}
+		key := strings.Join([]string{string(t.Metric), t.Measure, t.Theme, string(t.Unit)}, "\x00")
+		if p, dup := seen[key]; dup && known {
+			e("metric", diag.ErrDuplicateKey, "the same target is already set at line %d", p.Line)
+		} else {
+			seen[key] = f.Pos
+		}
+		ts.Targets = append(ts.Targets, t)
+	}
+	errs = append(errs, d.Errs...)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return ts, nil
+}
+
+func checkBands(b *bandsFile, path string, bad func(map[string]diag.Pos, diag.Pos, string, string, error, string, ...any)) Bands {
+	if b.Green == nil || b.Amber == nil {
+		return DefaultBands // the decoder reported the missing one
+	}
+	out := Bands{Green: *b.Green, Amber: *b.Amber}
+	switch {
+	case !out.Amber.IsPositive():
+		bad(b.At, b.Pos, path, "amber", diag.ErrValue, "is %s; the amber band starts above 0%% of the target", out.Amber)
+	case out.Amber.GreaterThan(out.Green):
+		bad(b.At, b.Pos, path, "amber", diag.ErrValue, "is %s, above green (%s); amber must start at or below green", out.Amber, out.Green)
+	}
+	return out
+}
+
+func checkID(fw *tom.Framework, what, id string, ids []string, ok func(string) bool, e func(string, error, string, ...any)) {
+	switch {
+	case id == "":
+		e(what, diag.ErrRequired, "missing; metric: %s needs the %s id", what, what)
+	case !ok(id):
+		msg := fmt.Sprintf("unknown %s %q in catalogue %s", what, id, fw.ID())
+		if s := diag.Suggest(id, ids); s != "" {
+			msg += fmt.Sprintf("; did you mean %q?", s)
+		}
+		kind := diag.ErrValue
+		if what == "measure" {
+			kind = tom.ErrUnknownMeasure
+		}
+		e(what, kind, "%s", msg)
+	}
+}
+
+func measureIDs(fw *tom.Framework) []string {
+	var ids []string
+	for _, m := range fw.Measures() {
+		ids = append(ids, m.ID)
+	}
+	return ids
+}
+
+func themeIDs(fw *tom.Framework) []string {
+	var ids []string
+	for _, t := range fw.Themes() {
+		ids = append(ids, t.ID)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// defaultName names a target from its metric.
+func (t Target) defaultName(fw *tom.Framework) string {
+	switch t.Metric {
+	case SocialValueTarget:
+		return "Social value delivered (£)"
+	case SocialValueRateTarget:
+		return "Social value as % of contract value"
+	case SMEShareTarget:
+		return "Spend with SMEs (% of total spend)"
+	case VCSEShareTarget:
+		return "Spend with VCSEs (% of total spend)"
+	case LocalShareTarget:
+		return "Spend with local suppliers (% of total spend)"
+	case MeasureTarget:
+		if m, ok := fw.Measure(t.Measure); ok {
+			return m.Name
+		}
+	case ThemeTarget:
+		if th, ok := fw.Theme(t.Theme); ok {
+			if t.Unit == "" {
+				return th.Name + " (£)"
+			}
+			u, _ := fw.Unit(t.Unit)
+			return th.Name + " (" + u.Name + ")"
+		}
+	}
+	return string(t.Metric)
+}
