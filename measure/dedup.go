@@ -7,6 +7,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/socialvalue-toms/toms/diag"
+	"github.com/socialvalue-toms/toms/internal/dectext"
 	"github.com/socialvalue-toms/toms/internal/fpset"
 )
 
@@ -115,13 +116,7 @@ func appendKey(b []byte, r *row) []byte {
 	}
 	b = append(b, 0)
 	b = binary.LittleEndian.AppendUint32(b, uint32(r.dateKey()))
-	if r.q.fixed {
-		b = append(b, 1)
-		b = binary.LittleEndian.AppendUint64(b, r.q.u)
-	} else {
-		b = append(b, 2)
-		b = append(b, r.q.d.String()...)
-	}
+	b = appendCanonical(b, r.q)
 	b = append(b, 0)
 	b = append(b, r.period...)
 	return b
@@ -146,7 +141,7 @@ func (d *dedup) check(k fpset.FP, exact bool) (ref, bool, error) {
 // deferred), with r its ref; q is its quantity when not fixed.
 func (d *dedup) add(k fpset.FP, r ref, q quantity, deferred bool) error {
 	if !q.fixed {
-		s := q.d.String()
+		s := dectext.Format(q.d)
 		off, err := d.decs.Append([]byte(s))
 		if err != nil {
 			return err
@@ -235,7 +230,7 @@ func (d *dedup) merge(o *dedup, fileMap []int, cellMap []uint32) (int, error) {
 			if err != nil {
 				return 0, err
 			}
-			s := q.d.String()
+			s := dectext.Format(q.d)
 			at, err := d.decs.Append([]byte(s))
 			if err != nil {
 				return 0, err

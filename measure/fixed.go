@@ -3,6 +3,7 @@ package measure
 import (
 	"math/big"
 	"math/bits"
+	"strconv"
 
 	"github.com/shopspring/decimal"
 
@@ -112,6 +113,76 @@ func quantityOf(d decimal.Decimal) quantity {
 		return quantity{u: u, fixed: true}
 	}
 	return quantity{d: d}
+}
+
+// appendCanonical appends the one canonical text of the exact number q,
+// which every duplicate key is built from (Record.Key and the
+// fingerprint): equal numbers give equal text however they were written
+// (5, 5.0, 5.000, 5e0) and whatever the package-level settings of
+// shopspring/decimal. It is the shortest plain decimal: no trailing zero
+// in a fraction, no fraction of zero, "0" for zero, a leading "-" for a
+// negative number (a Record may hold one); a number whose exponent, once
+// its trailing zeros are taken off, is beyond ±40 is written as its
+// digits, "e" and that exponent instead ("12e45"), so that the text stays
+// short.
+func appendCanonical(b []byte, q quantity) []byte {
+	if q.fixed {
+		b = strconv.AppendUint(b, q.u/pow10[qtyScale], 10)
+		f := q.u % pow10[qtyScale]
+		if f == 0 {
+			return b
+		}
+		places := qtyScale
+		for f%10 == 0 {
+			f /= 10
+			places--
+		}
+		b = append(b, '.')
+		for p := places - 1; p >= 0; p-- {
+			b = append(b, byte('0'+f/pow10[p]%10))
+		}
+		return b
+	}
+	c, e := q.d.Coefficient(), int64(q.d.Exponent())
+	if c.Sign() == 0 {
+		return append(b, '0')
+	}
+	if c.Sign() < 0 {
+		b = append(b, '-')
+		c.Neg(c)
+	}
+	ten, r := big.NewInt(10), new(big.Int)
+	for {
+		qt, rm := new(big.Int).QuoRem(c, ten, r)
+		if rm.Sign() != 0 {
+			break
+		}
+		c, e = qt, e+1
+	}
+	digits := c.Text(10)
+	switch {
+	case e > 40 || e < -40:
+		b = append(b, digits...)
+		b = append(b, 'e')
+		return strconv.AppendInt(b, e, 10)
+	case e >= 0:
+		b = append(b, digits...)
+		for range e {
+			b = append(b, '0')
+		}
+		return b
+	}
+	point := len(digits) + int(e) // digits before the point
+	if point <= 0 {
+		b = append(b, '0', '.')
+		for range -point {
+			b = append(b, '0')
+		}
+		return append(b, digits...)
+	}
+	b = append(b, digits[:point]...)
+	b = append(b, '.')
+	return append(b, digits[point:]...)
 }
 
 // Decimal returns the exact value.

@@ -2,7 +2,6 @@ package measure
 
 import (
 	"errors"
-	"fmt"
 	"path/filepath"
 	"strings"
 	"time"
@@ -157,11 +156,21 @@ func (r Record) Year() tom.Year { return tom.YearOf(r.Date) }
 
 // Key is what makes two records duplicates: the same contract, supplier,
 // measure, date, quantity (compared as numbers, so 5 equals 5.00) and
-// period. Evidence, notes and flags are not part of it: the same delivery
-// reported twice with different evidence is still counted once.
+// period, separated by NUL bytes. The quantity is written in one canonical
+// form, the shortest plain decimal (5.5 for 5.50), the same that duplicate
+// detection hashes, whatever the package-level settings of
+// shopspring/decimal. Evidence, notes and flags are not part of it: the
+// same delivery reported twice with different evidence is still counted
+// once.
 func (r Record) Key() string {
-	return fmt.Sprintf("%s\x00%s\x00%s\x00%s\x00%s\x00%s", r.Contract, r.Supplier, r.Measure,
-		r.Date.Format(dateLayout), r.Quantity.String(), r.Period)
+	b := make([]byte, 0, len(r.Contract)+len(r.Supplier)+len(r.Measure)+len(r.Period)+32)
+	for _, s := range [...]string{r.Contract, r.Supplier, r.Measure, r.Date.Format(dateLayout)} {
+		b = append(b, s...)
+		b = append(b, 0)
+	}
+	b = appendCanonical(b, quantityOf(r.Quantity))
+	b = append(b, 0)
+	return string(append(b, r.Period...))
 }
 
 // dateLayout is the one date format of outcome files: ISO 8601 calendar date.
