@@ -12,7 +12,9 @@
 //
 // Evaluate validates the tender and the bids (diag.List matching
 // ErrInvalid, each with file, line, column and field), checks the tender
-// against the policy (Options.Rules, default rules.Default) and stops with
+// against the policy (the embedded default policy, rules.Default, together
+// with Options.Rules: a caller's rules add to the default, as --policy does,
+// unless Options.ReplaceDefaultRules says they replace it) and stops with
 // ErrPolicyFailed when a rule of severity error fails, unless
 // Options.ScoreAnyway is set (Result.ScoredAnyway then says so). Check runs
 // the policy step alone, as `toms check` does. An invalid waiver (naming a

@@ -15,9 +15,16 @@ import (
 
 // Options change how Evaluate works.
 type Options struct {
-	// Rules is the rule set the tender is checked against before scoring
-	// (see rules.Load); nil means the embedded default policy, rules.Default.
+	// Rules holds the council's own rules (see rules.Load), checked before
+	// scoring together with the embedded default policy (rules.Default),
+	// as the CLI's --policy is: a set whose files do not say
+	// `extends: default` adds to the default policy, it does not replace
+	// it. Nil means the default policy alone.
 	Rules *rules.Set
+	// ReplaceDefaultRules checks the tender against Rules alone, without
+	// the default policy (its 10% social value floor included). It is the
+	// only way to leave the default policy out; Rules must then be set.
+	ReplaceDefaultRules bool
 	// SkipPolicy scores without checking the policy at all; Result.Policy is
 	// then empty. For what-if runs only: an award needs the policy check.
 	SkipPolicy bool
@@ -66,7 +73,14 @@ func Evaluate(ctx context.Context, t *Tender, bids []Bid, fw *tom.Framework, opt
 	res := &Result{TenderID: t.ID, Title: t.Title, Year: t.Year, Weights: t.Weights(), Criteria: t.Criteria, Catalogue: fw.ID()}
 	res.Criteria.Price.Method, res.Criteria.SocialValue.Method = t.Criteria.Price.method(), t.Criteria.SocialValue.method()
 	if !opts.SkipPolicy {
-		rep, err := Check(ctx, t, opts.Rules, opts.Now)
+		if opts.ReplaceDefaultRules && opts.Rules == nil {
+			return nil, errors.New("evaluate: Options.ReplaceDefaultRules needs Options.Rules")
+		}
+		set, err := policySet(opts.Rules, opts.ReplaceDefaultRules)
+		if err != nil {
+			return nil, err
+		}
+		rep, err := check(ctx, t, set, opts.Now)
 		if err != nil {
 			return nil, err
 		}

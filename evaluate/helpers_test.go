@@ -54,22 +54,14 @@ func testFramework(t testing.TB) *tom.Framework {
 	return fw
 }
 
-// testPolicy is the 10% floor over £100,000, written for these tests so
-// that they do not depend on the embedded policy's wording.
+// testPolicy is a council's own rule, checked together with the embedded
+// default policy (its sv-floor rule: 10 points over £100,000), as every
+// rule set given to Evaluate and Check is.
 const testPolicy = `apiVersion: toms/v1
 kind: RuleSet
 metadata:
   name: test-policy
-constants:
-  threshold: {type: money, value: "100000.00"}
-  floor: {type: decimal, value: "10"}
 rules:
-  - id: sv-floor
-    description: social value carries at least 10 points over £100,000
-    when: tender.value > constants.threshold
-    expr: tender.weights.socialValue >= constants.floor
-    severity: error
-    message: social value must carry at least 10 of the 100 points
   - id: sv-target-set
     when: tender.socialValue.method == "target"
     expr: tender.socialValue.target > decimal("0")

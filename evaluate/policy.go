@@ -15,9 +15,15 @@ import (
 // match both ErrInvalid and rules.ErrWaiver.
 var errInvalidWaiver = fmt.Errorf("%w: %w", ErrInvalid, rules.ErrWaiver)
 
-// Check checks tender t against a policy rule set, as `toms check` does and
-// as Evaluate does before scoring; nil set means the embedded default policy
-// (rules.Default). now is the time the rules see; zero means time.Now().
+// Check checks tender t against the council's policy, as `toms check` does
+// and as Evaluate does before scoring: the embedded default policy
+// (rules.Default) together with set. A set that does not include the
+// default policy (its files do not say `extends: default`) is combined with
+// it, exactly as the CLI's --policy is, so a caller cannot drop the 10%
+// floor by accident; nil set means the default policy alone. To check
+// against a set that replaces the default, use Evaluate with
+// Options.ReplaceDefaultRules, or set.Check with t.RuleInput(). now is the
+// time the rules see; zero means time.Now().
 //
 // The report holds one outcome per rule; report.Failed() says whether a
 // rule of severity error failed or could not be evaluated, in which case the
@@ -31,14 +37,30 @@ var errInvalidWaiver = fmt.Errorf("%w: %w", ErrInvalid, rules.ErrWaiver)
 // both ErrInvalid and rules.ErrWaiver. The tender must be corrected; a
 // waiver is never dropped silently.
 func Check(ctx context.Context, t *Tender, set *rules.Set, now time.Time) (rules.Report, error) {
+	set, err := policySet(set, false)
+	if err != nil {
+		return rules.Report{}, err
+	}
+	return check(ctx, t, set, now)
+}
+
+// policySet returns the rule set a tender is checked against: set with the
+// default policy, unless replace (then set alone); the default policy when
+// set is nil.
+func policySet(set *rules.Set, replace bool) (*rules.Set, error) {
+	switch {
+	case set == nil:
+		return rules.Default()
+	case replace:
+		return set, nil
+	}
+	return set.WithDefault()
+}
+
+// check is Check with the rule set already chosen.
+func check(ctx context.Context, t *Tender, set *rules.Set, now time.Time) (rules.Report, error) {
 	if t == nil {
 		return rules.Report{}, errors.New("evaluate: Check needs a tender")
-	}
-	if set == nil {
-		var err error
-		if set, err = rules.Default(); err != nil {
-			return rules.Report{}, err
-		}
 	}
 	in := t.RuleInput()
 	rep, err := set.Check(ctx, rules.Input{Tender: &in, Now: now}, rules.CheckOptions{})

@@ -60,7 +60,7 @@ func TestSumsAreThePolicysToReport(t *testing.T) {
 		"score anyway": {ScoreAnyway: true, Now: testNow},
 		"skip policy":  {SkipPolicy: true},
 		// a policy without the sum rules passes, and still nothing is scored
-		"other policy": {Rules: testRules(t), Now: testNow},
+		"other policy": {Rules: testRules(t), ReplaceDefaultRules: true, Now: testNow},
 	} {
 		t.Run(name, func(t *testing.T) {
 			res, err := evaluate.Evaluate(ctx, tn, tn.Bids, fw, opts)

@@ -215,7 +215,7 @@ func TestScenario8MinimumWeighting(t *testing.T) {
 	assert.True(t, res.PolicyFailed)
 	assert.False(t, res.Scored)
 	assert.Empty(t, res.Bids)
-	assert.Len(t, res.Policy, 2)
+	assert.Len(t, res.Policy, 4, "the default policy's three rules and the council's one")
 
 	res, err = evaluate.Evaluate(ctx, low, bids, fw, evaluate.Options{Rules: set, Now: testNow, ScoreAnyway: true})
 	require.NoError(t, err)

@@ -73,7 +73,7 @@ func TestInvalidWaivers(t *testing.T) {
 				got = append(got, d.Error())
 			}
 			assert.Equal(t, c.want, got)
-			assert.Len(t, rep.Verdicts, 2, "the report is complete")
+			assert.Len(t, rep.Verdicts, 4, "the report is complete: the default policy's three rules and the council's one")
 
 			res, err := evaluate.Evaluate(ctx, tn, bids, testFramework(t), evaluate.Options{Rules: set, Now: testNow})
 			assert.Nil(t, res)

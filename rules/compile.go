@@ -88,6 +88,10 @@ type compiler struct {
 	varIdx  map[string]int
 	env     *cel.Env
 	est     celx.Estimator
+	// broken are constants whose definition is reported as invalid; they
+	// are declared (with their declared type, or dyn) so that the rules
+	// using them do not add "undeclared reference" errors on top.
+	broken map[string]*cel.Type
 }
 
 func compileFiles(files []*ruleFile) (*Set, error) {
@@ -95,7 +99,7 @@ func compileFiles(files []*ruleFile) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &compiler{voc: voc, byConst: map[string]*constant{}, varIdx: map[string]int{}}
+	c := &compiler{voc: voc, byConst: map[string]*constant{}, varIdx: map[string]int{}, broken: map[string]*cel.Type{}}
 	c.constants(files)
 	c.est = celx.Estimator{MaxListSize: MaxListLen, MaxStringSize: MaxStringLen, Known: map[string]uint64{}}
 	opts := make([]cel.EnvOption, 0, len(c.consts))
@@ -103,6 +107,11 @@ func compileFiles(files []*ruleFile) (*Set, error) {
 		opts = append(opts, cel.Constant("constants."+k.Name, k.typ, k.val))
 		if sz, ok := k.val.(traits.Sizer); ok {
 			c.est.Known["constants."+k.Name] = uint64(sz.Size().(types.Int))
+		}
+	}
+	for name, typ := range c.broken {
+		if c.byConst[name] == nil {
+			opts = append(opts, cel.Variable("constants."+name, typ))
 		}
 	}
 	if c.env, err = voc.env.Extend(opts...); err != nil {
@@ -140,7 +149,7 @@ func compileFiles(files []*ruleFile) (*Set, error) {
 			Message: fmt.Sprintf("the rules together have a worst-case cost of %d, above the limit of %d per evaluation; simplify loops over lists", s.cost, MaxSetCost)})
 	}
 	if err := c.errs.Err(); err != nil {
-		return nil, err
+		return nil, invalidRule(err)
 	}
 	return s, nil
 }
@@ -151,6 +160,7 @@ func (c *compiler) constants(files []*ruleFile) {
 			typ, val, text, d := constValue(cd, f.name)
 			if d != nil {
 				c.errs.Add(d)
+				c.broken[cd.Name] = declaredType(cd.Type.Value)
 				continue
 			}
 			k := &constant{Constant: Constant{Name: cd.Name, Type: cd.Type.Value, Value: text, Description: cd.Description,

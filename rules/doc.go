@@ -20,7 +20,9 @@
 // errors.Is.
 //
 // A compiled *Set is immutable and safe for concurrent use by any number of
-// goroutines; Check does not modify its Input.
+// goroutines; Check does not modify its Input. Set.WithDefault adds the
+// embedded default policy to a set that was loaded without it, as the CLI's
+// --policy and package evaluate do.
 //
 // # Rule files
 //
@@ -117,6 +119,13 @@
 // Inputs are decoded into Tender and Bid, so a misspelled field is a
 // positioned error rather than a silent zero; `field: null` on top of a
 // fixture removes a value. Rules a test does not list are not asserted.
+// An input starts from at most one fixture (a second `fixture:` key is a
+// duplicate key, as in every file), fixtures may build on fixtures 8 deep,
+// and the inputs of one test file may expand to at most MaxInputNodes YAML
+// nodes, counting a fixture each time it is used. Every problem found in a
+// rule file matches ErrInvalidRule (as well as its own kind, such as
+// diag.ErrSyntax); a problem in a test file matches ErrInvalidTest. Given a
+// rule file rather than a directory, RunTests runs the tests beside it.
 //
 // # Bounds and performance
 //

@@ -2,6 +2,8 @@ package rules
 
 import (
 	"errors"
+
+	"github.com/socialvalue-toms/toms/diag"
 )
 
 // Sentinel kinds of the problems this package reports. Every diag.Diagnostic
@@ -9,7 +11,10 @@ import (
 // kinds from the YAML reader, such as ErrUnknownField) with errors.Is.
 var (
 	// ErrInvalidRule: a rule, variable or constant does not compile, has the
-	// wrong type, or is defined twice.
+	// wrong type, costs too much, or is defined twice. Every problem found
+	// in a rule file matches it, together with its own kind (a YAML syntax
+	// error matches diag.ErrSyntax and ErrInvalidRule; a rule over the cost
+	// bound, ErrCostLimit and ErrInvalidRule).
 	ErrInvalidRule = errors.New("invalid rule")
 	// ErrCostLimit: a rule's worst-case cost is above the limit, or an
 	// evaluation went over its budget.
@@ -21,3 +26,38 @@ var (
 	// ErrInvalidTest: a rule test file cannot be read or decoded.
 	ErrInvalidTest = errors.New("invalid rule test")
 )
+
+// alsoKind returns err as a diag.List whose every problem matches also as
+// well as its own kind (a YAML syntax error in a rule file is both
+// diag.ErrSyntax and ErrInvalidRule).
+func alsoKind(err error, also error) error {
+	if err == nil {
+		return nil
+	}
+	var list diag.List
+	list.Append(err)
+	out := make(diag.List, 0, len(list))
+	for _, d := range list {
+		nd := *d
+		switch {
+		case d.Kind == nil:
+			nd.Kind = also
+		case !errors.Is(d.Kind, also):
+			nd.Kind = kindPair{d.Kind, also}
+		}
+		out = append(out, &nd)
+	}
+	return out.Err()
+}
+
+// kindPair makes a problem match two kinds.
+type kindPair struct{ kind, also error }
+
+func (k kindPair) Error() string   { return k.kind.Error() }
+func (k kindPair) Unwrap() []error { return []error{k.kind, k.also} }
+
+// invalidRule makes every problem found in rule files match ErrInvalidRule
+// as well as its own kind, so that a rule file that does not parse, has an
+// unknown field or costs too much is an invalid rule (exit 3 in the CLI)
+// like one that does not compile.
+func invalidRule(err error) error { return alsoKind(err, ErrInvalidRule) }

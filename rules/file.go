@@ -22,6 +22,10 @@ type ruleFile struct {
 	doc  ruleDoc
 }
 
+// key identifies the file by name and content, so that one file reached
+// twice (the default policy through extends and through Default) is used once.
+func (f *ruleFile) key() string { return f.name + "\x00" + strings.Join(f.src, "\n") }
+
 type ruleDoc struct {
 	APIVersion string       `yaml:"apiVersion"`
 	Kind       string       `yaml:"kind"`
@@ -78,7 +82,7 @@ var (
 func parseRuleFile(name string, data []byte, errs *diag.List) *ruleFile {
 	root, dec, err := yamlx.Open(name, data, "RuleSet")
 	if err != nil {
-		errs.Append(err)
+		errs.Append(invalidRule(err))
 		return nil
 	}
 	f := &ruleFile{name: name, src: strings.Split(string(data), "\n")}
@@ -129,7 +133,7 @@ func parseRuleFile(name string, data []byte, errs *diag.List) *ruleFile {
 		}
 	}
 	if dec.Err() != nil {
-		errs.Append(dec.Err())
+		errs.Append(invalidRule(dec.Err()))
 		return nil
 	}
 	return f
@@ -145,6 +149,26 @@ func nodeAt(root *yaml.Node, key string, i int) *yaml.Node {
 
 // constTypes are the types a constant can declare.
 var constTypeNames = []string{"decimal", "money", "int", "string", "bool", "strings"}
+
+// declaredType is the CEL type of a constant of the named type; dyn for an
+// unknown type name.
+func declaredType(name string) *types.Type {
+	switch name {
+	case "decimal":
+		return celx.DecimalType
+	case "money":
+		return celx.MoneyType
+	case "int":
+		return types.IntType
+	case "string":
+		return types.StringType
+	case "bool":
+		return types.BoolType
+	case "strings":
+		return types.NewListType(types.StringType)
+	}
+	return types.DynType
+}
 
 // constValue parses a constant's value node for its declared type.
 func constValue(c constDoc, file string) (*types.Type, ref.Val, string, *diag.Diagnostic) {

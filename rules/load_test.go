@@ -254,3 +254,33 @@ func TestDefaultPolicy(t *testing.T) {
 	assert.Equal(t, "variables.inScope", floor.When)
 	assert.Equal(t, "default/social-value.yaml:42:5", floor.Pos.String())
 }
+
+// WithDefault adds the embedded default policy to a set that lacks it, once,
+// and leaves a set that already has it alone.
+func TestWithDefault(t *testing.T) {
+	own, err := rules.Parse("own.yaml", []byte(header+"rules:\n  - {id: own, expr: 'tender.id != \"\"'}\n"))
+	require.NoError(t, err)
+	assert.False(t, own.IncludesDefault())
+	with, err := own.WithDefault()
+	require.NoError(t, err)
+	assert.True(t, with.IncludesDefault())
+	var ids []string
+	for _, r := range with.Rules() {
+		ids = append(ids, r.ID)
+	}
+	assert.Equal(t, []string{"sv-floor", "weights-total", "sv-split", "own"}, ids)
+	again, err := own.WithDefault()
+	require.NoError(t, err)
+	assert.Same(t, with, again, "compiled once per set")
+
+	def, err := rules.Default()
+	require.NoError(t, err)
+	assert.True(t, def.IncludesDefault())
+	same, err := def.WithDefault()
+	require.NoError(t, err)
+	assert.Same(t, def, same)
+
+	ext, err := rules.Parse("ext.yaml", []byte(header+"extends: default\n"))
+	require.NoError(t, err)
+	assert.True(t, ext.IncludesDefault())
+}

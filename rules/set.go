@@ -31,6 +31,10 @@ type Set struct {
 	consts []Constant
 	cost   uint64
 	acts   sync.Pool // of *activation, reused between Checks
+
+	withDefault    sync.Once // computes withDefaultSet, withDefaultErr once
+	withDefaultSet *Set
+	withDefaultErr error
 }
 
 // Rule describes one compiled rule.
@@ -203,6 +207,45 @@ func Load(ctx context.Context, fsys fs.FS, paths ...string) (*Set, error) {
 	return compileFiles(files)
 }
 
+// IncludesDefault reports whether the set was compiled together with every
+// file of the embedded default policy: it was returned by Default, or
+// loaded from a file that says `extends: default`, or combined with Default.
+func (s *Set) IncludesDefault() bool {
+	have := map[string]bool{}
+	for _, f := range s.files {
+		have[f.key()] = true
+	}
+	var errs diag.List
+	for _, f := range defaultFiles(&errs) {
+		if !have[f.key()] {
+			return false
+		}
+	}
+	return errs.Err() == nil
+}
+
+// WithDefault returns the set that the council's policy means: s itself
+// when it already includes the embedded default policy (IncludesDefault),
+// otherwise the default policy combined with s (Default().Combine(s)), so
+// that a rule file without `extends: default` adds to the 10% floor rather
+// than replacing it. The combined set is compiled once per s and reused;
+// WithDefault is safe for concurrent use.
+func (s *Set) WithDefault() (*Set, error) {
+	s.withDefault.Do(func() {
+		if s.IncludesDefault() {
+			s.withDefaultSet = s
+			return
+		}
+		def, err := Default()
+		if err != nil {
+			s.withDefaultErr = err
+			return
+		}
+		s.withDefaultSet, s.withDefaultErr = def.Combine(s)
+	})
+	return s.withDefaultSet, s.withDefaultErr
+}
+
 // withBase prepends the default policy when a file extends it.
 func withBase(files []*ruleFile, errs *diag.List) []*ruleFile {
 	for _, f := range files {
@@ -223,7 +266,7 @@ func (s *Set) Combine(others ...*Set) (*Set, error) {
 	seen := map[string]bool{}
 	for _, set := range append([]*Set{s}, others...) {
 		for _, f := range set.files {
-			key := f.name + "\x00" + strings.Join(f.src, "\n")
+			key := f.key()
 			if seen[key] {
 				continue
 			}

@@ -71,7 +71,10 @@ type TestReport struct {
 
 // SuiteResult is the result of one test file.
 type SuiteResult struct {
-	File        string // the test file; for a rules-only directory, the directory
+	// File is the test file; for a directory whose rules are invalid, the
+	// first rule file with a problem; for a rules-only directory, the
+	// directory.
+	File        string
 	Name        string
 	Description string
 	RuleFiles   []string     // the rule files the tests ran against
@@ -79,6 +82,9 @@ type SuiteResult struct {
 	// Err is why the suite could not run: invalid rules (matches
 	// ErrInvalidRule) or an invalid test file (matches ErrInvalidTest).
 	Err error
+	// NotRun lists the test files that could not run because the rules
+	// beside them are invalid (the suite is then about the rules).
+	NotRun []string
 }
 
 // TestResult is the result of one test case.
@@ -203,9 +209,16 @@ func RunTests(ctx context.Context, fsys fs.FS, opts TestOptions) (TestReport, er
 					}
 				}
 			}
-			if isTestFile(name) && !w.explicit[name] {
-				w.explicit[name] = true
-				w.tests = append(w.tests, name)
+			tests := []string{name}
+			if name == p && !isTestFile(name) {
+				// `toms test rules.yaml`: the tests beside the rule file.
+				tests, _ = src.discover(d, isTestFile)
+			}
+			for _, tf := range tests {
+				if isTestFile(tf) && src.dir(tf) == d && !w.explicit[tf] {
+					w.explicit[tf] = true
+					w.tests = append(w.tests, tf)
+				}
 			}
 		}
 	}
@@ -236,13 +249,18 @@ func RunTests(ctx context.Context, fsys fs.FS, opts TestOptions) (TestReport, er
 			}
 			continue
 		}
+		if err != nil {
+			// One suite for the rules, named after the file at fault; its
+			// tests cannot run.
+			file := d
+			if first := firstFile(err); first != "" {
+				file = first
+			}
+			rep.Suites = append(rep.Suites, SuiteResult{File: file, Name: file, RuleFiles: ruleFiles, Err: err, NotRun: w.tests})
+			continue
+		}
 		for _, tf := range w.tests {
 			sr := SuiteResult{File: tf, Name: tf, RuleFiles: ruleFiles}
-			if err != nil {
-				sr.Err = err
-				rep.Suites = append(rep.Suites, sr)
-				continue
-			}
 			runSuite(ctx, src, set, tf, opts, &sr)
 			rep.Suites = append(rep.Suites, sr)
 		}
@@ -251,6 +269,18 @@ func RunTests(ctx context.Context, fsys fs.FS, opts TestOptions) (TestReport, er
 }
 
 var errNoRules = errors.New("no RuleSet files beside the test")
+
+// firstFile is the file of the first positioned problem in err.
+func firstFile(err error) string {
+	var list diag.List
+	list.Append(err)
+	for _, d := range list {
+		if d.File != "" {
+			return d.File
+		}
+	}
+	return ""
+}
 
 // loadDir compiles the RuleSet files among names.
 func loadDir(ctx context.Context, src source, names []string) (*Set, []string, error) {
@@ -352,17 +382,18 @@ func runSuite(ctx context.Context, src source, set *Set, name string, opts TestO
 		return
 	}
 	var doc testDoc
+	misplacedFixtures(dec, yamlx.MapValue(root, "fixtures"), "fixtures")
 	dec.Decode(root, &doc, "")
 	if doc.Name != "" {
 		sr.Name = doc.Name
 	}
 	sr.Description = doc.Description
-	tenders, bids := map[string]fixture{}, map[string]fixture{}
-	sharedFixtures(src, src.dir(name), tenders, bids, dec)
+	in := newInputs()
+	sharedFixtures(src, src.dir(name), in, dec)
 	for kind, pair := range map[string]struct {
 		from map[string]*yaml.Node
 		to   map[string]fixture
-	}{"tenders": {doc.Fixtures.Tenders, tenders}, "bids": {doc.Fixtures.Bids, bids}} {
+	}{"tenders": {doc.Fixtures.Tenders, in.tenders}, "bids": {doc.Fixtures.Bids, in.bids}} {
 		for k, n := range pair.from {
 			if prev, dup := pair.to[k]; dup {
 				dec.Errorf(n, "fixtures."+kind+"."+k, diag.ErrDuplicateKey, "fixture %q is already defined in %s", k, prev.file)
@@ -373,16 +404,16 @@ func runSuite(ctx context.Context, src source, set *Set, name string, opts TestO
 	}
 	// Validate every fixture once, so that an unused one with a typo is
 	// still reported.
-	for _, k := range sortedKeys(tenders) {
-		if f := tenders[k]; f.file == name {
+	for _, k := range sortedKeys(in.tenders) {
+		if f := in.tenders[k]; f.file == name {
 			var t Tender
-			decodeInput(dec, f.node, &t, "fixtures.tenders."+k, tenders)
+			in.decode(dec, f.node, &t, "fixtures.tenders."+k)
 		}
 	}
-	for _, k := range sortedKeys(bids) {
-		if f := bids[k]; f.file == name {
+	for _, k := range sortedKeys(in.bids) {
+		if f := in.bids[k]; f.file == name {
 			var b Bid
-			decodeInput(dec, f.node, &b, "fixtures.bids."+k, bids)
+			in.decode(dec, f.node, &b, "fixtures.bids."+k)
 		}
 	}
 	if err := dec.Err(); err != nil {
@@ -398,7 +429,12 @@ func runSuite(ctx context.Context, src source, set *Set, name string, opts TestO
 			sr.Err = err
 			return
 		}
-		sr.Tests = append(sr.Tests, runCase(ctx, set, name, i, tc, doc.Now, tenders, bids, opts))
+		tr := runCase(ctx, set, name, i, tc, doc.Now, in, opts)
+		if in.over != nil {
+			fail(invalidTest(in.over))
+			return
+		}
+		sr.Tests = append(sr.Tests, tr)
 	}
 }
 
@@ -411,33 +447,65 @@ func sortedKeys(m map[string]fixture) []string {
 	return keys
 }
 
-func invalidTest(err error) error {
-	var list diag.List
-	list.Append(err)
-	for _, d := range list {
-		if d.Kind == nil {
-			d.Kind = ErrInvalidTest
+// invalidTest makes every problem in err match ErrInvalidTest as well as
+// its own kind.
+func invalidTest(err error) error { return alsoKind(err, ErrInvalidTest) }
+
+// misplacedFixtures reports a fixture written straight under `fixtures:` in
+// a test file (or at the top of a Fixtures file) instead of under tenders:
+// or bids:, and removes it from m so that it is reported once, as what it
+// is, not as a misspelling of "bids".
+func misplacedFixtures(dec *yamlx.Decoder, m *yaml.Node, path string) {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return
+	}
+	tf, bf := inputFields(&Tender{}), inputFields(&Bid{})
+	kept := m.Content[:0:0]
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], resolveAlias(m.Content[i+1])
+		switch k.Value {
+		case "tenders", "bids", "apiVersion", "kind":
+			kept = append(kept, m.Content[i], m.Content[i+1])
+			continue
 		}
+		looksLike := ""
+		if v != nil && v.Kind == yaml.MappingNode {
+			for j := 0; j < len(v.Content); j += 2 {
+				switch f := v.Content[j].Value; {
+				case f == "fixture" || (tf[f] && bf[f]):
+				case tf[f]:
+					looksLike = "tenders"
+				case bf[f]:
+					looksLike = "bids"
+				}
+				if looksLike != "" {
+					break
+				}
+			}
+		}
+		if looksLike == "" {
+			kept = append(kept, m.Content[i], m.Content[i+1])
+			continue
+		}
+		where := "under fixtures:"
+		if path == "" {
+			where = "at the top of a Fixtures file"
+		}
+		dec.Errorf(k, join(path, k.Value), diag.ErrUnknownField,
+			"%q looks like a fixture, but fixtures are named %s only inside tenders: or bids:; move it under %s:", k.Value, where, looksLike)
 	}
-	out := make(diag.List, 0, len(list))
-	for _, d := range list {
-		out = append(out, &diag.Diagnostic{File: d.File, Line: d.Line, Column: d.Column, Field: d.Field, Rule: d.Rule,
-			Message: d.Message, Snippet: d.Snippet, Kind: testKind{d.Kind}})
-	}
-	return out.Err()
+	m.Content = kept
 }
 
-// testKind makes a decoding problem match both its own kind and
-// ErrInvalidTest.
-type testKind struct{ kind error }
-
-func (k testKind) Error() string { return k.kind.Error() }
-func (k testKind) Unwrap() []error {
-	return []error{k.kind, ErrInvalidTest}
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
 }
 
 // sharedFixtures reads testdata/*.yaml (kind: Fixtures) beside a test file.
-func sharedFixtures(src source, dir string, tenders, bids map[string]fixture, into *yamlx.Decoder) {
+func sharedFixtures(src source, dir string, in *inputs, into *yamlx.Decoder) {
 	tdir := src.join(dir, "testdata")
 	if fi, err := src.stat(tdir); err != nil || !fi.IsDir() {
 		return
@@ -465,12 +533,13 @@ func sharedFixtures(src source, dir string, tenders, bids map[string]fixture, in
 			continue
 		}
 		var doc fixtureFileDoc
+		misplacedFixtures(dec, root, "")
 		dec.Decode(root, &doc, "")
 		for _, part := range []struct {
 			node *yaml.Node
 			to   map[string]fixture
 			path string
-		}{{doc.Tenders, tenders, "tenders"}, {doc.Bids, bids, "bids"}} {
+		}{{doc.Tenders, in.tenders, "tenders"}, {doc.Bids, in.bids, "bids"}} {
 			n := part.node
 			if n == nil || yamlx.IsNull(n) {
 				continue
@@ -488,10 +557,10 @@ func sharedFixtures(src source, dir string, tenders, bids map[string]fixture, in
 				part.to[k] = fixture{node: n.Content[i+1], file: name}
 				if part.path == "tenders" {
 					var t Tender
-					decodeInput(dec, n.Content[i+1], &t, part.path+"."+k, tenders)
+					in.decode(dec, n.Content[i+1], &t, part.path+"."+k)
 				} else {
 					var b Bid
-					decodeInput(dec, n.Content[i+1], &b, part.path+"."+k, bids)
+					in.decode(dec, n.Content[i+1], &b, part.path+"."+k)
 				}
 			}
 		}
@@ -499,15 +568,75 @@ func sharedFixtures(src source, dir string, tenders, bids map[string]fixture, in
 	}
 }
 
-// decodeInput decodes a tender or bid: a fixture name, or a mapping that may
-// start from a fixture (fixture: NAME) and change some of its fields.
-func decodeInput(dec *yamlx.Decoder, n *yaml.Node, out any, path string, fixtures map[string]fixture) {
-	decodeInputDepth(dec, n, out, path, fixtures, 0)
+// MaxInputNodes bounds how many YAML nodes the inputs of one rule test file
+// may expand to, counting a fixture (and an alias) every time it is used, so
+// that fixtures referring to fixtures cannot make a small file run for
+// minutes. A file over the limit is an invalid test, positioned at the
+// input where the limit was reached.
+const MaxInputNodes = 1_000_000
+
+// maxFixtureDepth bounds a chain of fixtures built on fixtures.
+const maxFixtureDepth = 8
+
+// inputs decodes the tenders and bids of one test file, from its fixtures,
+// within the MaxInputNodes budget.
+type inputs struct {
+	tenders, bids map[string]fixture
+	used          int                // nodes decoded so far
+	sizes         map[*yaml.Node]int // node counts, through aliases, capped
+	over          *diag.Diagnostic   // set once the budget is spent
+	top           diag.Pos           // the input being decoded, for over
 }
 
-func decodeInputDepth(dec *yamlx.Decoder, n *yaml.Node, out any, path string, fixtures map[string]fixture, depth int) {
-	if depth > 8 {
-		dec.Errorf(n, path, diag.ErrValue, "fixtures refer to each other too deeply (a cycle?)")
+func newInputs() *inputs {
+	return &inputs{tenders: map[string]fixture{}, bids: map[string]fixture{}, sizes: map[*yaml.Node]int{}}
+}
+
+// size counts the nodes under n, each alias as its target again, saturating
+// just above MaxInputNodes.
+func (in *inputs) size(n *yaml.Node) int {
+	if n == nil {
+		return 0
+	}
+	if v, ok := in.sizes[n]; ok {
+		return v
+	}
+	in.sizes[n] = MaxInputNodes + 1 // a cycle through aliases counts as too big
+	total := 1
+	if n.Kind == yaml.AliasNode {
+		total += in.size(n.Alias)
+	}
+	for _, c := range n.Content {
+		total = min(total+in.size(c), MaxInputNodes+1)
+	}
+	in.sizes[n] = total
+	return total
+}
+
+// decode decodes a tender or bid (out is *Tender or *Bid): a fixture name,
+// or a mapping that may start from one fixture (fixture: NAME) and change
+// some of its fields.
+func (in *inputs) decode(dec *yamlx.Decoder, n *yaml.Node, out any, path string) {
+	fixtures := in.tenders
+	if _, ok := out.(*Bid); ok {
+		fixtures = in.bids
+	}
+	in.top = dec.Pos(n)
+	in.decodeDepth(dec, n, out, path, fixtures, 0)
+}
+
+func (in *inputs) decodeDepth(dec *yamlx.Decoder, n *yaml.Node, out any, path string, fixtures map[string]fixture, depth int) {
+	if in.over != nil {
+		return
+	}
+	if in.used += in.size(n); in.used > MaxInputNodes {
+		in.over = in.top.At(path, ErrInvalidTest,
+			"the test inputs expand to more than %d YAML nodes (each fixture counts every time it is used); use fewer or smaller fixtures", MaxInputNodes)
+		dec.Errs.Add(in.over)
+		return
+	}
+	if depth > maxFixtureDepth {
+		dec.Errorf(n, path, diag.ErrValue, "fixtures refer to each other more than %d deep (a cycle?)", maxFixtureDepth)
 		return
 	}
 	use := func(at *yaml.Node, name string) {
@@ -518,18 +647,30 @@ func decodeInputDepth(dec *yamlx.Decoder, n *yaml.Node, out any, path string, fi
 			dec.Errorf(at, path, diag.ErrValue, "%s", msg)
 			return
 		}
-		sub := yamlx.NewDecoder(f.file)
-		decodeInputDepth(sub, f.node, out, path, fixtures, depth+1)
-		dec.Errs = append(dec.Errs, sub.Errs...)
+		// A problem inside the fixture is reported once, where the fixture
+		// itself is checked (every fixture is), not again at every use.
+		in.decodeDepth(yamlx.NewDecoder(f.file), f.node, out, path, fixtures, depth+1)
 	}
+	n = resolveAlias(n)
 	switch {
 	case n.Kind == yaml.ScalarNode && n.Tag != "!!null":
 		use(n, n.Value)
 	case n.Kind == yaml.MappingNode:
 		rest := &yaml.Node{Kind: yaml.MappingNode, Tag: n.Tag, Line: n.Line, Column: n.Column, Style: n.Style}
+		var base *yaml.Node
+		fields := inputFields(out)
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == "fixture" {
-				use(n.Content[i+1], n.Content[i+1].Value)
+			k := resolveAlias(n.Content[i])
+			switch {
+			case k.Value == "fixture" && base != nil:
+				dec.Errorf(k, path+".fixture", diag.ErrDuplicateKey, "key \"fixture\" is already defined at line %d; an input starts from one fixture", base.Line)
+				continue
+			case k.Value == "fixture":
+				base = k
+				use(n.Content[i+1], resolveAlias(n.Content[i+1]).Value)
+				continue
+			case !fields[k.Value] && diag.Suggest(k.Value, []string{"fixture"}) != "":
+				dec.Errorf(k, path+"."+k.Value, diag.ErrUnknownField, "unknown field %q; did you mean \"fixture\"?", k.Value)
 				continue
 			}
 			rest.Content = append(rest.Content, n.Content[i], n.Content[i+1])
@@ -539,6 +680,26 @@ func decodeInputDepth(dec *yamlx.Decoder, n *yaml.Node, out any, path string, fi
 	default:
 		dec.Decode(n, out, path)
 	}
+}
+
+func resolveAlias(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 100; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+// inputFields is the set of field names of a Tender or a Bid in a file.
+func inputFields(out any) map[string]bool {
+	m := map[string]bool{}
+	t := reflect.TypeOf(out).Elem()
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+		if name != "" && name != "-" {
+			m[name] = true
+		}
+	}
+	return m
 }
 
 type expectation struct {
@@ -572,7 +733,7 @@ func clearNulls(v reflect.Value, n *yaml.Node) {
 }
 
 func runCase(ctx context.Context, set *Set, file string, i int, tc testCaseDoc, suiteNow time.Time,
-	tenders, bids map[string]fixture, opts TestOptions) TestResult {
+	inputs *inputs, opts TestOptions) TestResult {
 	tr := TestResult{Name: tc.Name, Pos: tc.Pos}
 	if tc.Skip {
 		tr.Status, tr.SkipReason = TestSkipped, tc.SkipReason
@@ -581,11 +742,11 @@ func runCase(ctx context.Context, set *Set, file string, i int, tc testCaseDoc, 
 	path := fmt.Sprintf("tests[%d]", i)
 	dec := yamlx.NewDecoder(file)
 	var t Tender
-	decodeInput(dec, tc.Input.Tender, &t, path+".input.tender", tenders)
+	inputs.decode(dec, tc.Input.Tender, &t, path+".input.tender")
 	var b *Bid
 	if n := tc.Input.Bid; n != nil && !yamlx.IsNull(n) {
 		b = &Bid{}
-		decodeInput(dec, n, b, path+".input.bid", bids)
+		inputs.decode(dec, n, b, path+".input.bid")
 	}
 	exps := expectations(dec, set, tc.Expect, path+".expect")
 	if len(exps) == 0 && tc.ExpectError == "" && dec.Err() == nil {

@@ -126,7 +126,11 @@ func writeTestText(w io.Writer, rep rules.TestReport, verbose bool) {
 			if errors.Is(s.Err, rules.ErrInvalidRule) {
 				label = "INVALID RULES"
 			}
-			fmt.Fprintf(w, "%s %s\n%s\n", label, s.File, testIndent(s.Err.Error(), "    "))
+			fmt.Fprintf(w, "%s %s", label, s.File)
+			if len(s.NotRun) > 0 {
+				fmt.Fprintf(w, " (not run: %s)", strings.Join(s.NotRun, ", "))
+			}
+			fmt.Fprintf(w, "\n%s\n", testIndent(s.Err.Error(), "    "))
 			continue
 		}
 		var pass, fail, skip, errs int
@@ -204,6 +208,7 @@ type (
 		File      string            `json:"file"`
 		Name      string            `json:"name"`
 		RuleFiles []string          `json:"ruleFiles"`
+		NotRun    []string          `json:"notRun,omitempty"` // test files not run: the rules are invalid
 		Error     string            `json:"error,omitempty"`
 		Problems  []testJSONProblem `json:"problems,omitempty"`
 		Tests     []testJSONCase    `json:"tests"`
@@ -240,7 +245,7 @@ func testStatusText(s rules.Status) string {
 func writeTestJSON(w io.Writer, rep rules.TestReport) error {
 	out := testJSONReport{Suites: []testJSONSuite{}}
 	for _, s := range rep.Suites {
-		js := testJSONSuite{File: s.File, Name: s.Name, RuleFiles: s.RuleFiles, Tests: []testJSONCase{}}
+		js := testJSONSuite{File: s.File, Name: s.Name, RuleFiles: s.RuleFiles, NotRun: s.NotRun, Tests: []testJSONCase{}}
 		if js.RuleFiles == nil {
 			js.RuleFiles = []string{}
 		}
