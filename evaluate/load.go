@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -197,6 +198,7 @@ func parseTender(name string, data []byte, withBids bool) (*Tender, error) {
 	} else {
 		errs = dropBidProblems(errs)
 	}
+	markReported(t, t.Bids, errs)
 	errs = append(errs, t.check()...)
 	if withBids {
 		errs = append(errs, checkBids(t, t.Bids, nil, "bids", nil)...)
@@ -205,6 +207,34 @@ func parseTender(name string, data []byte, withBids bool) (*Tender, error) {
 		return nil, err
 	}
 	return t, nil
+}
+
+// markReported records in t (when not nil) and bids the fields whose
+// problems decoding reported (errs), so that the checks skip them: one
+// mistake, such as a price written "4,200.00", is one problem, not also
+// "the price is 0".
+func markReported(t *Tender, bids []Bid, errs diag.List) {
+	for _, e := range errs {
+		rest, inBids := strings.CutPrefix(e.Field, "bids[")
+		if !inBids {
+			if t != nil {
+				if t.reported == nil {
+					t.reported = map[string]bool{}
+				}
+				t.reported[e.Field] = true
+			}
+			continue
+		}
+		n, field, ok := strings.Cut(rest, "].")
+		i, err := strconv.Atoi(n)
+		if !ok || err != nil || i < 0 || i >= len(bids) {
+			continue
+		}
+		if bids[i].reported == nil {
+			bids[i].reported = map[string]bool{}
+		}
+		bids[i].reported[field] = true
+	}
 }
 
 // dropBidProblems leaves out the decoding problems found inside the inline bids.
@@ -247,6 +277,7 @@ func ParseBids(name string, data []byte, t *Tender, fw *tom.Framework) ([]Bid, e
 	if bf.Tender != "" && t != nil && bf.Tender != t.ID {
 		d.Errs.Add(d.Pos(yamlx.MapValue(root, "tender")).At("tender", ErrInvalid, "the bids are for tender %q, not %q", bf.Tender, t.ID))
 	}
+	markReported(nil, bids, d.Errs)
 	errs := append(d.Errs, checkBids(t, bids, fw, "bids", nil)...)
 	if err := errs.Err(); err != nil {
 		return nil, err

@@ -121,6 +121,8 @@ type Tender struct {
 	Bids []Bid
 	Pos  diag.Pos
 	at   map[string]diag.Pos // positions of fields, by dotted path, when read from a file
+	// reported holds the fields the loader reported as unreadable.
+	reported map[string]bool
 }
 
 // Weights are the three top-level weights, in percentage points.
@@ -198,6 +200,8 @@ type Bid struct {
 	SocialValue SocialValueResponse
 	Pos         diag.Pos
 	at          map[string]diag.Pos // positions of fields, by dotted path, when read from a file
+	// reported holds the fields the loader reported as unreadable.
+	reported map[string]bool
 }
 
 // Supplier is who bids.
@@ -285,4 +289,21 @@ func posOf(at map[string]diag.Pos, field string, fallback diag.Pos) diag.Pos {
 		return p
 	}
 	return fallback
+}
+
+// reportedField says whether a loader already reported the tender's field
+// as missing or unreadable (see reportedField).
+func (t *Tender) reportedField(field string) bool { return reportedField(t.at, t.reported, field) }
+
+// reportedField says whether a field of a decoded file was missing (it has
+// no position in at, which a loader fills) or unreadable (reported holds
+// it): the loader reported it, and the checks that would read it skip it,
+// so that one mistake is one problem. For a value built in Go (at is nil)
+// nothing was reported.
+func reportedField(at map[string]diag.Pos, reported map[string]bool, field string) bool {
+	if reported[field] {
+		return true
+	}
+	_, ok := at[field]
+	return at != nil && !ok
 }

@@ -31,8 +31,8 @@ func Validate(t *Tender, bids []Bid, fw *tom.Framework) error {
 }
 
 // validate is Validate without the sums (Evaluate checks them after the
-// policy); when g is not nil, it also gathers the bids' numbers into g as
-// it reads them (see gathered), for the scorer.
+// policy); when g is not nil and the bids are valid, it then gathers their
+// numbers into g (see gathered), for the scorer.
 func validate(t *Tender, bids []Bid, fw *tom.Framework, g *gathered) error {
 	return validateList(t, bids, fw, g).Err()
 }
@@ -42,7 +42,15 @@ func validateList(t *Tender, bids []Bid, fw *tom.Framework, g *gathered) diag.Li
 	if fw != nil {
 		errs = append(errs, t.checkMeasures(fw)...)
 	}
-	return append(errs, checkBids(t, bids, fw, "bids", g)...)
+	var ws *workspace
+	if g != nil {
+		ws = g.ws
+	}
+	errs = append(errs, checkBids(t, bids, fw, "bids", ws)...)
+	if g != nil && len(errs) == 0 {
+		g.gather(t, bids)
+	}
+	return errs
 }
 
 // checkSums checks what the policy's weights-total and sv-split rules check:
@@ -65,120 +73,148 @@ func (t *Tender) checkSums() diag.List {
 	return errs
 }
 
-// check validates the scoring design on its own.
+// check validates the scoring design on its own, part by part.
 func (t *Tender) check() diag.List {
-	var errs diag.List
-	bad := func(field, format string, args ...any) {
-		errs.Add(posOf(t.at, field, t.Pos).At(field, ErrInvalid, format, args...))
-	}
-	// A field missing from a file is reported by the loader, once: the
-	// checks below skip it.
-	missing := func(field string) bool {
-		_, ok := t.at[field]
-		return t.at != nil && !ok
-	}
-	if strings.TrimSpace(t.ID) == "" && !missing("id") {
-		bad("id", "a tender needs an id")
+	c := &tenderChecker{t: t}
+	c.checkHeader()
+	c.checkPrice()
+	c.checkQuality()
+	c.checkSocialValue()
+	c.checkTieBreaksAndWaivers()
+	return c.errs
+}
+
+// tenderChecker collects the problems of a tender's design.
+type tenderChecker struct {
+	t    *Tender
+	errs diag.List
+}
+
+// bad reports a problem with a field of the tender, at its position.
+func (c *tenderChecker) bad(field, format string, args ...any) {
+	c.errs.Add(posOf(c.t.at, field, c.t.Pos).At(field, ErrInvalid, format, args...))
+}
+
+// reported says whether the loader already reported the field as missing
+// or unreadable: a mistake is reported once.
+func (c *tenderChecker) reported(field string) bool { return c.t.reportedField(field) }
+
+func (c *tenderChecker) checkHeader() {
+	t := c.t
+	if strings.TrimSpace(t.ID) == "" && !c.reported("id") {
+		c.bad("id", "a tender needs an id")
 	}
 	switch t.ContractType {
 	case TypeContract, TypeFramework, TypeDPS, TypeCallOff:
 	default:
-		if !missing("contractType") {
-			bad("contractType", "is %q; use contract, framework, dps or call-off", t.ContractType)
+		if !c.reported("contractType") {
+			c.bad("contractType", "is %q; use contract, framework, dps or call-off", t.ContractType)
 		}
 	}
 	if t.Value.IsNegative() {
-		bad("value", "is %s; the estimated value cannot be negative", t.Value)
+		c.bad("value", "is %s; the estimated value cannot be negative", t.Value)
 	}
-	c := &t.Criteria
-	p := c.Price
+}
+
+func (c *tenderChecker) checkPrice() {
+	p := c.t.Criteria.Price
 	if p.Weight.IsNegative() {
-		bad("criteria.price.weight", "is %s; a weight cannot be negative", p.Weight)
+		c.bad("criteria.price.weight", "is %s; a weight cannot be negative", p.Weight)
 	}
 	if m := p.def(); m == nil {
-		bad("criteria.price.method", "is %q; use %s", p.Method, priceMethodNames())
+		c.bad("criteria.price.method", "is %q; use %s", p.Method, priceMethodNames())
 	} else if m.check != nil {
-		m.check(p, func(field, format string, args ...any) { bad("criteria.price."+field, format, args...) })
+		m.check(p, func(field, format string, args ...any) { c.bad("criteria.price."+field, format, args...) })
 	}
+}
+
+func (c *tenderChecker) checkQuality() {
 	ids := map[string]int{}
-	for i, q := range c.Quality {
-		f := fmt.Sprintf("criteria.quality[%d]", i)
-		qbad := func(field, format string, args ...any) {
-			errs.Add(posOf(t.at, f+"."+field, q.Pos).At(f+"."+field, ErrInvalid, format, args...))
+	for i, q := range c.t.Criteria.Quality {
+		f := fmt.Sprintf("criteria.quality[%d].", i)
+		bad := func(field, format string, args ...any) {
+			c.errs.Add(posOf(c.t.at, f+field, q.Pos).At(f+field, ErrInvalid, format, args...))
 		}
 		if q.ID == "" {
-			if !missing(f + ".id") {
-				qbad("id", "a quality criterion needs an id")
+			if !c.reported(f + "id") {
+				bad("id", "a quality criterion needs an id")
 			}
 		} else if j, dup := ids[q.ID]; dup {
-			qbad("id", "criterion %q is already defined (criteria.quality[%d])", q.ID, j)
+			bad("id", "criterion %q is already defined (criteria.quality[%d])", q.ID, j)
 		}
 		ids[q.ID] = i
 		if q.Weight.IsNegative() {
-			qbad("weight", "is %s; a weight cannot be negative", q.Weight)
+			bad("weight", "is %s; a weight cannot be negative", q.Weight)
 		}
-		if !q.Max.IsPositive() && !missing(f+".max") {
-			qbad("max", "is %s; the maximum score must be above zero", q.Max)
+		maxKnown := !c.reported(f + "max")
+		if !q.Max.IsPositive() && maxKnown {
+			bad("max", "is %s; the maximum score must be above zero", q.Max)
 		}
-		if q.PassMark.IsNegative() || q.PassMark.GreaterThan(q.Max) {
-			qbad("passMark", "is %s; it must be between 0 and the maximum score %s", q.PassMark, q.Max)
+		if (q.PassMark.IsNegative() || q.PassMark.GreaterThan(q.Max)) && maxKnown && !c.reported(f+"passMark") {
+			bad("passMark", "is %s; it must be between 0 and the maximum score %s", q.PassMark, q.Max)
 		}
 	}
-	sv := c.SocialValue
+}
+
+func (c *tenderChecker) checkSocialValue() {
+	sv := c.t.Criteria.SocialValue
 	for _, w := range []struct {
 		field string
 		v     decimal.Decimal
 	}{{"weight", sv.Weight}, {"quantitativeWeight", sv.QuantitativeWeight}, {"qualitativeWeight", sv.QualitativeWeight}} {
 		if w.v.IsNegative() {
-			bad("criteria.socialValue."+w.field, "is %s; a weight cannot be negative", w.v)
+			c.bad("criteria.socialValue."+w.field, "is %s; a weight cannot be negative", w.v)
 		}
 	}
 	// The sums (weights to 100, the social value split) are the policy's to
 	// report (rules weights-total and sv-split); see checkSums.
-	if sv.QualitativeWeight.IsPositive() && !sv.Max.IsPositive() {
-		bad("criteria.socialValue.max", "is %s; the maximum qualitative score must be above zero", sv.Max)
+	if sv.QualitativeWeight.IsPositive() && !sv.Max.IsPositive() && !c.reported("criteria.socialValue.max") {
+		c.bad("criteria.socialValue.max", "is %s; the maximum qualitative score must be above zero", sv.Max)
 	}
 	if m := sv.def(); m == nil {
-		bad("criteria.socialValue.method", "is %q; use %s", sv.Method, socialValueMethodNames())
+		c.bad("criteria.socialValue.method", "is %q; use %s", sv.Method, socialValueMethodNames())
 	} else if m.check != nil {
-		m.check(t, func(field, format string, args ...any) {
-			if f := "criteria.socialValue." + field; !missing(f) {
-				bad(f, format, args...)
+		m.check(c.t, func(field, format string, args ...any) {
+			if f := "criteria.socialValue." + field; !c.reported(f) {
+				c.bad(f, format, args...)
 			}
 		})
 	}
-	seen := map[string]bool{}
+	listed := map[string]bool{}
 	for _, m := range sv.Measures {
-		if seen[m] {
-			bad("criteria.socialValue.measures", "measure %q is listed twice", m)
+		if listed[m] {
+			c.bad("criteria.socialValue.measures", "measure %q is listed twice", m)
 		}
-		seen[m] = true
+		listed[m] = true
 	}
-	if _, given := t.at["year"]; sv.QuantitativeWeight.IsPositive() && t.Year.IsZero() && !given {
+	if _, given := c.t.at["year"]; sv.QuantitativeWeight.IsPositive() && c.t.Year.IsZero() && !given {
 		// (a year that was given but is malformed is reported once, as malformed)
-		bad("year", "a tender that scores commitments needs the financial year of the proxy values, such as \"2024/25\"")
+		c.bad("year", "a tender that scores commitments needs the financial year of the proxy values, such as \"2024/25\"")
 	}
-	tb := map[TieBreak]bool{}
+}
+
+func (c *tenderChecker) checkTieBreaksAndWaivers() {
+	t := c.t
+	listed := map[TieBreak]bool{}
 	for _, k := range t.TieBreak {
 		switch k {
 		case ByQuality, BySocialValue, ByPrice:
 		default:
-			bad("tieBreak", "%q is not a tie-break; use quality, socialValue or price", k)
+			c.bad("tieBreak", "%q is not a tie-break; use quality, socialValue or price", k)
 		}
-		if tb[k] {
-			bad("tieBreak", "%q is listed twice", k)
+		if listed[k] {
+			c.bad("tieBreak", "%q is listed twice", k)
 		}
-		tb[k] = true
+		listed[k] = true
 	}
 	if t.AbnormallyLow.IsNegative() || t.AbnormallyLow.GreaterThanOrEqual(hundred) {
-		bad("abnormallyLow", "is %s; give a percentage from 0 (off) to below 100", t.AbnormallyLow)
+		c.bad("abnormallyLow", "is %s; give a percentage from 0 (off) to below 100", t.AbnormallyLow)
 	}
 	for i, w := range t.Waivers {
 		if strings.TrimSpace(w.Rule) == "" {
-			errs.Add(w.Pos.At(fmt.Sprintf("waivers[%d].rule", i), ErrInvalid, "a waiver names the rule it waives"))
+			c.errs.Add(w.Pos.At(fmt.Sprintf("waivers[%d].rule", i), ErrInvalid, "a waiver names the rule it waives"))
 		}
 	}
-	return errs
 }
 
 // checkMeasures checks the tender's allowed measures against the catalogue.
@@ -206,157 +242,205 @@ func unknownMeasure(id string, fw *tom.Framework) string {
 }
 
 // checkBids validates bids against the tender and, when fw is not nil, the
-// catalogue. path prefixes field names ("bids"). When g is not nil, it
-// records each bid's numbers in g as it reads them.
+// catalogue, and returns every problem. path prefixes field names
+// ("bids"); ws, when not nil, lends scratch memory to the duplicate check.
 //
 // It runs once per bid in every evaluation, so its common path reads each
-// number once, as an integer (see num), and allocates nothing per bid.
-func checkBids(t *Tender, bids []Bid, fw *tom.Framework, path string, g *gathered) diag.List {
-	var errs diag.List
+// number once, as an integer (see num), and allocates nothing per bid that
+// is valid.
+func checkBids(t *Tender, bids []Bid, fw *tom.Framework, path string, ws *workspace) diag.List {
 	if t == nil {
 		return nil
 	}
-	if g != nil {
-		g.init(t, len(bids))
-	}
-	criteria := map[string]QualityCriterion{}
-	var names []string
-	maxQ := make([]num, len(t.Criteria.Quality))
-	pass := make([]num, len(t.Criteria.Quality))
-	for j, q := range t.Criteria.Quality {
-		criteria[q.ID] = q
-		names = append(names, q.ID)
-		maxQ[j], pass[j] = numOf(q.Max), numOf(q.PassMark)
-	}
-	sv := t.Criteria.SocialValue
-	maxL := numOf(sv.Max)
-	allowed := map[string]bool{}
-	for _, m := range sv.Measures {
-		allowed[m] = true
-	}
-	var ws *workspace
-	if g != nil {
-		ws = g.ws
-	}
-	firstBid := duplicateSuppliers(bids, ws)
-	known := map[string]string{} // measure id → problem with it, "" for none
+	c := newBidChecker(t, fw, path)
+	c.firstBid = duplicateSuppliers(bids, ws)
 	for i := range bids {
-		b := &bids[i]
-		f := func() string { return fmt.Sprintf("%s[%d]", path, i) }
-		bad := func(field, format string, args ...any) {
-			errs.Add(posOf(b.at, field, b.Pos).At(f()+"."+field, ErrInvalid, format, args...))
-		}
-		// A field missing from a file is reported by the decoder, once.
-		missing := func(field string) bool {
-			_, ok := b.at[field]
-			return b.at != nil && !ok
-		}
-		if j, dup := firstBid[i]; dup {
-			bad("supplier.name", "supplier %q already has a bid (%s[%d]); one bid per supplier", b.Supplier.Name, path, j)
-		} else if strings.TrimSpace(b.Supplier.Name) == "" && !missing("supplier.name") {
-			bad("supplier.name", "a bid needs the supplier's name")
-		}
-		price := numOf(b.Price)
-		if b.Price.Sign() <= 0 && !missing("price") {
-			bad("price", "is %s; a price must be above zero (£ excluding VAT)", b.Price)
-		}
-		if g != nil {
-			g.price[i] = price
-		}
-		failed := false
-		for j, q := range t.Criteria.Quality {
-			s, ok := b.Quality[q.ID]
-			n := numOf(s)
-			if g != nil {
-				passed := cmpBoth(n, s, pass[j], q.PassMark) >= 0
-				failed = failed || !passed
-				g.crit[i*g.k+j] = CriterionScore{ID: q.ID, Score: s, Passed: passed}
-				g.q[i*g.k+j] = n
-			}
-			switch {
-			case q.ID == "": // the tender's problem, reported there
-			case !ok:
-				bad("quality", "no score for quality criterion %q", q.ID)
-			case !inRange(n, s, maxQ[j], q.Max):
-				bad("quality."+q.ID, "score %s is outside 0 to %s, the criterion's maximum", s, q.Max)
-			}
-		}
-		if len(b.Quality) != len(criteria) { // else every criterion was found above, so no id is unknown
-			for id := range b.Quality {
-				if _, ok := criteria[id]; !ok {
-					msg := fmt.Sprintf("%q is not a quality criterion of tender %q", id, t.ID)
-					if s := diag.Suggest(id, names); s != "" {
-						msg += fmt.Sprintf("; did you mean %q?", s)
-					}
-					bad("quality."+id, "%s", msg)
-				}
-			}
-		}
-		if g != nil {
-			g.failed[i] = failed
-			g.qual[i] = num{} // the workspace's buffers are reused: see workspace
-		}
-		if q := b.SocialValue.Qualitative; q != nil {
-			n := numOf(*q)
-			if g != nil {
-				g.qual[i] = n
-			}
-			switch {
-			case sv.QualitativeWeight.IsZero():
-				bad("socialValue.qualitative", "the tender gives no weight to a qualitative social value score; remove it")
-			case !inRange(n, *q, maxL, sv.Max):
-				bad("socialValue.qualitative", "score %s is outside 0 to %s, the maximum qualitative score", q, sv.Max)
-			}
-		}
-		cs := b.SocialValue.Commitments
-		var seen map[string]int // measure → latest index, for bids with many commitments
-		if len(cs) > 16 {
-			seen = make(map[string]int, len(cs))
-		}
-		for j, c := range cs {
-			cbad := func(field, format string, args ...any) {
-				cf := fmt.Sprintf("socialValue.commitments[%d].%s", j, field)
-				errs.Add(posOf(b.at, cf, c.Pos).At(f()+"."+cf, ErrInvalid, format, args...))
-			}
-			if c.Measure == "" {
-				if !missing(fmt.Sprintf("socialValue.commitments[%d].measure", j)) {
-					cbad("measure", "a commitment names a measure")
-				}
+		b := bidField{c: c, i: i, b: &bids[i]}
+		c.checkSupplierAndPrice(b)
+		c.checkQuality(b)
+		c.checkQualitative(b)
+		c.checkCommitments(b)
+	}
+	return c.errs
+}
+
+// bidChecker holds what the checks of every bid read from the tender.
+type bidChecker struct {
+	t    *Tender
+	fw   *tom.Framework
+	path string
+	errs diag.List
+
+	criteria map[string]bool // quality criterion ids
+	names    []string        // the same, for "did you mean"
+	maxQ     []num           // per criterion, its maximum
+	// maxKnown is false for a criterion whose maximum the tender lacks (a
+	// problem reported there): its scores are not checked against it.
+	maxKnown []bool
+	maxL     num             // the maximum qualitative social value score
+	allowed  map[string]bool // the measures the tender allows; empty: any
+	firstBid map[int]int     // bid → earlier bid of the same supplier
+	measures map[string]string
+}
+
+func newBidChecker(t *Tender, fw *tom.Framework, path string) *bidChecker {
+	c := &bidChecker{t: t, fw: fw, path: path, criteria: map[string]bool{}, measures: map[string]string{}}
+	qs := t.Criteria.Quality
+	c.maxQ, c.maxKnown = make([]num, len(qs)), make([]bool, len(qs))
+	for j, q := range qs {
+		c.criteria[q.ID] = true
+		c.names = append(c.names, q.ID)
+		c.maxQ[j] = numOf(q.Max)
+		c.maxKnown[j] = !t.reportedField(fmt.Sprintf("criteria.quality[%d].max", j))
+	}
+	c.maxL = numOf(t.Criteria.SocialValue.Max)
+	c.allowed = map[string]bool{}
+	for _, m := range t.Criteria.SocialValue.Measures {
+		c.allowed[m] = true
+	}
+	return c
+}
+
+// bidField addresses the fields of bid i for problems.
+type bidField struct {
+	c *bidChecker
+	i int
+	b *Bid
+}
+
+// bad reports a problem with the bid's field, at its position.
+func (f bidField) bad(field, format string, args ...any) {
+	name := fmt.Sprintf("%s[%d].%s", f.c.path, f.i, field)
+	f.c.errs.Add(posOf(f.b.at, field, f.b.Pos).At(name, ErrInvalid, format, args...))
+}
+
+// reported says whether the loader already reported the field as missing
+// or unreadable: a mistake is reported once.
+func (f bidField) reported(field string) bool { return reportedField(f.b.at, f.b.reported, field) }
+
+func (c *bidChecker) checkSupplierAndPrice(f bidField) {
+	b := f.b
+	if j, dup := c.firstBid[f.i]; dup {
+		f.bad("supplier.name", "supplier %q already has a bid (%s[%d]); one bid per supplier", b.Supplier.Name, c.path, j)
+	} else if strings.TrimSpace(b.Supplier.Name) == "" && !f.reported("supplier.name") {
+		f.bad("supplier.name", "a bid needs the supplier's name")
+	}
+	if b.Price.Sign() <= 0 && !f.reported("price") {
+		f.bad("price", "is %s; a price must be above zero (£ excluding VAT)", b.Price)
+	}
+}
+
+// checkQuality checks that the bid scores every quality criterion, within
+// 0 to its maximum, and nothing else. A key that is not a criterion is
+// reported with the criterion it most resembles; that criterion's missing
+// score is then the same mistake, not reported again.
+func (c *bidChecker) checkQuality(f bidField) {
+	b := f.b
+	var meant map[string]bool // criteria a misspelled key points at
+	if len(b.Quality) > 0 {
+		for id := range b.Quality {
+			if c.criteria[id] || f.reported("quality."+id) {
 				continue
 			}
-			if k := lastCommitment(cs[:j], c.Measure, seen); k >= 0 {
-				cbad("measure", "measure %q is already committed to (commitments[%d]); give one total quantity", c.Measure, k)
-			}
-			if seen != nil {
-				seen[c.Measure] = j
-			}
-			if c.Quantity.IsNegative() {
-				cbad("quantity", "is %s; a quantity cannot be negative", c.Quantity)
-			}
-			if len(allowed) > 0 && !allowed[c.Measure] {
-				cbad("measure", "tender %q does not allow measure %q; it allows %s", t.ID, c.Measure, strings.Join(sv.Measures, ", "))
-				continue
-			}
-			if fw == nil {
-				continue
-			}
-			problem, seen := known[c.Measure]
-			if !seen {
-				if m, ok := fw.Measure(c.Measure); !ok {
-					problem = unknownMeasure(c.Measure, fw)
-				} else if m.Financial && !t.Year.IsZero() {
-					if _, _, err := m.ProxyFor(t.Year, t.yearPolicy()); err != nil {
-						problem = err.Error()
-					}
+			msg := fmt.Sprintf("%q is not a quality criterion of tender %q", id, c.t.ID)
+			if s := diag.Suggest(id, c.names); s != "" {
+				msg += fmt.Sprintf("; did you mean %q?", s)
+				if meant == nil {
+					meant = map[string]bool{}
 				}
-				known[c.Measure] = problem
+				meant[s] = true
 			}
-			if problem != "" {
-				cbad("measure", "%s", problem)
-			}
+			f.bad("quality."+id, "%s", msg)
 		}
 	}
-	return errs
+	for j, q := range c.t.Criteria.Quality {
+		s, ok := b.Quality[q.ID]
+		switch {
+		case q.ID == "": // the tender's problem, reported there
+		case !ok && !meant[q.ID] && !f.b.reported["quality"]: // (not a mapping: reported as such)
+			f.bad("quality", "no score for quality criterion %q", q.ID)
+		case !ok, !c.maxKnown[j], f.reported("quality." + q.ID):
+		case !inRange(numOf(s), s, c.maxQ[j], q.Max):
+			f.bad("quality."+q.ID, "score %s is outside 0 to %s, the criterion's maximum", s, q.Max)
+		}
+	}
+}
+
+// checkQualitative checks the qualitative social value score, if any.
+func (c *bidChecker) checkQualitative(f bidField) {
+	q := f.b.SocialValue.Qualitative
+	if q == nil || f.reported("socialValue.qualitative") {
+		return
+	}
+	sv := c.t.Criteria.SocialValue
+	switch {
+	case sv.QualitativeWeight.IsZero():
+		f.bad("socialValue.qualitative", "the tender gives no weight to a qualitative social value score; remove it")
+	case c.t.reportedField("criteria.socialValue.max"): // no maximum to compare with, reported there
+	case !inRange(numOf(*q), *q, c.maxL, sv.Max):
+		f.bad("socialValue.qualitative", "score %s is outside 0 to %s, the maximum qualitative score", q, sv.Max)
+	}
+}
+
+// checkCommitments checks each commitment: a measure named once, allowed
+// by the tender and (with a catalogue) known with a proxy for the year,
+// and a quantity that is not negative.
+func (c *bidChecker) checkCommitments(f bidField) {
+	cs := f.b.SocialValue.Commitments
+	var index map[string]int // measure → latest commitment, for bids with many
+	if len(cs) > 16 {
+		index = make(map[string]int, len(cs))
+	}
+	for j, cm := range cs {
+		field := func(name string) string { return fmt.Sprintf("socialValue.commitments[%d].%s", j, name) }
+		bad := func(name, format string, args ...any) {
+			f.c.errs.Add(posOf(f.b.at, field(name), cm.Pos).At(fmt.Sprintf("%s[%d].%s", c.path, f.i, field(name)), ErrInvalid, format, args...))
+		}
+		if cm.Measure == "" {
+			if !f.reported(field("measure")) {
+				bad("measure", "a commitment names a measure")
+			}
+			continue
+		}
+		if k := lastCommitment(cs[:j], cm.Measure, index); k >= 0 {
+			bad("measure", "measure %q is already committed to (commitments[%d]); give one total quantity", cm.Measure, k)
+		}
+		if index != nil {
+			index[cm.Measure] = j
+		}
+		if cm.Quantity.IsNegative() {
+			bad("quantity", "is %s; a quantity cannot be negative", cm.Quantity)
+		}
+		if len(c.allowed) > 0 && !c.allowed[cm.Measure] {
+			bad("measure", "tender %q does not allow measure %q; it allows %s", c.t.ID, cm.Measure, strings.Join(c.t.Criteria.SocialValue.Measures, ", "))
+			continue
+		}
+		if problem := c.measureProblem(cm.Measure); problem != "" {
+			bad("measure", "%s", problem)
+		}
+	}
+}
+
+// measureProblem returns what is wrong with measure id in the catalogue
+// (unknown, or no proxy for the tender's year), or "" (also without a
+// catalogue). Each measure is looked up once per tender.
+func (c *bidChecker) measureProblem(id string) string {
+	if c.fw == nil {
+		return ""
+	}
+	problem, done := c.measures[id]
+	if done {
+		return problem
+	}
+	if m, ok := c.fw.Measure(id); !ok {
+		problem = unknownMeasure(id, c.fw)
+	} else if m.Financial && !c.t.Year.IsZero() {
+		if _, _, err := m.ProxyFor(c.t.Year, c.t.yearPolicy()); err != nil {
+			problem = err.Error()
+		}
+	}
+	c.measures[id] = problem
+	return problem
 }
 
 func (t *Tender) yearPolicy() tom.YearPolicy {

@@ -248,3 +248,44 @@ func TestEvaluatePrintsTheLibraryRenderers(t *testing.T) {
 		}
 	}
 }
+
+// One mistake is one problem (#12.5, #8.15): a price written with a
+// thousands separator is not also "a price of 0"; a misspelled criterion in
+// a bid's scores is flagged where it is, pointing at the criterion meant,
+// whose missing score is the same mistake; a criterion without max is not
+// also "score outside 0 to 0" in every bid.
+func TestEvaluateOneProblemPerMistake(t *testing.T) {
+	path := "testdata/evaluate/one-problem-each.yaml"
+	stdout, stderr, code := runCmd(t, runEvaluate, path)
+	assert.Equal(t, exitUsage, code)
+	assert.Empty(t, stdout)
+	assert.Equal(t, "toms: 3 problems:\n"+
+		path+`:10:7: criteria.quality[0].max: missing required field "max"`+"\n"+
+		path+`:13:12: bids[0].price: "4,200.00": not a decimal number (write digits only, without separators or spaces)`+"\n"+
+		path+`:14:22: bids[0].quality.methd: "methd" is not a quality criterion of tender "T1"; did you mean "method"?`+"\n", stderr)
+}
+
+// A key in a bid's scores that is not a criterion is flagged even when the
+// bid has as many scores as the tender has criteria.
+func TestEvaluateUnknownScoreKey(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "t.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(`apiVersion: toms/v1
+kind: Tender
+id: T2
+title: Unknown score key
+contractType: contract
+value: "1000"
+criteria:
+  price: {weight: "60"}
+  quality:
+    - {id: method, name: Method, weight: "40", max: "5"}
+bids:
+  - supplier: {name: A}
+    price: "4200"
+    quality: {method: "4", safety: "3"}
+`), 0o600))
+	_, stderr, code := runCmd(t, runEvaluate, path)
+	assert.Equal(t, exitUsage, code)
+	assert.Equal(t, "toms: "+path+`:14:36: bids[0].quality.safety: "safety" is not a quality criterion of tender "T2"`+"\n", stderr)
+}
