@@ -79,8 +79,10 @@ type Aggregator struct {
 
 	records, commitRecords     int64
 	outOfYear, commitOutOfYear int64
-	latest                     int // latest delivery date counted, YYYYMMDD
-	rejected                   diag.List
+	latest                     int       // latest delivery date counted, YYYYMMDD
+	rejected                   diag.List // the problems kept in full
+	rejectedRows               int64     // rows rejected by lenient reads
+	rejectedNotKept            int64     // problems counted but not kept
 	crossShard                 int
 }
 
@@ -89,12 +91,17 @@ type cellKey struct {
 	my uint64 // measure<<16 | financial year - yearBase (a 4-digit year)
 }
 
-// myKey packs a measure index and a financial year. Years are read as four
-// digits (1000 to 9999), so the year fits 16 bits; the measure index has 48,
-// so no catalogue is too large.
+// myKey packs a measure index and a financial year. The validator takes
+// financial years tom.MinYear to tom.MaxYear only (dates 1000-04-01 to
+// 9999-12-31), so the year fits 16 bits; the measure index has 48, so no
+// catalogue is too large (see maxMeasures for the one limit). keyMeasure
+// and keyYear take them apart again.
 func myKey(measure, fy int) uint64 { return uint64(measure)<<16 | uint64(fy-yearBase) }
 
-const yearBase = 1000
+func keyMeasure(my uint64) int { return int(my >> 16) }
+func keyYear(my uint64) int    { return int(my&0xffff) + yearBase }
+
+const yearBase = tom.MinYear
 
 type cell struct {
 	key     cellKey
@@ -196,13 +203,22 @@ func (a *Aggregator) Read(ctx context.Context, r io.Reader, name string, kind Ki
 				if err := a.undo(later, commit); err != nil {
 					return err
 				}
-				in.v.errs.Add(dupDiagnostic(a.files, first, a.measureOf(first, commit), int(later.file), later.fieldLine(), int(later.col), a.measureOf(later, commit)))
+				in.rejectRow(dupDiagnostic(a.files, first, a.measureOf(first, commit), int(later.file), later.fieldLine(), int(later.col), a.measureOf(later, commit)))
 				return nil
 			})
 		}
 	}
 	rejected, err := in.run(r)
-	a.rejected = append(a.rejected, rejected...)
+	if err == nil {
+		a.rejectedRows += in.rejected
+		a.rejectedNotKept += in.problems.notKept
+		for _, d := range rejected {
+			var nk *NotKept
+			if !errors.As(d, &nk) {
+				a.rejected = append(a.rejected, d)
+			}
+		}
+	}
 	return rejected, err
 }
 
@@ -396,9 +412,9 @@ func (a *Aggregator) undo(u ref, commit bool) error {
 	c.records--
 	a.records--
 	c.qty.sub(q, qtyScale)
-	m := a.cat.measures[c.key.my>>16]
+	m := a.cat.measures[keyMeasure(c.key.my)]
 	if m.m.Financial {
-		pe := m.proxy(int(c.key.my&0xffff)+yearBase, a.opts.YearPolicy)
+		pe := m.proxy(keyYear(c.key.my), a.opts.YearPolicy)
 		if q.fixed && pe.fixed {
 			hi, lo := bits.Mul64(q.u, pe.u)
 			c.val.sub128(hi, lo, valScale)
@@ -538,6 +554,8 @@ func (a *Aggregator) Merge(b *Aggregator) error {
 	a.commitOutOfYear += b.commitOutOfYear
 	a.latest = max(a.latest, b.latest)
 	a.rejected = append(a.rejected, b.rejected...)
+	a.rejectedRows += b.rejectedRows
+	a.rejectedNotKept += b.rejectedNotKept
 	return nil
 }
 

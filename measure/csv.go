@@ -1,6 +1,7 @@
 package measure
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -11,9 +12,10 @@ import (
 )
 
 // readCSV streams a CSV file with a header row through in. Memory does not
-// grow with the number of rows: the csv.Reader reuses its record slice.
+// grow with the number of rows: the csv.Reader reuses its record slice, and
+// no record may grow past the line cap (see recordLimit).
 func readCSV(r io.Reader, in *ingest) error {
-	lr := &recordLimit{r: r}
+	lr := &recordLimit{r: &lineEnds{r: r}, max: in.maxLine()}
 	cr := csv.NewReader(lr)
 	cr.ReuseRecord = true
 	cr.FieldsPerRecord = -1
@@ -21,8 +23,15 @@ func readCSV(r io.Reader, in *ingest) error {
 	if errors.Is(err, io.EOF) {
 		return diag.List{{File: in.v.file, Line: 1, Message: "the file is empty; it needs a header row naming the columns: " + strings.Join(allowedNames(in.v.kind), ","), Kind: ErrColumn}}
 	}
+	if errors.Is(err, errRecordTooLong) {
+		return diag.List{in.tooLong(1, "the header row")}
+	}
 	if err != nil {
-		return csvError(in.v.file, err)
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return diag.List{csvError(in.v.file, pe)}
+		}
+		return err
 	}
 	idx, herr := in.header(header, func(i int) int { _, c := cr.FieldPos(i); return c })
 	if herr != nil {
@@ -45,25 +54,33 @@ func readCSV(r io.Reader, in *ingest) error {
 		}
 		if errors.Is(err, errRecordTooLong) {
 			line, _ := cr.FieldPos(0) // the row being read when the limit struck
-			return diag.List{{File: in.v.file, Line: line, Kind: diag.ErrSyntax,
-				Message: fmt.Sprintf("the row starting here is longer than about %d bytes (an unclosed quote?); the file was not read further", MaxLineBytes)}}
+			return diag.List{in.tooLong(line, "the row starting here")}
 		}
 		if err != nil {
 			var pe *csv.ParseError
 			if !errors.As(err, &pe) {
 				return err
 			}
-			if stop := in.reject(csvError(in.v.file, err).(*diag.Diagnostic)); stop != nil {
-				return stop
+			// Every physical line the broken record took is lost: count each.
+			if err := in.reject(csvError(in.v.file, pe), int64(pe.Line-pe.StartLine+1)); err != nil {
+				return err
 			}
 			continue
 		}
 		line, _ := cr.FieldPos(0)
+		last, _ := cr.FieldPos(len(rec) - 1)
+		last += strings.Count(rec[len(rec)-1], "\n") // the line the record ends on
+		if d := spansLines(in.v.file, rec, cr.FieldPos, idx); d != nil {
+			if err := in.reject(d, int64(last-line+1)); err != nil {
+				return err
+			}
+			continue
+		}
 		if len(rec) != width {
 			d := &diag.Diagnostic{File: in.v.file, Line: line, Column: 1, Kind: diag.ErrSyntax,
 				Message: fmt.Sprintf("the row has %d fields but the header has %d", len(rec), width)}
-			if stop := in.reject(d); stop != nil {
-				return stop
+			if err := in.reject(d, int64(last-line+1)); err != nil {
+				return err
 			}
 			continue
 		}
@@ -78,14 +95,41 @@ func readCSV(r io.Reader, in *ingest) error {
 	}
 }
 
+// spansLines returns a problem when a cell of rec holds a line break: in
+// these files no cell may, so a quoted cell that runs over several lines is
+// a stray or unclosed quote that swallowed the rows after it. The problem
+// names the line where the quoted cell began and the line where it ended.
+// Only the first such cell is reported: the rest of the record is suspect.
+func spansLines(file string, rec []string, fieldPos func(int) (int, int), idx [numCols]int) *diag.Diagnostic {
+	for i, s := range rec {
+		n := strings.Count(s, "\n")
+		if n == 0 {
+			continue
+		}
+		line, col := fieldPos(i)
+		field := ""
+		for c, j := range idx {
+			if j == i {
+				field = column(c).String()
+			}
+		}
+		return &diag.Diagnostic{File: file, Line: line, Column: col, Field: field, Kind: ErrText,
+			Message: fmt.Sprintf("a quoted cell begins here and ends on line %d: no cell may hold a line break, so a stray or unclosed quote must have swallowed the lines after it; lines %d to %d are rejected", line+n, line, line+n)}
+	}
+	return nil
+}
+
 var errRecordTooLong = errors.New("record too long")
 
-// recordLimit stops a CSV record from growing past MaxLineBytes, so that a
+// recordLimit stops a CSV record from growing past max bytes, so that a
 // runaway quoted cell cannot pull the whole file into memory: it fails a
 // Read once more than that has been read since the record started (plus
-// the csv.Reader's read-ahead buffer).
+// the csv.Reader's read-ahead buffer). The csv.Reader holds at most what
+// was read since the record started, so memory stays within about
+// max + csvReadAhead (and the record's fields, 16 bytes each).
 type recordLimit struct {
 	r     io.Reader
+	max   int64
 	read  int64 // bytes handed to the csv.Reader so far
 	start int64 // input offset where the current record starts
 }
@@ -93,7 +137,7 @@ type recordLimit struct {
 const csvReadAhead = 64 << 10
 
 func (l *recordLimit) Read(p []byte) (int, error) {
-	if l.read-l.start > MaxLineBytes+csvReadAhead {
+	if l.read-l.start > l.max+csvReadAhead {
 		return 0, errRecordTooLong
 	}
 	n, err := l.r.Read(p)
@@ -101,12 +145,53 @@ func (l *recordLimit) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func csvError(file string, err error) error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return &diag.Diagnostic{File: file, Line: pe.Line, Column: pe.Column, Message: pe.Err.Error(), Kind: diag.ErrSyntax}
+// lineEnds turns a bare carriage return (one not followed by a line feed)
+// into a line feed, byte for byte, so that a line ends at LF, CRLF or a
+// bare CR in both formats, as in every editor: lines separated by bare
+// CRs are read and numbered one by one instead of running into one.
+type lineEnds struct {
+	r       io.Reader
+	pending bool // the last byte handed out was a CR, already turned into LF
+}
+
+func (l *lineEnds) Read(p []byte) (int, error) {
+	for {
+		n, err := l.r.Read(p)
+		if l.pending && n > 0 {
+			l.pending = false
+			if p[0] == '\n' { // the CR already handed out as LF was half of a CRLF
+				n = copy(p, p[1:n])
+			}
+		}
+		for i := 0; i < n; {
+			j := bytes.IndexByte(p[i:n], '\r')
+			if j < 0 {
+				break
+			}
+			i += j
+			switch {
+			case i+1 == n: // the last byte: what follows is not read yet
+				p[i] = '\n'
+				l.pending = true
+			case p[i+1] != '\n':
+				p[i] = '\n'
+			}
+			i++
+		}
+		if n > 0 || err != nil {
+			return n, err
+		}
 	}
-	return err
+}
+
+func csvError(file string, pe *csv.ParseError) *diag.Diagnostic {
+	d := &diag.Diagnostic{File: file, Line: pe.StartLine, Column: pe.Column, Message: pe.Err.Error(), Kind: diag.ErrSyntax}
+	if pe.Line != pe.StartLine {
+		d.Column = 0
+		d.Message = fmt.Sprintf("the row starting here could not be read: %v on line %d, column %d (an unclosed or stray quote?); lines %d to %d are rejected",
+			pe.Err, pe.Line, pe.Column, pe.StartLine, pe.Line)
+	}
+	return d
 }
 
 // trim removes spaces and tabs around a cell without allocating.

@@ -29,15 +29,52 @@
 // lines the quantity may be a JSON number (read from its text, never as a
 // float), a yes/no value a JSON boolean, and any value null.
 //
+// Every cell must be plain text on one line, in both formats: UTF-8 (bytes
+// that are not are refused with their position, never read as U+FFFD), no
+// line break (LF, CR, U+0085, U+2028, U+2029) and no other control
+// character (a tab is trimmed at the ends of a cell, refused inside it).
+// In CSV a quoted cell that runs over several lines is therefore an error,
+// positioned at the line and column where the cell began and naming the
+// line where it ended: it is how a stray quote swallows the rows after it.
+// A line ends at LF, CRLF or a bare CR, in both formats. Dates run from
+// 1000-04-01 (the first day of the financial year 1000/01, tom.MinYear) to
+// 9999-12-31; an earlier one is refused with its position.
+//
+// A CSV row (the header row included) and a JSON line may take at most
+// ReadOptions.MaxLineBytes (DefaultMaxLineBytes, 1 MiB, when zero); a
+// longer one fails the whole file in either mode, naming the line where it
+// starts, so that a runaway quote or an endless line cannot pull a file
+// into memory: a read holds about twice the cap. Raise the option for
+// files with longer rows.
+//
 // # Validation
 //
 // Every row is checked against the catalogue, and every problem is a
 // diag.Diagnostic with file, line, column (of the offending field), field name
 // and reason, matching a sentinel with errors.Is (ErrQuantity, ErrDate,
 // ErrEvidence, ErrUnit, ErrDuplicate, ErrDoubleCounted, tom.ErrUnknownMeasure,
-// tom.ErrNoProxy, ...). By default one bad row fails the batch, and the
-// error lists all of them; in lenient mode the good rows count and every
+// tom.ErrNoProxy, ErrText, ...). By default one bad row fails the batch,
+// and the error lists them; in lenient mode the good rows count and every
 // rejected row comes back with its reason.
+//
+// Lenient mode accounts for every line: the rows counted and the rows
+// rejected (Result.RejectedRows) add up to the rows of the file. A row
+// with several problems is one rejected row. A record that cannot be read
+// at all (an unclosed quote, a quote closed in the middle of a cell, a
+// quoted cell over several lines) is one problem, positioned at the line
+// where the record began and naming the line where it ended, and it counts
+// one rejected row for each physical line it took, since each could have
+// held a row: an unclosed quote on line 2 of a file of 100 lines rejects
+// 99 rows. A problem with the file as a whole (an unknown column, a row
+// over the cap) fails it in either mode.
+//
+// Each read keeps the first ReadOptions.KeepRejected problems
+// (DefaultKeepRejected, 1,000, when zero; all when negative) in full, in
+// file order (by line, then column), and only counts the rest, so that a
+// file of bad rows cannot exhaust memory (a problem takes about 1 KB). The
+// list the read returns then ends with one diagnostic of Kind *NotKept
+// saying how many more there were and from which line; the Result counts
+// them in RejectedNotKept, and the review says so in its notes.
 //
 // A duplicate is a record with the same contract, supplier, measure, date,
 // quantity (as a number) and period as an earlier one, in any file read into

@@ -8,28 +8,24 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/socialvalue-toms/toms/diag"
 )
-
-// MaxLineBytes bounds one line of a JSON lines file, and (give or take the
-// CSV reader's 64 KiB read-ahead) one row of a CSV file, so that a runaway
-// quoted cell cannot pull a whole file into memory.
-const MaxLineBytes = 1 << 20
 
 // readJSONLines streams a JSON lines file through in: one flat object per
 // line, keyed by the CSV column names. Values are strings; the quantity may
 // also be a JSON number (read from its text, never through a float), a
 // yes/no column a JSON boolean, and any value null (the same as absent).
-// Blank lines are skipped.
+// Blank lines are skipped. A line ends at LF, CRLF or a bare CR.
 //
 // An unknown key is a problem with the file, as an unknown CSV column is:
 // it fails the read in either mode, with its position and a "did you
 // mean", rather than rejecting every row that carries it (in lenient mode a
 // misspelled key would otherwise reject the whole file and still succeed).
 func readJSONLines(r io.Reader, in *ingest) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), MaxLineBytes)
+	sc := bufio.NewScanner(&lineEnds{r: r})
+	sc.Buffer(make([]byte, 0, min(64<<10, in.maxLine())), int(in.maxLine()))
 	var (
 		f    [numCols]string
 		cols [numCols]int
@@ -44,11 +40,18 @@ func readJSONLines(r io.Reader, in *ingest) error {
 		if len(bytes.TrimSpace(b)) == 0 {
 			continue
 		}
+		if !utf8.Valid(b) {
+			// checked before decoding, which would turn each bad byte into U+FFFD
+			if err := in.reject(notUTF8(in.v.file, line, 1, "", b), 1); err != nil {
+				return err
+			}
+			continue
+		}
 		if d, fileLevel := in.jsonObject(b, line, &f, &cols); d != nil {
 			if fileLevel {
 				return diag.List{d}
 			}
-			if err := in.reject(d); err != nil {
+			if err := in.reject(d, 1); err != nil {
 				return err
 			}
 			continue
@@ -61,8 +64,7 @@ func readJSONLines(r io.Reader, in *ingest) error {
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			return diag.List{{File: in.v.file, Line: line + 1, Kind: diag.ErrSyntax,
-				Message: fmt.Sprintf("the line is longer than %d bytes", MaxLineBytes)}}
+			return diag.List{in.tooLong(line+1, "the line")}
 		}
 		return err
 	}

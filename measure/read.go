@@ -1,6 +1,7 @@
 package measure
 
 import (
+	"container/heap"
 	"context"
 	"fmt"
 	"io"
@@ -23,6 +24,45 @@ type ReadOptions struct {
 	// Progress, if set, is called with the number of rows read so far every
 	// ProgressEvery rows, and once at the end.
 	Progress func(rows int64)
+	// MaxLineBytes caps one line of JSON lines and one CSV row (the header
+	// row included; a quoted cell may make a row run over several lines),
+	// so that a runaway quote or an endless line cannot pull a file into
+	// memory: DefaultMaxLineBytes when 0. A longer line or row fails the
+	// whole file, in either mode, naming the line where it starts. Raise
+	// it for files with longer rows; a read holds about twice the cap.
+	MaxLineBytes int
+	// KeepRejected is how many problems a read keeps in full: the first
+	// ones in file order (by line, then column). The others are counted
+	// but not kept, so that memory stays bounded however many rows are
+	// bad (a problem takes about 1 KB). DefaultKeepRejected when 0, every
+	// one when negative. When some were not kept, the list the read returns
+	// (its rejected rows, or its error) ends with one more diagnostic, of
+	// Kind *NotKept, saying how many and from which line.
+	KeepRejected int
+}
+
+// DefaultMaxLineBytes is the cap on one line or row when
+// ReadOptions.MaxLineBytes is 0: 1 MiB.
+const DefaultMaxLineBytes = 1 << 20
+
+// DefaultKeepRejected is how many problems a read keeps in full when
+// ReadOptions.KeepRejected is 0.
+const DefaultKeepRejected = 1000
+
+// NotKept is the Kind of the last diagnostic of a read's list when the read
+// found more problems than ReadOptions.KeepRejected keeps in full. Match it
+// with errors.As; the Result of an Aggregator counts the same problems in
+// RejectedNotKept.
+type NotKept struct {
+	// Problems counts the problems found and counted but not kept.
+	Problems int64
+	// Keep is how many the read kept.
+	Keep int
+}
+
+// Error says how many problems were not kept.
+func (e *NotKept) Error() string {
+	return fmt.Sprintf("%d more problems not kept in full", e.Problems)
 }
 
 // ProgressEvery is how many rows pass between two calls of ReadOptions.Progress.
@@ -41,11 +81,34 @@ type ingest struct {
 	// may add diagnostics: duplicate detection found at the end.
 	finish func() error
 	rows   int64
-	r      row // reused for every row, so that nothing escapes per row
+	// rejected counts the rows rejected: each row with a problem once, and
+	// each physical line of a record that could not be read (a runaway
+	// quote) once, so that it is the number of rows lost.
+	rejected int64
+	problems rejects
+	r        row // reused for every row, so that nothing escapes per row
 }
 
 func newIngest(ctx context.Context, cat *catalogue, kind Kind, file string, opts ReadOptions) *ingest {
-	return &ingest{ctx: ctx, v: validator{cat: cat, kind: kind, file: file}, opts: opts}
+	keep := opts.KeepRejected
+	if keep == 0 {
+		keep = DefaultKeepRejected
+	}
+	return &ingest{ctx: ctx, v: validator{cat: cat, kind: kind, file: file}, opts: opts, problems: rejects{keep: keep}}
+}
+
+// maxLine is the cap on one line or row.
+func (in *ingest) maxLine() int64 {
+	if in.opts.MaxLineBytes > 0 {
+		return int64(in.opts.MaxLineBytes)
+	}
+	return DefaultMaxLineBytes
+}
+
+// tooLong is the problem of a line or row over the cap, which fails the file.
+func (in *ingest) tooLong(line int, what string) *diag.Diagnostic {
+	return &diag.Diagnostic{File: in.v.file, Line: line, Kind: diag.ErrTooLarge,
+		Message: fmt.Sprintf("%s is longer than about %d bytes (an unclosed quote?), the most a row may take (ReadOptions.MaxLineBytes); the file was not read further", what, in.maxLine())}
 }
 
 // run reads the whole input. It returns the rejected rows (lenient mode) or
@@ -68,11 +131,11 @@ func (in *ingest) run(r io.Reader) (diag.List, error) {
 	if err != nil {
 		return nil, err
 	}
-	if in.opts.Lenient {
-		in.v.errs.Sort()
-		return in.v.errs, nil
+	list := in.problems.list(in.v.file)
+	if in.opts.Lenient || len(list) == 0 {
+		return list, nil
 	}
-	return nil, in.v.errs.Err()
+	return nil, list
 }
 
 // header maps header names to columns, checking that each is known, given
@@ -144,6 +207,12 @@ func (in *ingest) row(line int, f *[numCols]string, pos posFunc) error {
 	r := &in.r
 	*r = row{line: line}
 	if !in.v.check(f, pos, r) {
+		in.rejected++
+		for _, d := range in.v.errs {
+			in.problems.add(d)
+		}
+		clear(in.v.errs)
+		in.v.errs = in.v.errs[:0]
 		return nil
 	}
 	d, err := in.sink(r, pos)
@@ -151,16 +220,96 @@ func (in *ingest) row(line int, f *[numCols]string, pos posFunc) error {
 		return err
 	}
 	if d != nil {
-		in.v.errs.Add(d)
+		in.rejectRow(d)
 	}
 	return nil
 }
 
-// reject records a problem with a row that could not be read at all.
-func (in *ingest) reject(d *diag.Diagnostic) error {
-	in.rows++
-	in.v.errs.Add(d)
+// reject records a problem with a record that could not be read at all,
+// which took lines physical lines: each is counted as a row read and lost.
+func (in *ingest) reject(d *diag.Diagnostic, lines int64) error {
+	in.rows += lines
+	in.rejected += lines
+	in.problems.add(d)
 	return nil
+}
+
+// rejectRow records the one problem of a row already read that is not
+// counted after all (such as a duplicate found at the end of the read).
+func (in *ingest) rejectRow(d *diag.Diagnostic) {
+	in.rejected++
+	in.problems.add(d)
+}
+
+// rejects keeps the first keep problems of a read in full, in file order,
+// and counts the rest, so that memory does not grow with the number of bad
+// rows. The problems do not arrive in file order (duplicates are found at
+// the end of a read), so once keep are held they form a heap with the last
+// one on top, which a problem earlier in the file replaces.
+type rejects struct {
+	keep    int // < 0: keep every one
+	kept    diag.List
+	notKept int64
+	from    int // the first line of a problem not kept
+}
+
+func (r *rejects) add(d *diag.Diagnostic) {
+	if r.keep < 0 || len(r.kept) < r.keep {
+		r.kept = append(r.kept, d)
+		if len(r.kept) == r.keep {
+			heap.Init((*lastFirst)(&r.kept))
+		}
+		return
+	}
+	r.notKept++
+	if before(d, r.kept[0]) {
+		d, r.kept[0] = r.kept[0], d
+		heap.Fix((*lastFirst)(&r.kept), 0)
+	}
+	if r.from == 0 || d.Line < r.from {
+		r.from = d.Line
+	}
+}
+
+// list returns the problems kept, in file order, and the summary of those
+// not kept.
+func (r *rejects) list(file string) diag.List {
+	l := r.kept
+	r.kept = nil
+	l.Sort()
+	if r.notKept > 0 {
+		l = append(l, &diag.Diagnostic{File: file, Line: r.from, Kind: &NotKept{Problems: r.notKept, Keep: r.keep},
+			Message: fmt.Sprintf("%d more problems, from this line on, were counted but not kept in full: a read keeps the first %d (ReadOptions.KeepRejected)", r.notKept, r.keep)})
+	}
+	return l
+}
+
+// before orders problems as diag.List.Sort does.
+func before(a, b *diag.Diagnostic) bool {
+	if a.File != b.File {
+		return a.File < b.File
+	}
+	if a.Line != b.Line {
+		return a.Line < b.Line
+	}
+	if a.Column != b.Column {
+		return a.Column < b.Column
+	}
+	return a.Message < b.Message
+}
+
+// lastFirst is a heap of problems with the last in file order on top.
+type lastFirst diag.List
+
+func (h lastFirst) Len() int           { return len(h) }
+func (h lastFirst) Less(i, j int) bool { return before(h[j], h[i]) }
+func (h lastFirst) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *lastFirst) Push(x any)        { *h = append(*h, x.(*diag.Diagnostic)) }
+func (h *lastFirst) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 // ReadRecords reads and validates an outcomes or commitments file against

@@ -118,7 +118,7 @@ func TestHeaderProblems(t *testing.T) {
 func TestBOMAndSpacesAndQuotes(t *testing.T) {
 	a := NewAggregator(testFramework(t), Options{})
 	data := "\ufeffcontract, supplier ,measure,quantity,date,evidence,notes\n" +
-		"C1 , Acme,volunteering-hours, 2 ,2024-05-01,\"ev, with comma\",\"multi\nline\"\n" +
+		"C1 , Acme,volunteering-hours, 2 ,2024-05-01,\"ev, with comma\",\"a \"\"quoted\"\" note\"\n" +
 		"C1,Acme,volunteering-hours,1e1,2024-05-02,ev,\n"
 	_, err := readString(t, a, "q.csv", data, Outcomes, ReadOptions{})
 	require.NoError(t, err)

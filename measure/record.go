@@ -29,6 +29,11 @@ var (
 	ErrUnit = errors.New("wrong unit")
 	// ErrFlag: a yes/no column holds something other than yes or no.
 	ErrFlag = errors.New("bad flag")
+	// ErrText: a cell is not plain text on one line: it holds a line break
+	// (in CSV, a quoted cell that runs over several lines: a stray or
+	// unclosed quote), another control character, or bytes that are not
+	// UTF-8.
+	ErrText = errors.New("not plain text")
 	// ErrDuplicate: the same record was already read (see Record.Key).
 	ErrDuplicate = errors.New("duplicate record")
 	// ErrDoubleCounted: the same quantity was already reported, for the same

@@ -149,7 +149,7 @@ func (rv *Review) WriteHTML(w io.Writer) error {
 	if len(rv.Rejected) > 0 {
 		p("<h3>Rejected rows</h3>\n")
 		if len(rv.Rejected) > maxRejectedShown {
-			p("<p>The first %d of %d problems; the JSON and CSV reports list them all.</p>\n", maxRejectedShown, len(rv.Rejected))
+			p("<p>The first %d of %d problems kept; the JSON and CSV reports list every one kept.</p>\n", maxRejectedShown, len(rv.Rejected))
 		}
 		p("<table>\n<thead><tr><th>File</th><th class=\"r\">Line</th><th class=\"r\">Column</th><th>Field</th><th>Reason</th></tr></thead>\n<tbody>\n")
 		for _, d := range rv.Rejected[:min(len(rv.Rejected), maxRejectedShown)] {

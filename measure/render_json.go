@@ -32,7 +32,11 @@ type jsonReport struct {
 	SpendShares jsonSpendShares  `json:"spendShares"`
 	Proxies     []jsonProxy      `json:"proxies"`
 	Rejected    []jsonRejected   `json:"rejected"`
-	Notes       []string         `json:"notes"`
+	// RejectedRows counts the rows lost; RejectedNotKept the problems
+	// counted but not listed in Rejected.
+	RejectedRows    int64    `json:"rejectedRows"`
+	RejectedNotKept int64    `json:"rejectedNotKept"`
+	Notes           []string `json:"notes"`
 }
 
 type jsonFramework struct {
@@ -191,7 +195,7 @@ func (rv *Review) jsonModel() jsonReport {
 		Themes:    jsonGroups(rv.Themes), Years: jsonGroups(rv.Years),
 		Contracts: jsonGroups(rv.Contracts), Suppliers: jsonGroups(rv.Suppliers),
 		Commitments: []jsonCommitment{}, Proxies: []jsonProxy{}, Rejected: []jsonRejected{},
-		Notes: append([]string{}, rv.Notes...),
+		Notes: append([]string{}, rv.Notes...), RejectedRows: rv.RejectedRows, RejectedNotKept: rv.RejectedNotKept,
 	}
 	if !rv.Year.IsZero() {
 		y := rv.Year.String()

@@ -103,7 +103,7 @@ func (rv *Review) WriteMarkdown(w io.Writer) error {
 	if len(rv.Rejected) > 0 {
 		p("### Rejected rows\n\n")
 		if len(rv.Rejected) > maxRejectedShown {
-			p("The first %d of %d problems; the JSON and CSV reports list them all.\n\n", maxRejectedShown, len(rv.Rejected))
+			p("The first %d of %d problems kept; the JSON and CSV reports list every one kept.\n\n", maxRejectedShown, len(rv.Rejected))
 		}
 		p("| File | Line | Column | Field | Reason |\n|---|--:|--:|---|---|\n")
 		for _, d := range rv.Rejected[:min(len(rv.Rejected), maxRejectedShown)] {

@@ -71,7 +71,7 @@ func (rv *Review) yearLabel() string {
 }
 
 // maxRejectedShown bounds the rejected rows the Markdown and HTML reports
-// list; JSON and CSV list them all.
+// list; JSON and CSV list every one kept (see ReadOptions.KeepRejected).
 const maxRejectedShown = 50
 
 // caveat is printed under every headline: proxy £ is not cash.

@@ -31,8 +31,20 @@ type Result struct {
 	// OutOfYear and CommitmentsOutOfYear count valid rows left out because
 	// they fall outside Year.
 	OutOfYear, CommitmentsOutOfYear int64
-	// Rejected lists every row rejected by lenient reads, one entry per problem.
+	// Rejected lists the problems of the rows rejected by lenient reads,
+	// one entry per problem: each read keeps the first
+	// ReadOptions.KeepRejected in file order, and counts the rest in
+	// RejectedNotKept.
 	Rejected diag.List
+	// RejectedRows counts the rows that lenient reads rejected, kept in
+	// full or not: a row with several problems once, and a record that
+	// could not be read once for each physical line it took (a stray quote
+	// that swallowed 99 lines is 99 rows), so that it is the number of rows
+	// lost.
+	RejectedRows int64
+	// RejectedNotKept counts the problems found and counted but not kept
+	// in Rejected (see ReadOptions.KeepRejected).
+	RejectedNotKept int64
 	// CrossShardDuplicates counts records that two merged aggregators had
 	// both counted (see Aggregator.Merge).
 	CrossShardDuplicates int
@@ -96,6 +108,7 @@ func (a *Aggregator) Result() *Result {
 		Records: a.records, CommitmentRecords: a.commitRecords,
 		OutOfYear: a.outOfYear, CommitmentsOutOfYear: a.commitOutOfYear,
 		Rejected: append(diag.List(nil), a.rejected...), CrossShardDuplicates: a.crossShard,
+		RejectedRows: a.rejectedRows, RejectedNotKept: a.rejectedNotKept,
 		Files: append([]string(nil), a.files...),
 	}
 	if a.latest > 0 {
@@ -123,8 +136,8 @@ func (a *Aggregator) Result() *Result {
 	delivered := map[commitKey]decimal.Decimal{}
 	for _, i := range order {
 		c := &a.cells[i]
-		m := a.cat.measures[c.key.my>>16]
-		fy := int(c.key.my&0xffff) + yearBase
+		m := a.cat.measures[keyMeasure(c.key.my)]
+		fy := keyYear(c.key.my)
 		out := Cell{
 			Contract: cname[c.key.cs>>32], Supplier: sname[uint32(c.key.cs)],
 			Measure: m.m.ID, Year: tom.YearStarting(fy),
@@ -167,10 +180,10 @@ func (a *Aggregator) Result() *Result {
 		if c.records == 0 {
 			continue
 		}
-		m := a.cat.measures[c.key.my>>16]
+		m := a.cat.measures[keyMeasure(c.key.my)]
 		res.Commitments = append(res.Commitments, Commitment{
 			Contract: cname[c.key.contract], Supplier: sname[c.supplier], Measure: m.m.ID, Unit: m.m.Unit,
-			Year: tom.YearStarting(int(c.key.my&0xffff) + yearBase), Committed: c.qty.value(qtyScale),
+			Year: tom.YearStarting(keyYear(c.key.my)), Committed: c.qty.value(qtyScale),
 			Delivered: delivered[c.key], Records: c.records,
 		})
 	}

@@ -58,8 +58,12 @@ type Review struct {
 	SpendShares          SpendShares
 	// Proxies are the proxy values used, with their sources.
 	Proxies []ProxyUse
-	// Rejected are the rows rejected by lenient reads, with their reasons.
+	// Rejected are the problems of the rows rejected by lenient reads, with
+	// their reasons: those kept in full (see ReadOptions.KeepRejected).
 	Rejected diag.List
+	// RejectedRows counts the rows rejected, and RejectedNotKept the
+	// problems counted but not kept in Rejected (see Result).
+	RejectedRows, RejectedNotKept int64
 	// Notes are data-quality notes: records left out, values carried
 	// forward, rejected rows, empty spend flags.
 	Notes []string
@@ -158,7 +162,7 @@ func NewReview(res *Result, opts ReviewOptions) *Review {
 	}
 	rv.SpendShares = res.SpendShares()
 	rv.Proxies = res.Proxies
-	rv.Rejected = res.Rejected
+	rv.Rejected, rv.RejectedRows, rv.RejectedNotKept = res.Rejected, res.RejectedRows, res.RejectedNotKept
 	rv.Notes = notes(res, rv)
 	return rv
 }
@@ -189,9 +193,12 @@ func notes(res *Result, rv *Review) []string {
 		out = append(out, fmt.Sprintf("%s dated outside %s %s left out.",
 			plural(res.CommitmentsOutOfYear, "commitment", "commitments"), res.Year, wasWere(res.CommitmentsOutOfYear)))
 	}
-	if n := rejectedRows(res.Rejected); n > 0 {
+	if n := res.RejectedRows; n > 0 && res.RejectedNotKept == 0 {
 		out = append(out, fmt.Sprintf("%s rejected and not counted; each is listed with its reason under Rejected rows.",
-			plural(int64(n), "row was", "rows were")))
+			plural(n, "row was", "rows were")))
+	} else if n > 0 {
+		out = append(out, fmt.Sprintf("%s rejected and not counted; the first problems of each input are listed with their reasons under Rejected rows, and %s counted but not listed (to bound memory, each input keeps the first %d in full unless told otherwise): correct those listed and run again to see the rest.",
+			plural(n, "row was", "rows were"), plural(res.RejectedNotKept, "more problem was", "more problems were"), DefaultKeepRejected))
 	}
 	for _, p := range res.Proxies {
 		if p.CarriedForward {
@@ -265,17 +272,4 @@ func wasWere(n int64) string {
 		return "was"
 	}
 	return "were"
-}
-
-// rejectedRows counts the distinct rows (file and line) in a list of problems.
-func rejectedRows(l diag.List) int {
-	type fl struct {
-		f string
-		l int
-	}
-	seen := map[fl]bool{}
-	for _, d := range l {
-		seen[fl{d.File, d.Line}] = true
-	}
-	return len(seen)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/socialvalue-toms/toms/diag"
 	"github.com/socialvalue-toms/toms/tom"
@@ -196,6 +197,11 @@ func (v *validator) check(f *[numCols]string, pos posFunc, r *row) bool {
 		line, col := pos(c)
 		v.add(line, col, c, kind, format, args...)
 	}
+	for c := range f {
+		if msg := textProblem(f[c]); msg != "" {
+			bad(column(c), ErrText, "%s", msg)
+		}
+	}
 	for _, c := range [...]column{colContract, colSupplier} {
 		if f[c] == "" {
 			bad(c, diag.ErrRequired, "is empty; every %s record names its %s", v.kind, c)
@@ -233,12 +239,10 @@ func (v *validator) check(f *[numCols]string, pos posFunc, r *row) bool {
 		} else {
 			bad(colDate, ErrDate, "%q is not a calendar date written YYYY-MM-DD", s)
 		}
+	} else if fy := financialYear(y, mo); fy < tom.MinYear {
+		bad(colDate, ErrDate, "%q falls in the financial year %d/%02d, before the first one supported (%d/%02d, from %d-04-01)", s, fy, (fy+1)%100, tom.MinYear, (tom.MinYear+1)%100, tom.MinYear)
 	} else {
-		r.y, r.mo, r.d = y, mo, d
-		r.fy = y
-		if mo < 4 {
-			r.fy--
-		}
+		r.y, r.mo, r.d, r.fy = y, mo, d, fy
 	}
 	r.evidence = f[colEvidence]
 	if v.kind == Outcomes && r.m != nil && r.m.m.EvidenceRequired && strings.TrimSpace(r.evidence) == "" {
@@ -260,6 +264,59 @@ func (v *validator) check(f *[numCols]string, pos posFunc, r *row) bool {
 	}
 	r.period, r.notes = f[colPeriod], f[colNotes]
 	return len(v.errs) == before
+}
+
+// financialYear is the calendar year in which the UK financial year holding
+// the date (year y, month m) begins, as tom.YearOf has it.
+func financialYear(y, m int) int {
+	if m < 4 {
+		return y - 1
+	}
+	return y
+}
+
+// textProblem says why a cell is not plain text on one line, or returns "".
+// Every cell must be: a line break in a cell is how a stray quote swallows
+// the rows after it, another control character makes two names that look
+// the same different, and bytes that are not UTF-8 would be read as U+FFFD
+// (making two different ids one).
+func textProblem(s string) string {
+	i := 0
+	for i < len(s) && s[i] >= 0x20 && s[i] < 0x7f {
+		i++
+	}
+	if i == len(s) {
+		return "" // plain ASCII, the common case
+	}
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			return fmt.Sprintf("holds bytes that are not UTF-8 (0x%02X at byte %d of the cell); save the file as UTF-8", s[i], i+1)
+		case r == '\n' || r == '\r' || r == '\v' || r == '\f' || r == 0x85 || r == 0x2028 || r == 0x2029:
+			return fmt.Sprintf("holds a line break (U+%04X at byte %d of the cell); no cell may span lines", r, i+1)
+		case r < 0x20 || (r >= 0x7f && r < 0xa0):
+			return fmt.Sprintf("holds the control character U+%04X at byte %d of the cell; remove it", r, i+1)
+		}
+		i += size
+	}
+	return ""
+}
+
+// notUTF8 is the problem of a line b that is not UTF-8, at the first bad
+// byte: col is the column of b[0].
+func notUTF8(file string, line, col int, field string, b []byte) *diag.Diagnostic {
+	i := 0
+	for i < len(b) {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			break
+		}
+		i += size
+	}
+	at := min(i, len(b)-1)
+	return &diag.Diagnostic{File: file, Line: line, Column: col + i, Field: field, Kind: ErrText,
+		Message: fmt.Sprintf("the line is not UTF-8 (byte 0x%02X); save the file as UTF-8", b[at])}
 }
 
 // parseDate reads YYYY-MM-DD, a real calendar date from year 1000.

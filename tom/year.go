@@ -13,6 +13,15 @@ type Year struct {
 	start int // calendar year in which the financial year begins
 }
 
+// MinYear and MaxYear are the first and last calendar years in which a
+// supported financial year begins: ParseYear reads 1000/01 to 9999/00, and
+// the outcome files of package measure take dates from 1000-04-01 (the
+// first day of 1000/01) to 9999-12-31.
+const (
+	MinYear = 1000
+	MaxYear = 9999
+)
+
 // ErrYear is matched by errors from ParseYear.
 var ErrYear = errors.New("not a financial year")
 
@@ -24,7 +33,7 @@ func ParseYear(s string) (Year, error) {
 	}
 	start, err1 := strconv.Atoi(s[:4])
 	end, err2 := strconv.Atoi(s[5:])
-	if err1 != nil || err2 != nil || s[0] == '-' || s[5] == '-' || s[5] == '+' || start < 1000 {
+	if err1 != nil || err2 != nil || s[0] == '-' || s[5] == '-' || s[5] == '+' || start < MinYear {
 		return Year{}, fmt.Errorf("%q: %w: write it as 2024/25", s, ErrYear)
 	}
 	if (start+1)%100 != end {
@@ -44,6 +53,9 @@ func MustYear(s string) Year {
 
 // YearOf returns the financial year containing t's calendar date. The
 // financial year starting in calendar year Y runs from 1 April Y to 31 March Y+1.
+// For a date outside the supported years (before 1 April MinYear, or after
+// 31 December MaxYear) the Year is outside them too: check it against
+// MinYear and MaxYear, as package measure does before it uses one.
 func YearOf(t time.Time) Year {
 	if t.Month() < time.April {
 		return Year{start: t.Year() - 1}

@@ -188,7 +188,20 @@ func readReportInput(ctx context.Context, agg *measure.Aggregator, in reportInpu
 		}
 		return 0, nil, err
 	}
-	return len(rejected), nil, nil
+	return problemsIn(rejected), nil, nil
+}
+
+// problemsIn counts the problems of a read's list: those kept in full, and
+// those its last diagnostic (a *measure.NotKept) says were counted only.
+func problemsIn(list diag.List) int {
+	n := len(list)
+	for _, d := range list {
+		var nk *measure.NotKept
+		if errors.As(d, &nk) {
+			n += int(nk.Problems) - 1
+		}
+	}
+	return n
 }
 
 // reportProblems prints the problems of every bad input (the first
@@ -197,15 +210,16 @@ func reportProblems(stderr io.Writer, list diag.List, badFiles, unreadable []str
 	for _, d := range list[:min(len(list), maxProblemsShown)] {
 		fmt.Fprintf(stderr, "toms: %v\n", d)
 	}
-	if len(list) > maxProblemsShown {
-		fmt.Fprintf(stderr, "toms: ... and %d more problems\n", len(list)-maxProblemsShown)
+	shown := min(len(list), maxProblemsShown)
+	if total := problemsIn(list); total > shown {
+		fmt.Fprintf(stderr, "toms: ... and %d more problems\n", total-shown)
 	}
 	if errors.Is(list, tom.ErrNoProxy) {
 		fmt.Fprintln(stderr, "toms: hint: give the missing values with --proxies FILE, or value them with the latest earlier year's with --carry-forward")
 	}
 	var parts []string
 	if len(badFiles) > 0 {
-		parts = append(parts, fmt.Sprintf("%s in %s (%s)", problems(len(list)), plural(len(badFiles), "file", "files"), strings.Join(badFiles, ", ")))
+		parts = append(parts, fmt.Sprintf("%s in %s (%s)", problems(problemsIn(list)), plural(len(badFiles), "file", "files"), strings.Join(badFiles, ", ")))
 	}
 	if len(unreadable) > 0 {
 		parts = append(parts, fmt.Sprintf("%s could not be read (%s)", plural(len(unreadable), "file", "files"), strings.Join(unreadable, ", ")))
