@@ -1,6 +1,7 @@
 package measure
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -110,7 +111,6 @@ type catalogue struct {
 	policy   tom.YearPolicy
 	measures []*mstate
 	byID     map[string]*mstate
-	ids      []string // measure ids, for suggestions
 	last     *mstate
 }
 
@@ -144,7 +144,6 @@ func newCatalogue(fw *tom.Framework, policy tom.YearPolicy) *catalogue {
 			spend: m.Unit == tom.GBP && !m.Financial}
 		c.measures = append(c.measures, s)
 		c.byID[m.ID] = s
-		c.ids = append(c.ids, m.ID)
 	}
 	return c
 }
@@ -215,11 +214,17 @@ func (v *validator) check(f *[numCols]string, pos posFunc, r *row) bool {
 	default:
 		r.m = v.cat.lookup(id)
 		if r.m == nil {
-			msg := fmt.Sprintf("unknown measure %q", id)
-			if s := diag.Suggest(id, v.cat.ids); s != "" {
-				msg += fmt.Sprintf("; did you mean %q?", s)
+			// Not an id: an external code of one measure (tom.Measure.Codes).
+			if m, err := v.cat.fw.MeasureByRef(id); err != nil {
+				var re *tom.RefError
+				if errors.As(err, &re) {
+					bad(colMeasure, re.Unwrap(), "%s", re.Error())
+				} else {
+					bad(colMeasure, tom.ErrUnknownMeasure, "%v", err)
+				}
+			} else {
+				r.m = v.cat.byID[m.ID]
 			}
-			bad(colMeasure, tom.ErrUnknownMeasure, "%s", msg)
 		}
 	}
 	if s := f[colQuantity]; s == "" {

@@ -14,6 +14,14 @@
 // case the latest earlier value is used and the [Valuation] says so.
 // Non-financial measures are never turned into pounds ([ErrNotFinancial]).
 //
+// A value marked `uprate: SERIES` is carried to later years by an [Index]
+// series (a file of kind Index, [ParseIndex]; [Framework.WithIndexes]):
+// value × index[year] / index[base year], rounded once to [UpratePlaces]
+// decimal places, half away from zero, and [Proxy.Note] says "uprated from
+// 2021/22 by <series>". Measures may carry codes in external frameworks
+// ([Measure.Codes]); [Framework.MeasureByRef] resolves an id or an
+// unambiguous code.
+//
 // Loading is strict and reports every problem in one pass as [diag.List]:
 // each [diag.Diagnostic] names the file, line, column and field.
 //

@@ -81,7 +81,7 @@ themes:
 	// 3 problems:
 	// council.yaml:12:40: themes[0].outcomes[0].measures[0].unit: unknown unit "hour"; did you mean "hours"?
 	// council.yaml:13:18: themes[0].outcomes[0].measures[1].id: id "m" is already used at council.yaml:12:18; ids must be unique across themes, outcomes and measures
-	// council.yaml:13:47: themes[0].outcomes[0].measures[1].colour: unknown field "colour"; expected one of description, evidenceRequired, exclusiveGroup, financial, id, name, priority, proxies, unit
+	// council.yaml:13:47: themes[0].outcomes[0].measures[1].colour: unknown field "colour"; expected one of codes, description, evidenceRequired, exclusiveGroup, financial, id, name, priority, proxies, unit
 }
 
 func ExampleYearOf() {

@@ -17,6 +17,11 @@ var (
 	ErrNoProxy = errors.New("no proxy value")
 	// ErrNotFinancial: the measure is reported in its own unit only and has no £ proxy.
 	ErrNotFinancial = errors.New("measure is not financial")
+	// ErrUnknownIndex: a proxy value is marked uprate by an index series that
+	// is not loaded, or an index file listed cannot be read.
+	ErrUnknownIndex = errors.New("unknown index series")
+	// ErrAmbiguousCode: an external code names more than one measure.
+	ErrAmbiguousCode = errors.New("ambiguous measure code")
 )
 
 // Framework is a TOMs catalogue: themes, their outcomes, and the measures
@@ -32,6 +37,10 @@ type Framework struct {
 	order              []*Measure          // catalogue order
 	outcomes           map[string]*Outcome
 	themeByID          map[string]int
+	codes              map[string][]codeRef // external code -> measures that carry it
+	indexes            map[string]*Index    // index series by id
+	indexFiles         indexList            // the catalogue's indexes: list
+	markers            []uprateMarker       // proxy values marked uprate, for checks
 }
 
 // Theme is a top-level goal, such as "Unlocking community capacity".
@@ -72,7 +81,9 @@ type Measure struct {
 	// ExclusiveGroup names a set of measures that must not count the same
 	// thing twice (for example local spend and local SME spend).
 	ExclusiveGroup string
-	proxies        []Proxy // sorted by year
+	codes          []Code  // sorted by scheme
+	proxies        []Proxy // sorted by year, given and uprated
+	indexes        map[string]*Index
 }
 
 // Proxy is the £ value of one unit of a measure in one financial year, with
@@ -82,6 +93,44 @@ type Proxy struct {
 	Value  decimal.Decimal // £ per unit
 	Source string          // citation: publisher, document, URL
 	Basis  string          // the methodology in a sentence
+	// Uprate names the index series that carries this value to later years
+	// that have no value of their own (see Index); "" for none.
+	Uprate string
+	// Uprated is set on a value derived from an earlier year's by an index
+	// series, and nil on a value given in a file.
+	Uprated *Uprating
+}
+
+// Note returns "uprated from 2021/22 by <series>" for an uprated value, and
+// "" otherwise.
+func (p Proxy) Note() string {
+	if p.Uprated == nil {
+		return ""
+	}
+	return p.Uprated.Note()
+}
+
+// Code is a measure's code in an external framework: Scheme "nt" and
+// Value "NT3" for the National TOMs, "ppn002" and "1a" for the Social Value
+// Model, "ecc" and "ECC7" for Essex's TOMs.
+type Code struct {
+	Scheme string
+	Value  string
+}
+
+// Codes returns the measure's external codes, sorted by scheme. An outcome
+// or commitment row may name the measure by one of them (see
+// Framework.MeasureByRef).
+func (m Measure) Codes() []Code { return append([]Code(nil), m.codes...) }
+
+// Code returns the measure's code in scheme, if it has one.
+func (m Measure) Code(scheme string) (string, bool) {
+	for _, c := range m.codes {
+		if c.Scheme == scheme {
+			return c.Value, true
+		}
+	}
+	return "", false
 }
 
 // Proxies returns the measure's proxy values in year order.
@@ -110,7 +159,37 @@ func (m Measure) ProxyFor(year Year, policy YearPolicy) (p Proxy, carried bool, 
 	if policy == CarryForward && i > 0 {
 		return m.proxies[i-1], true, nil
 	}
-	return Proxy{}, false, &ProxyError{Measure: m.ID, Year: year, Available: m.years(), CarryForward: policy == CarryForward}
+	e := &ProxyError{Measure: m.ID, Year: year, Available: m.years(), CarryForward: policy == CarryForward}
+	if i > 0 {
+		e.Uprate = m.uprateGap(m.proxies[i-1], year)
+	}
+	return Proxy{}, false, e
+}
+
+// uprateGap explains why a value marked uprate (or uprated from one) did
+// not reach year: its series is not loaded, or has no value for a year.
+func (m Measure) uprateGap(prev Proxy, year Year) string {
+	base := prev
+	if prev.Uprated != nil {
+		for _, p := range m.proxies {
+			if p.Year == prev.Uprated.From {
+				base = p
+			}
+		}
+	}
+	if base.Uprate == "" {
+		return ""
+	}
+	ix, ok := m.indexes[base.Uprate]
+	if !ok {
+		return fmt.Sprintf("its %s value is uprated by index series %q, which is not loaded (list its file under indexes:)", base.Year, base.Uprate)
+	}
+	for _, y := range []Year{base.Year, year} {
+		if _, ok := ix.Value(y); !ok {
+			return fmt.Sprintf("its %s value is uprated by index series %q, which has no value for %s", base.Year, base.Uprate, y)
+		}
+	}
+	return ""
 }
 
 func (m Measure) years() []Year {
@@ -128,6 +207,8 @@ type ProxyError struct {
 	Year         Year
 	Available    []Year
 	CarryForward bool
+	// Uprate says why an uprated value did not reach Year, or is "".
+	Uprate string
 }
 
 // Error says which year is missing and which years the measure has.
@@ -142,7 +223,9 @@ func (e *ProxyError) Error() string {
 			msg += ", " + y.String()
 		}
 		msg += ")"
-		if !e.CarryForward {
+		if e.Uprate != "" {
+			msg += "; " + e.Uprate
+		} else if !e.CarryForward {
 			msg += "; load a proxy-values file for the year, or opt into carrying the latest earlier value forward"
 		}
 	}

@@ -37,7 +37,11 @@ func Default() (*Framework, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Parse(DefaultFile, data)
+	f, err := Parse(DefaultFile, data)
+	if err != nil {
+		return nil, err
+	}
+	return f.withIndexFiles(embedded.ReadFile)
 }
 
 // DefaultSource returns the YAML text of the embedded default catalogue, as
@@ -47,13 +51,35 @@ func DefaultSource() []byte {
 	return data
 }
 
-// LoadFile reads and parses a catalogue file (YAML or JSON).
+// LoadFile reads and parses a catalogue file (YAML or JSON), with the index
+// series it lists under indexes: (paths relative to the file), and checks
+// that every value marked uprate names one of them.
 func LoadFile(path string) (*Framework, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	return Parse(path, data)
+	f, err := Parse(path, data)
+	if err != nil {
+		return nil, err
+	}
+	return f.withIndexFiles(os.ReadFile)
+}
+
+// withIndexFiles loads the catalogue's indexes: files and uprates with them.
+func (f *Framework) withIndexFiles(read func(string) ([]byte, error)) (*Framework, error) {
+	ixs, errs := f.indexFiles.load(read, f.indexes)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	g, err := f.WithIndexes(ixs...)
+	if err != nil {
+		return nil, err
+	}
+	if err := g.unresolved(g.markers).Err(); err != nil {
+		return nil, err
+	}
+	return g, nil
 }
 
 type frameworkFile struct {
@@ -63,6 +89,7 @@ type frameworkFile struct {
 	Name        string      `yaml:"name,required"`
 	Description string      `yaml:"description"`
 	Currency    string      `yaml:"currency"`
+	Indexes     []string    `yaml:"indexes"`
 	Units       []unitFile  `yaml:"units"`
 	Themes      []themeFile `yaml:"themes,required"`
 }
@@ -104,13 +131,17 @@ type measureFile struct {
 	Priority         *decimal.Decimal    `yaml:"priority"`
 	EvidenceRequired bool                `yaml:"evidenceRequired"`
 	ExclusiveGroup   string              `yaml:"exclusiveGroup"`
-	Proxies          *yaml.Node          `yaml:"proxies"`
+	Codes            map[string]string   `yaml:"codes"`
+	Proxies          *yaml.Node          `yaml:"proxies" schema:"proxies"`
 }
 
+// proxyFile is one year's value under a measure's proxies.
 type proxyFile struct {
-	Value  *decimal.Decimal `yaml:"value,required"`
-	Source string           `yaml:"source,required"`
-	Basis  string           `yaml:"basis,required"`
+	At     map[string]diag.Pos `yaml:",at"`
+	Value  *decimal.Decimal    `yaml:"value,required"`
+	Source string              `yaml:"source,required"`
+	Basis  string              `yaml:"basis,required"`
+	Uprate string              `yaml:"uprate"`
 }
 
 // Parse reads a catalogue (kind: Framework) from YAML or JSON. name is used
@@ -139,8 +170,11 @@ func build(d *yamlx.Decoder, root *yaml.Node, ff *frameworkFile) *Framework {
 		outcomes:  map[string]*Outcome{},
 		themeByID: map[string]int{},
 		units:     Units(),
+		indexes:   map[string]*Index{},
 	}
 	rootPos := d.Pos(root)
+	codeAt := map[string]codePlace{}
+	f.indexFiles = listIndexes(d, root, ff.Indexes)
 	if ff.Currency != "" && ff.Currency != "GBP" {
 		bad(d.Pos(yamlx.MapValue(root, "currency")), "currency", "is %q; only GBP is supported", ff.Currency)
 	}
@@ -208,7 +242,11 @@ func build(d *yamlx.Decoder, root *yaml.Node, ff *frameworkFile) *Framework {
 					}
 					m.Priority = *mf.Priority
 				}
-				m.proxies = decodeProxies(d, mf.Proxies, mpath+".proxies")
+				m.codes = decodeCodes(bad, d.Errs, mf.At["codes"], mpath+".codes", mf.Codes)
+				codeAt[mf.ID] = codePlace{mf.At["codes"], mpath + ".codes"}
+				var marks []uprateMarker
+				m.proxies, marks = decodeProxies(d, mf.Proxies, mpath+".proxies", mf.ID)
+				f.markers = append(f.markers, marks...)
 				switch {
 				case mf.Financial == nil:
 					m.Financial = len(m.proxies) > 0
@@ -226,12 +264,15 @@ func build(d *yamlx.Decoder, root *yaml.Node, ff *frameworkFile) *Framework {
 		f.themes = append(f.themes, th)
 	}
 	f.index()
+	checkCodes(f, codeAt, bad)
+	f.uprate()
 	return f
 }
 
 // index builds the lookup maps; called once the themes are final.
 func (f *Framework) index() {
 	f.order = f.order[:0]
+	f.codes = map[string][]codeRef{}
 	for ti := range f.themes {
 		t := &f.themes[ti]
 		f.themeByID[t.ID] = ti
@@ -242,6 +283,9 @@ func (f *Framework) index() {
 				m := &o.Measures[mi]
 				f.measures[m.ID] = m
 				f.order = append(f.order, m)
+				for _, c := range m.codes {
+					f.codes[c.Value] = append(f.codes[c.Value], codeRef{scheme: c.Scheme, measure: m.ID})
+				}
 			}
 		}
 	}
@@ -251,16 +295,20 @@ func hasProxyNode(n *yaml.Node) bool {
 	return n != nil && n.Kind == yaml.MappingNode && len(n.Content) > 0
 }
 
-// decodeProxies reads `"2024/25": {value, source, basis}` entries in order.
-func decodeProxies(d *yamlx.Decoder, n *yaml.Node, path string) []Proxy {
+// decodeProxies reads `"2024/25": {value, source, basis}` entries in order,
+// and lists those marked uprate.
+func decodeProxies(d *yamlx.Decoder, n *yaml.Node, path, measure string) ([]Proxy, []uprateMarker) {
 	if yamlx.IsNull(n) {
-		return nil
+		return nil, nil
 	}
 	if n.Kind != yaml.MappingNode {
 		d.Errorf(n, path, diag.ErrType, "expected a mapping of financial year to value, such as \"2024/25\": {value: \"16.93\", source: ..., basis: ...}")
-		return nil
+		return nil, nil
 	}
-	var out []Proxy
+	var (
+		out   []Proxy
+		marks []uprateMarker
+	)
 	seen := map[Year]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
@@ -285,10 +333,27 @@ func decodeProxies(d *yamlx.Decoder, n *yaml.Node, path string) []Proxy {
 			d.Errorf(yamlx.MapValue(v, "value"), field+".value", ErrInvalid, "is %s; a proxy value cannot be negative", pf.Value)
 			continue
 		}
-		out = append(out, Proxy{Year: y, Value: *pf.Value, Source: strings.TrimSpace(pf.Source), Basis: strings.TrimSpace(pf.Basis)})
+		out = append(out, Proxy{Year: y, Value: *pf.Value, Source: strings.TrimSpace(pf.Source), Basis: strings.TrimSpace(pf.Basis), Uprate: pf.Uprate})
+		if pf.Uprate != "" {
+			marks = append(marks, uprateMarker{pos: pf.At["uprate"], field: field + ".uprate", measure: measure, series: pf.Uprate})
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Year.Before(out[j].Year) })
-	return out
+	return out, marks
+}
+
+// listIndexes records a file's indexes: list with the position of each entry.
+func listIndexes(d *yamlx.Decoder, root *yaml.Node, paths []string) indexList {
+	l := indexList{file: d.File, paths: paths}
+	seq := yamlx.MapValue(root, "indexes")
+	for i := range paths {
+		p := d.Pos(seq)
+		if seq != nil && seq.Kind == yaml.SequenceNode && i < len(seq.Content) {
+			p = d.Pos(seq.Content[i])
+		}
+		l.at = append(l.at, p)
+	}
+	return l
 }
 
 func checkID(bad func(diag.Pos, string, string, ...any), p diag.Pos, field, id string) {

@@ -17,8 +17,11 @@ import (
 // how a council loads licensed or locally evidenced values without editing
 // the catalogue. It is immutable and safe for concurrent use.
 type ProxyValues struct {
-	name    string
-	entries []proxyEntry
+	name       string
+	entries    []proxyEntry
+	indexFiles indexList
+	indexes    []*Index       // loaded from indexFiles by LoadProxiesFile
+	markers    []uprateMarker // values marked uprate
 }
 
 type proxyEntry struct {
@@ -39,6 +42,7 @@ type proxyValuesFile struct {
 	Kind        string           `yaml:"kind"`
 	Name        string           `yaml:"name"`
 	Description string           `yaml:"description"`
+	Indexes     []string         `yaml:"indexes"`
 	Values      []proxyValueFile `yaml:"values,required"`
 }
 
@@ -50,15 +54,46 @@ type proxyValueFile struct {
 	Value   *decimal.Decimal    `yaml:"value,required"`
 	Source  string              `yaml:"source,required"`
 	Basis   string              `yaml:"basis,required"`
+	Uprate  string              `yaml:"uprate"`
 }
 
-// LoadProxiesFile reads and parses a proxy-values file.
+// LoadProxiesFile reads and parses a proxy-values file, with the index
+// series it lists under indexes: (paths relative to the file).
 func LoadProxiesFile(path string) (*ProxyValues, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	return ParseProxies(path, data)
+	pv, errs := parseProxies(path, data)
+	if pv != nil {
+		var more diag.List
+		pv.indexes, more = pv.indexFiles.load(os.ReadFile, nil)
+		errs = append(errs, more...)
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return pv, nil
+}
+
+// ApplyProxiesFile reads a proxy-values file, with the index series it
+// lists, and lays it over f as ApplyProxies does.
+func (f *Framework) ApplyProxiesFile(path string) (*Framework, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	pv, errs := parseProxies(path, data)
+	if pv != nil {
+		var more diag.List
+		pv.indexes, more = pv.indexFiles.load(os.ReadFile, f.indexes)
+		errs = append(errs, more...)
+		errs = append(errs, f.unknownMeasures(pv)...)
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return f.WithProxies(pv)
 }
 
 // ApplyProxies reads a proxy-values file and lays it over f, as ParseProxies
@@ -104,7 +139,7 @@ func parseProxies(name string, data []byte) (*ProxyValues, diag.List) {
 	}
 	var pf proxyValuesFile
 	d.Decode(root, &pf, "")
-	pv := &ProxyValues{name: pf.Name}
+	pv := &ProxyValues{name: pf.Name, indexFiles: listIndexes(d, root, pf.Indexes)}
 	seen := map[string]diag.Pos{}
 	for i, v := range pf.Values {
 		field := fmt.Sprintf("values[%d]", i)
@@ -127,27 +162,33 @@ func parseProxies(name string, data []byte) (*ProxyValues, diag.List) {
 		}
 		seen[key] = v.Pos
 		pv.entries = append(pv.entries, proxyEntry{pos: v.At["measure"], field: field, measure: v.Measure,
-			proxy: Proxy{Year: y, Value: *v.Value, Source: strings.TrimSpace(v.Source), Basis: strings.TrimSpace(v.Basis)}})
+			proxy: Proxy{Year: y, Value: *v.Value, Source: strings.TrimSpace(v.Source), Basis: strings.TrimSpace(v.Basis), Uprate: v.Uprate}})
+		if v.Uprate != "" {
+			pv.markers = append(pv.markers, uprateMarker{pos: v.At["uprate"], field: field + ".uprate", measure: v.Measure, series: v.Uprate})
+		}
 	}
 	return pv, d.Errs
 }
 
 // WithProxies returns a new framework whose measures carry the values of pv
 // as well as their own; a value for a year the catalogue already has
-// replaces it. A measure given a value becomes financial. A value for a
-// measure the framework does not have is an error. f itself is unchanged.
+// replaces it. A measure given a value becomes financial. Values are then
+// uprated (see WithIndexes) with the series of the framework and those pv
+// was loaded with. A value for a measure the framework does not have, or
+// marked uprate by a series neither knows, is an error. f itself is
+// unchanged.
 func (f *Framework) WithProxies(pv *ProxyValues) (*Framework, error) {
-	g := &Framework{
-		id: f.id, name: f.name, currency: f.currency,
-		units:     f.units,
-		measures:  map[string]*Measure{},
-		outcomes:  map[string]*Outcome{},
-		themeByID: map[string]int{},
-	}
-	g.themes = f.Themes() // deep enough: proxies slices are replaced below, never mutated
 	if err := f.unknownMeasures(pv).Err(); err != nil {
 		return nil, err
 	}
+	g, err := f.WithIndexes(pv.indexes...)
+	if err != nil {
+		return nil, err
+	}
+	if err := g.unresolved(pv.markers).Err(); err != nil {
+		return nil, err
+	}
+	g.markers = append(g.markers, pv.markers...)
 	byMeasure := map[string][]proxyEntry{}
 	for _, e := range pv.entries {
 		byMeasure[e.measure] = append(byMeasure[e.measure], e)
@@ -161,7 +202,7 @@ func (f *Framework) WithProxies(pv *ProxyValues) (*Framework, error) {
 					continue
 				}
 				merged := map[Year]Proxy{}
-				for _, p := range ms[mi].proxies {
+				for _, p := range given(ms[mi].proxies) {
 					merged[p.Year] = p
 				}
 				for _, e := range entries {
@@ -177,7 +218,7 @@ func (f *Framework) WithProxies(pv *ProxyValues) (*Framework, error) {
 			}
 		}
 	}
-	g.index()
+	g.uprate()
 	return g, nil
 }
 

@@ -74,7 +74,7 @@ func TestParseProxiesErrors(t *testing.T) {
 		{"missing source", `  - {measure: m, year: "2025/26", value: "1", basis: b}
 `, `p.yaml:5:5: values[0].source: missing required field "source"`},
 		{"unknown field", `  - {measure: m, year: "2025/26", value: "1", source: s, basis: b, licence: x}
-`, `p.yaml:5:68: values[0].licence: unknown field "licence"; expected one of basis, measure, source, value, year`},
+`, `p.yaml:5:68: values[0].licence: unknown field "licence"; expected one of basis, measure, source, uprate, value, year`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

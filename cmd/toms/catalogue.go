@@ -92,14 +92,16 @@ type outcomeJSON struct {
 }
 
 type measureJSON struct {
-	ID               string     `json:"id"`
-	Name             string     `json:"name"`
-	Unit             string     `json:"unit"`
-	Financial        bool       `json:"financial"`
-	Priority         string     `json:"priority"`
-	EvidenceRequired bool       `json:"evidenceRequired"`
-	ExclusiveGroup   string     `json:"exclusiveGroup,omitempty"`
-	Proxy            *proxyJSON `json:"proxy"` // null: no value for the year (or non-financial)
+	ID               string            `json:"id"`
+	Name             string            `json:"name"`
+	Unit             string            `json:"unit"`
+	Financial        bool              `json:"financial"`
+	Priority         string            `json:"priority"`
+	EvidenceRequired bool              `json:"evidenceRequired"`
+	ExclusiveGroup   string            `json:"exclusiveGroup,omitempty"`
+	Codes            map[string]string `json:"codes,omitempty"` // external codes by scheme
+	codes            string            // for the table and CSV: "ecc:ECC7; nt:NT3"
+	Proxy            *proxyJSON        `json:"proxy"` // null: no value for the year (or non-financial)
 }
 
 type proxyJSON struct {
@@ -109,6 +111,7 @@ type proxyJSON struct {
 	Source         string          `json:"source"`
 	Basis          string          `json:"basis"`
 	CarriedForward bool            `json:"carriedForward"`
+	Note           string          `json:"note,omitempty"` // "uprated from 2021/22 by <series>"
 }
 
 func catalogueView(f *tom.Framework, year tom.Year, policy tom.YearPolicy) catalogueJSON {
@@ -122,7 +125,8 @@ func catalogueView(f *tom.Framework, year tom.Year, policy tom.YearPolicy) catal
 			oj := outcomeJSON{ID: o.ID, Name: o.Name, Measures: []measureJSON{}}
 			for _, m := range o.Measures {
 				mj := measureJSON{ID: m.ID, Name: m.Name, Unit: string(m.Unit), Financial: m.Financial,
-					Priority: dectext.Format(m.Priority), EvidenceRequired: m.EvidenceRequired, ExclusiveGroup: m.ExclusiveGroup}
+					Priority: dectext.Format(m.Priority), EvidenceRequired: m.EvidenceRequired, ExclusiveGroup: m.ExclusiveGroup,
+					Codes: tom.CodeMap(m.Codes()), codes: tom.FormatCodes(m.Codes())}
 				if m.Financial {
 					var (
 						p       tom.Proxy
@@ -136,7 +140,7 @@ func catalogueView(f *tom.Framework, year tom.Year, policy tom.YearPolicy) catal
 						p, carried, ok = pp, c, true
 					}
 					if ok {
-						mj.Proxy = &proxyJSON{value: p.Value, Year: p.Year.String(), Value: dectext.Format(p.Value), Source: p.Source, Basis: p.Basis, CarriedForward: carried}
+						mj.Proxy = &proxyJSON{value: p.Value, Year: p.Year.String(), Value: dectext.Format(p.Value), Source: p.Source, Basis: p.Basis, CarriedForward: carried, Note: p.Note()}
 					}
 				}
 				oj.Measures = append(oj.Measures, mj)
@@ -158,24 +162,43 @@ func writeCatalogueTable(w io.Writer, v catalogueJSON) error {
 		yearNote = "proxy values for " + v.Year
 	}
 	fmt.Fprintf(w, "%s (%s): %s, £ per unit\n", v.Framework.Name, v.Framework.ID, yearNote)
+	codes := false // a CODES column only when some measure has codes
+	for _, t := range v.Themes {
+		for _, o := range t.Outcomes {
+			for _, m := range o.Measures {
+				codes = codes || m.codes != ""
+			}
+		}
+	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, t := range v.Themes {
 		fmt.Fprintf(tw, "\n%s [%s]\n", t.Name, t.ID)
 		for _, o := range t.Outcomes {
 			fmt.Fprintf(tw, "  %s [%s]\n", o.Name, o.ID)
-			fmt.Fprintln(tw, "    MEASURE\tUNIT\t£ PER UNIT\tYEAR\tPRIORITY")
+			head := "    MEASURE\tUNIT\t£ PER UNIT\tYEAR\tPRIORITY"
+			if codes {
+				head += "\tCODES"
+			}
+			fmt.Fprintln(tw, head)
 			for _, m := range o.Measures {
 				value, year := "non-financial", ""
 				if m.Financial {
 					value = "no value"
 					if m.Proxy != nil {
 						value, year = perUnit(m.Proxy.value), m.Proxy.Year
+						if m.Proxy.Note != "" {
+							year += " (" + m.Proxy.Note + ")"
+						}
 						if m.Proxy.CarriedForward {
 							year += " (carried forward)"
 						}
 					}
 				}
-				fmt.Fprintf(tw, "    %s\t%s\t%s\t%s\t%s\n", m.ID, m.Unit, value, year, m.Priority)
+				line := fmt.Sprintf("    %s\t%s\t%s\t%s\t%s", m.ID, m.Unit, value, year, m.Priority)
+				if codes {
+					line += "\t" + m.codes
+				}
+				fmt.Fprintln(tw, line)
 			}
 		}
 	}
@@ -193,7 +216,7 @@ func writeCatalogueCSV(w io.Writer, v catalogueJSON) error {
 	cw := csvsafe.NewWriter(w)
 	if err := cw.Write([]string{"theme_id", "theme_name", "outcome_id", "outcome_name", "measure_id", "measure_name",
 		"unit", "financial", "priority", "evidence_required", "exclusive_group",
-		"proxy_year", "proxy_value", "carried_forward", "source", "basis"}); err != nil {
+		"proxy_year", "proxy_value", "carried_forward", "source", "basis", "note", "codes"}); err != nil {
 		return err
 	}
 	for _, t := range v.Themes {
@@ -201,9 +224,9 @@ func writeCatalogueCSV(w io.Writer, v catalogueJSON) error {
 			for _, m := range o.Measures {
 				row := []string{t.ID, t.Name, o.ID, o.Name, m.ID, m.Name, m.Unit,
 					fmt.Sprint(m.Financial), m.Priority, fmt.Sprint(m.EvidenceRequired), m.ExclusiveGroup,
-					"", "", "", "", ""}
+					"", "", "", "", "", "", m.codes}
 				if p := m.Proxy; p != nil {
-					copy(row[11:], []string{p.Year, p.Value, fmt.Sprint(p.CarriedForward), oneLine(p.Source), oneLine(p.Basis)})
+					copy(row[11:], []string{p.Year, p.Value, fmt.Sprint(p.CarriedForward), oneLine(p.Source), oneLine(p.Basis), p.Note})
 				}
 				if err := cw.Write(row); err != nil {
 					return err

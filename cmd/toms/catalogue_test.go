@@ -21,6 +21,11 @@ func TestCatalogueGolden(t *testing.T) {
 		{"catalogue/table-2024-25.txt", []string{"catalogue", "--year", "2024/25"}},
 		{"catalogue/carry-2024-25.json", []string{"catalogue", "--year", "2024/25", "--carry-forward", "--format", "json"}},
 		{"catalogue/2024-25.csv", []string{"catalogue", "--year", "2024/25", "--format", "csv"}},
+		// The volunteering value of 2024/25 uprated by the example series:
+		// 16.93 × 103 / 100 = 17.4379, with the note in every format.
+		{"catalogue/uprated-2025-26.txt", []string{"catalogue", "--proxies", "../../examples/indexes/uprated-values.yaml", "--year", "2025/26"}},
+		{"catalogue/uprated-2025-26.json", []string{"catalogue", "--proxies", "../../examples/indexes/uprated-values.yaml", "--year", "2025/26", "--format", "json"}},
+		{"catalogue/uprated-2025-26.csv", []string{"catalogue", "--proxies", "../../examples/indexes/uprated-values.yaml", "--year", "2025/26", "--format", "csv"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			stdout, stderr, code := runCLI(t, c.args...)

@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/socialvalue-toms/toms/tom"
@@ -93,9 +92,5 @@ func loadFramework(frameworkPath, proxiesPath string) (*tom.Framework, error) {
 	if proxiesPath == "" {
 		return f, nil
 	}
-	data, err := os.ReadFile(proxiesPath)
-	if err != nil {
-		return nil, err
-	}
-	return f.ApplyProxies(proxiesPath, data)
+	return f.ApplyProxiesFile(proxiesPath)
 }
