@@ -127,4 +127,3 @@ func writeTo(path string, stdout io.Writer, write func(io.Writer) error) error {
 	}
 	return err
 }
-
