@@ -72,7 +72,6 @@ func Evaluate(ctx context.Context, t *Tender, bids []Bid, fw *tom.Framework, opt
 	}
 	res := &Result{TenderID: t.ID, Title: t.Title, Year: t.Year, Weights: t.Weights(), Criteria: t.Criteria, Catalogue: fw.ID()}
 	res.Criteria.Price.Method, res.Criteria.SocialValue.Method = t.Criteria.Price.method(), t.Criteria.SocialValue.method()
-	res.Criteria.SocialValue.Valuation = t.Criteria.SocialValue.valuation()
 	if !opts.SkipPolicy {
 		if opts.ReplaceDefaultRules && opts.Rules == nil {
 			return nil, errors.New("evaluate: Options.ReplaceDefaultRules needs Options.Rules")
@@ -157,9 +156,6 @@ func score(res *Result, t *Tender, bids []Bid, fw *tom.Framework, g *gathered) e
 	}
 	s.prepare(active)
 	res.LowestPrice, res.HighestSocialValue = s.pmin, s.vmax
-	for _, a := range s.asked {
-		res.MeasureScores = append(res.MeasureScores, a.score)
-	}
 	s.qualityComponents()
 	for _, i := range active {
 		s.component(i, compPrice)
@@ -198,9 +194,6 @@ func score(res *Result, t *Tender, bids []Bid, fw *tom.Framework, g *gathered) e
 		sr := &r.SocialValue
 		sr.Quantitative, sr.Qualitative = st.svq, st.svl
 		sr.Value, sr.QualitativeScore, sr.Commitments = s.values[i], b.SocialValue.Qualitative, s.lines[st.line:nl:nl]
-		if s.weighted {
-			sr.Value, sr.Weighted = s.plain[i], s.values[i]
-		}
 		if st.excluded {
 			r.Excluded = true
 		} else {

@@ -2,9 +2,12 @@ package evaluate_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"strings"
 
+	"github.com/socialvalue-toms/toms/diag"
 	"github.com/socialvalue-toms/toms/evaluate"
 	"github.com/socialvalue-toms/toms/tom"
 )
@@ -105,4 +108,35 @@ bids:
 	// rank,supplier,sme,vcse,local,price,price_points,quality_points,social_value_gbp,social_value_quantitative_points,social_value_qualitative_points,social_value_points,total,excluded,reasons,flags,tied_with,tie_decided_by
 	// 1,'=Acme,false,false,false,100,90,0,0,0,10,10,100,false,,,,
 	// 2,Kestrel Civils,true,false,false,200,45,0,0,0,8,8,53,false,,,,
+}
+
+// Reading a tender from a stream, such as an uploaded file: the name is used
+// in positions, and the size limit (4 MiB unless raised) ends the read of
+// an endless or oversized upload with an error matching diag.ErrTooLarge.
+func ExampleReadTender() {
+	upload := strings.NewReader(`apiVersion: toms/v1
+kind: Tender
+id: LIB-2
+title: Library refurbishment
+contractType: contract
+value: "80000"
+year: "2024/25"
+criteria:
+  price: {weight: "60"}
+  quality: [{id: design, weight: "30", max: "10"}]
+  socialValue: {weight: "10", quantitativeWeight: "10"}
+`)
+	tender, err := evaluate.ReadTender(upload, "upload.yaml", evaluate.ReadOptions{MaxBytes: 1 << 20})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(tender.ID, tender.Title)
+
+	_, err = evaluate.ReadTender(strings.NewReader("apiVersion: toms/v1\nkind: Tender\ntitle: "+strings.Repeat("x", 100)),
+		"big.yaml", evaluate.ReadOptions{MaxBytes: 64})
+	fmt.Println(errors.Is(err, diag.ErrTooLarge), err)
+	// Output:
+	// LIB-2 Library refurbishment
+	// true big.yaml:3:32: the file is larger than 64 bytes, the limit for one input file; it passes the limit here
 }

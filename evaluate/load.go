@@ -2,6 +2,7 @@ package evaluate
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -80,19 +81,8 @@ type socialValueFile struct {
 	Max                *decimal.Decimal    `yaml:"max"`
 	Method             string              `yaml:"method"`
 	Target             *decimal.Decimal    `yaml:"target"`
-	Valuation          string              `yaml:"valuation"`
-	Measures           []*yaml.Node        `yaml:"measures"` // each a measure id, or a measureFile
+	Measures           []string            `yaml:"measures"`
 	BothPartsRequired  bool                `yaml:"bothPartsRequired"`
-}
-
-// measureFile is a measure of criteria.socialValue.measures given with its
-// weight or target (method measures); a bare id takes the defaults.
-type measureFile struct {
-	Pos    diag.Pos            `yaml:",pos"`
-	At     map[string]diag.Pos `yaml:",at"`
-	ID     string              `yaml:"id,required"`
-	Weight *decimal.Decimal    `yaml:"weight"`
-	Target *decimal.Decimal    `yaml:"target"`
 }
 
 type weightsFile struct {
@@ -146,7 +136,15 @@ type commitmentFile struct {
 	Quantity *decimal.Decimal    `yaml:"quantity,required"`
 }
 
-// LoadTenderFile reads a tender file (YAML or JSON, kind: Tender). Relative
+// ReadOptions tune reading a tender or bids file.
+type ReadOptions struct {
+	// MaxBytes is the size limit of the file, in bytes; zero means the
+	// default, 4 MiB. A larger file is an error matching diag.ErrTooLarge.
+	MaxBytes int64
+}
+
+// LoadTenderFile reads a tender file (YAML or JSON, kind: Tender) of at most
+// 4 MiB; to read a larger one, open it and call ReadTender. Relative
 // Catalogue and Proxies paths in it are resolved against the file's directory.
 func LoadTenderFile(path string) (*Tender, error) { return loadTender(path, true) }
 
@@ -155,12 +153,36 @@ func LoadTenderFile(path string) (*Tender, error) { return loadTender(path, true
 // a bad bid does not hide what the policy says about the tender.
 func LoadTenderDesign(path string) (*Tender, error) { return loadTender(path, false) }
 
-func loadTender(path string, withBids bool) (*Tender, error) {
-	data, err := os.ReadFile(path)
+// ReadTender reads a tender from r, such as an upload, as ParseTender does;
+// name is used in positions. It reads no more than opts.MaxBytes (default
+// 4 MiB) plus one byte: a longer input is an error matching
+// diag.ErrTooLarge, so an endless stream cannot exhaust memory. Catalogue
+// and Proxies paths in the tender are returned as written.
+func ReadTender(r io.Reader, name string, opts ReadOptions) (*Tender, error) {
+	return readTender(r, name, opts, true)
+}
+
+// ReadTenderDesign reads a tender from r like ReadTender but leaves out its
+// inline bids and any problems in them (see LoadTenderDesign).
+func ReadTenderDesign(r io.Reader, name string, opts ReadOptions) (*Tender, error) {
+	return readTender(r, name, opts, false)
+}
+
+func readTender(r io.Reader, name string, opts ReadOptions, withBids bool) (*Tender, error) {
+	data, err := yamlx.ReadAll(r, name, opts.MaxBytes)
 	if err != nil {
 		return nil, err
 	}
-	t, err := parseTender(path, data, withBids)
+	return parseTender(name, data, opts.MaxBytes, withBids)
+}
+
+func loadTender(path string, withBids bool) (*Tender, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	t, err := readTender(f, path, ReadOptions{}, withBids)
 	if err != nil {
 		return nil, err
 	}
@@ -183,17 +205,18 @@ func loadTender(path string, withBids bool) (*Tender, error) {
 // policy reports those (rules weights-total and sv-split, as `toms check`
 // shows), and Evaluate refuses to score without them. Checks that need the
 // catalogue (do the measures exist, have a proxy for the year) are made by
-// Validate and Evaluate.
-func ParseTender(name string, data []byte) (*Tender, error) { return parseTender(name, data, true) }
+// Validate and Evaluate. The document may be at most 4 MiB (see ReadTender
+// to raise the limit).
+func ParseTender(name string, data []byte) (*Tender, error) { return parseTender(name, data, 0, true) }
 
 // ParseTenderDesign reads a tender like ParseTender but leaves out its inline
 // bids and any problems in them (see LoadTenderDesign).
 func ParseTenderDesign(name string, data []byte) (*Tender, error) {
-	return parseTender(name, data, false)
+	return parseTender(name, data, 0, false)
 }
 
-func parseTender(name string, data []byte, withBids bool) (*Tender, error) {
-	root, d, err := yamlx.Open(name, data, "Tender")
+func parseTender(name string, data []byte, max int64, withBids bool) (*Tender, error) {
+	root, d, err := yamlx.Open(name, data, "Tender", max)
 	if err != nil {
 		return nil, err
 	}
@@ -260,14 +283,28 @@ func dropBidProblems(errs diag.List) diag.List {
 	return out
 }
 
-// LoadBidsFile reads a bids file (kind: Bids) for tender t; fw, when not
-// nil, is the catalogue that will value the commitments (see ParseBids).
+// LoadBidsFile reads a bids file (kind: Bids) of at most 4 MiB for tender
+// t; fw, when not nil, is the catalogue that will value the commitments (see
+// ParseBids). To read a larger file, open it and call ReadBids.
 func LoadBidsFile(path string, t *Tender, fw *tom.Framework) ([]Bid, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	return ParseBids(path, data, t, fw)
+	defer f.Close()
+	return ReadBids(f, path, t, fw, ReadOptions{})
+}
+
+// ReadBids reads bids (kind: Bids) from r, such as an upload, and checks
+// them as ParseBids does; name is used in positions. It reads no more than
+// opts.MaxBytes (default 4 MiB) plus one byte: a longer input is an error
+// matching diag.ErrTooLarge.
+func ReadBids(r io.Reader, name string, t *Tender, fw *tom.Framework, opts ReadOptions) ([]Bid, error) {
+	data, err := yamlx.ReadAll(r, name, opts.MaxBytes)
+	if err != nil {
+		return nil, err
+	}
+	return parseBids(name, data, t, fw, opts.MaxBytes)
 }
 
 // ParseBids reads bids (kind: Bids) from YAML or JSON and checks them against
@@ -276,9 +313,14 @@ func LoadBidsFile(path string, t *Tender, fw *tom.Framework) ([]Bid, error) {
 // catalogue fw (see LoadFramework) it also checks that every measure is in
 // it and has a proxy for the tender's year, so that one pass lists every
 // problem in the file, each positioned; with fw nil those checks are left to
-// Validate and Evaluate.
+// Validate and Evaluate. The document may be at most 4 MiB (see ReadBids to
+// raise the limit).
 func ParseBids(name string, data []byte, t *Tender, fw *tom.Framework) ([]Bid, error) {
-	root, d, err := yamlx.Open(name, data, "Bids")
+	return parseBids(name, data, t, fw, 0)
+}
+
+func parseBids(name string, data []byte, t *Tender, fw *tom.Framework, max int64) ([]Bid, error) {
+	root, d, err := yamlx.Open(name, data, "Bids", max)
 	if err != nil {
 		return nil, err
 	}
@@ -366,12 +408,11 @@ func (tf *tenderFile) tender(d *yamlx.Decoder) *Tender {
 	if sv := c.SocialValue; sv != nil {
 		s := SocialValueCriterion{
 			Weight: dv(sv.Weight), Max: dv(sv.Max), Method: SocialValueMethod(sv.Method),
-			Target: dv(sv.Target), Valuation: Valuation(sv.Valuation), BothPartsRequired: sv.BothPartsRequired,
+			Target: dv(sv.Target), Measures: sv.Measures, BothPartsRequired: sv.BothPartsRequired,
 		}
 		for k, p := range sv.At {
 			t.at["criteria.socialValue."+k] = p
 		}
-		s.Measures, s.MeasureCriteria = decodeMeasures(d, sv.Measures, t.at)
 		// One part of the split may be left out: it is the rest of the weight.
 		switch {
 		case sv.QuantitativeWeight != nil && sv.QualitativeWeight != nil:
@@ -402,47 +443,6 @@ func (tf *tenderFile) tender(d *yamlx.Decoder) *Tender {
 		t.Waivers = append(t.Waivers, Waiver{Rule: w.Rule, Reason: strings.TrimSpace(w.Reason), ApprovedBy: w.ApprovedBy, Date: w.Date, Pos: w.Pos})
 	}
 	return t
-}
-
-// decodeMeasures reads criteria.socialValue.measures: each item a measure
-// id, or a mapping with its id, weight and target. It records positions in
-// at; a weight given as 0 is an error (leave it out for the catalogue's
-// priority), and so is a target of 0 (leave it out for the best offer).
-func decodeMeasures(d *yamlx.Decoder, items []*yaml.Node, at map[string]diag.Pos) ([]string, map[string]MeasureCriterion) {
-	var ids []string
-	var criteria map[string]MeasureCriterion
-	for i, n := range items {
-		path := fmt.Sprintf("criteria.socialValue.measures[%d]", i)
-		if n == nil || n.Kind != yaml.MappingNode {
-			var id string
-			d.Decode(n, &id, path)
-			at[path] = d.Pos(n)
-			ids = append(ids, id)
-			continue
-		}
-		var mf measureFile
-		d.Decode(n, &mf, path)
-		at[path] = mf.Pos
-		for k, p := range mf.At {
-			at[path+"."+k] = p
-		}
-		ids = append(ids, mf.ID)
-		mc := MeasureCriterion{Weight: dv(mf.Weight), Target: dv(mf.Target), Pos: mf.Pos}
-		if mf.Weight != nil && mf.Weight.IsZero() {
-			d.Errs.Add(mf.At["weight"].At(path+".weight", ErrInvalid, "is 0; leave weight out to use the catalogue's priority, or drop the measure"))
-		}
-		if mf.Target != nil && mf.Target.IsZero() {
-			d.Errs.Add(mf.At["target"].At(path+".target", ErrInvalid, "is 0; leave target out to score against the best offer"))
-		}
-		if mf.Weight == nil && mf.Target == nil {
-			continue
-		}
-		if criteria == nil {
-			criteria = map[string]MeasureCriterion{}
-		}
-		criteria[mf.ID] = mc
-	}
-	return ids, criteria
 }
 
 // needParams reports, once per message, the parameters of a method that

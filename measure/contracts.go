@@ -1,7 +1,6 @@
 package measure
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"reflect"
@@ -139,7 +138,7 @@ func ReadContracts(r io.Reader, name string) ([]Contract, error) {
 		}
 		d = yamlx.NewDecoder(name)
 	} else {
-		root, dec, err := yamlx.Open(name, data, "Contracts")
+		root, dec, err := yamlx.Open(name, data, "Contracts", MaxRegisterBytes)
 		if err != nil {
 			return nil, err
 		}
@@ -272,14 +271,5 @@ func filepathExt(name string) string {
 
 // readCapped reads a whole register or targets file, up to MaxRegisterBytes.
 func readCapped(r io.Reader, name string) ([]byte, error) {
-	var buf bytes.Buffer
-	n, err := buf.ReadFrom(io.LimitReader(r, MaxRegisterBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	if n > MaxRegisterBytes {
-		return nil, &diag.Diagnostic{File: name, Kind: diag.ErrTooLarge,
-			Message: fmt.Sprintf("the file is larger than %d MiB", MaxRegisterBytes>>20)}
-	}
-	return buf.Bytes(), nil
+	return yamlx.ReadAll(r, name, MaxRegisterBytes)
 }

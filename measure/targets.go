@@ -150,7 +150,7 @@ func ReadTargets(r io.Reader, name string, fw *tom.Framework) (*Targets, error) 
 	if err != nil {
 		return nil, err
 	}
-	root, d, err := yamlx.Open(name, data, "Targets")
+	root, d, err := yamlx.Open(name, data, "Targets", MaxRegisterBytes)
 	if err != nil {
 		return nil, err
 	}

@@ -77,10 +77,11 @@ var (
 	ruleIDRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 )
 
-// parseRuleFile decodes one rule-set file. Problems are added to errs; the
-// result is nil when the file cannot be used at all.
-func parseRuleFile(name string, data []byte, errs *diag.List) *ruleFile {
-	root, dec, err := yamlx.Open(name, data, "RuleSet")
+// parseRuleFile decodes one rule-set file of at most max bytes (zero: the
+// default limit). Problems are added to errs; the result is nil when the
+// file cannot be used at all.
+func parseRuleFile(name string, data []byte, max int64, errs *diag.List) *ruleFile {
+	root, dec, err := yamlx.Open(name, data, "RuleSet", max)
 	if err != nil {
 		errs.Append(invalidRule(err))
 		return nil

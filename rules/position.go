@@ -1,11 +1,11 @@
 package rules
 
 import (
-	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/socialvalue-toms/toms/internal/yamlx"
 )
 
 // locate maps a position inside a CEL expression (1-based line, 0-based
@@ -97,21 +97,5 @@ func (f *ruleFile) snippet(line, col int) string {
 	if line < 1 || line > len(f.src) {
 		return ""
 	}
-	text := strings.TrimRight(f.src[line-1], "\r")
-	num := fmt.Sprint(line)
-	var pad strings.Builder
-	for i, r := range []rune(text) {
-		if i >= col-1 {
-			break
-		}
-		if r == '\t' {
-			pad.WriteByte('\t')
-		} else {
-			pad.WriteByte(' ')
-		}
-	}
-	if col-1 > utf8.RuneCountInString(text) {
-		pad.WriteString(strings.Repeat(" ", col-1-utf8.RuneCountInString(text)))
-	}
-	return fmt.Sprintf(" %s | %s\n %s | %s^", num, text, strings.Repeat(" ", len(num)), pad.String())
+	return yamlx.Snippet(f.src[line-1], line, col)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"embed"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -132,18 +131,40 @@ func defaultFiles(errs *diag.List) []*ruleFile {
 			errs.Append(err)
 			continue
 		}
-		if f := parseRuleFile(defaultPrefix+e.Name(), data, errs); f != nil {
+		if f := parseRuleFile(defaultPrefix+e.Name(), data, 0, errs); f != nil {
 			files = append(files, f)
 		}
 	}
 	return files
 }
 
+// ReadOptions tune reading rule-set and rule-test files.
+type ReadOptions struct {
+	// MaxBytes is the size limit of one file, in bytes; zero means the
+	// default, 4 MiB. A larger file is an error matching diag.ErrTooLarge.
+	MaxBytes int64
+}
+
 // Parse compiles one RuleSet file held in memory; name is used in positions.
 // A file that says `extends: default` is compiled with the default policy.
-func Parse(name string, data []byte) (*Set, error) {
+// The file may be at most 4 MiB (see Read to raise the limit).
+func Parse(name string, data []byte) (*Set, error) { return parse(name, data, 0) }
+
+// Read compiles one RuleSet file read from r, such as an upload, as Parse
+// does; name is used in positions. It reads no more than opts.MaxBytes
+// (default 4 MiB) plus one byte: a longer input is an error matching
+// diag.ErrTooLarge, so an endless stream cannot exhaust memory.
+func Read(r io.Reader, name string, opts ReadOptions) (*Set, error) {
+	data, err := yamlx.ReadAll(r, name, opts.MaxBytes)
+	if err != nil {
+		return nil, err
+	}
+	return parse(name, data, opts.MaxBytes)
+}
+
+func parse(name string, data []byte, max int64) (*Set, error) {
 	var errs diag.List
-	f := parseRuleFile(name, data, &errs)
+	f := parseRuleFile(name, data, max, &errs)
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
@@ -162,9 +183,15 @@ func Parse(name string, data []byte) (*Set, error) {
 // name files exactly as the paths do).
 //
 // Every problem in every file is reported in one pass, as diag.List with
-// file:line:col, the source line and a caret.
+// file:line:col, the source line and a caret. Each file may be at most
+// 4 MiB; LoadWith raises the limit.
 func Load(ctx context.Context, fsys fs.FS, paths ...string) (*Set, error) {
-	src := source{fsys: fsys}
+	return LoadWith(ctx, fsys, ReadOptions{}, paths...)
+}
+
+// LoadWith is Load with options: opts.MaxBytes bounds each file.
+func LoadWith(ctx context.Context, fsys fs.FS, opts ReadOptions, paths ...string) (*Set, error) {
+	src := source{fsys: fsys, max: opts.MaxBytes}
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
@@ -189,7 +216,7 @@ func Load(ctx context.Context, fsys fs.FS, paths ...string) (*Set, error) {
 			if !explicit && !hasKind(name, data, "RuleSet") {
 				continue
 			}
-			if f := parseRuleFile(name, data, &errs); f != nil {
+			if f := parseRuleFile(name, data, src.max, &errs); f != nil {
 				files = append(files, f)
 			}
 		}
@@ -277,11 +304,12 @@ func (s *Set) Combine(others ...*Set) (*Set, error) {
 	return compileFiles(files)
 }
 
-// maxFileSize bounds a rule or test file.
-const maxFileSize = 4 << 20
-
-// source reads files from an fs.FS or, when fsys is nil, from the OS.
-type source struct{ fsys fs.FS }
+// source reads files from an fs.FS or, when fsys is nil, from the OS, each
+// of at most max bytes (zero: the default limit).
+type source struct {
+	fsys fs.FS
+	max  int64
+}
 
 func (s source) read(name string) ([]byte, error) {
 	var (
@@ -297,14 +325,11 @@ func (s source) read(name string) ([]byte, error) {
 		return nil, &diag.Diagnostic{File: name, Message: pathErrText(err), Kind: ErrInput}
 	}
 	defer r.Close()
-	data, err := io.ReadAll(io.LimitReader(r, maxFileSize+1))
-	if err != nil {
-		return nil, &diag.Diagnostic{File: name, Message: pathErrText(err), Kind: ErrInput}
+	data, err := yamlx.ReadAll(r, name, s.max)
+	if err != nil && !errors.Is(err, diag.ErrTooLarge) {
+		return nil, &diag.Diagnostic{File: name, Message: pathErrText(errors.Unwrap(err)), Kind: ErrInput}
 	}
-	if len(data) > maxFileSize {
-		return nil, &diag.Diagnostic{File: name, Message: fmt.Sprintf("the file is larger than %d bytes", maxFileSize), Kind: ErrInput}
-	}
-	return data, nil
+	return data, err
 }
 
 func pathErrText(err error) string {
@@ -392,7 +417,7 @@ func isRuleFileName(name string) bool { return isYAMLName(name) && !isTestFile(n
 // any other YAML or JSON (a saved result, a notes file, a catalogue) is not
 // ours and is skipped.
 func hasKind(name string, data []byte, kind string) bool {
-	root, err := yamlx.Parse(name, data)
+	root, err := yamlx.Parse(name, data, 0)
 	if err != nil {
 		return true
 	}

@@ -28,6 +28,9 @@ type TestOptions struct {
 	// Values records the compared values of every asserted rule, not only
 	// of failing ones (for `toms test -v`).
 	Values bool
+	// MaxBytes is the size limit of each rule, test and fixture file, in
+	// bytes; zero means the default, 4 MiB.
+	MaxBytes int64
 }
 
 // TestStatus is the result of one rule test.
@@ -176,7 +179,7 @@ func (r TestReport) Failed() bool {
 // when a path cannot be read, or ctx ends. Failing tests are not an error:
 // see TestReport.Failed.
 func RunTests(ctx context.Context, fsys fs.FS, opts TestOptions) (TestReport, error) {
-	src := source{fsys: fsys}
+	src := source{fsys: fsys, max: opts.MaxBytes}
 	paths := opts.Paths
 	if len(paths) == 0 {
 		paths = []string{"."}
@@ -300,7 +303,7 @@ func loadDir(ctx context.Context, src source, names []string) (*Set, []string, e
 			continue
 		}
 		used = append(used, name)
-		if f := parseRuleFile(name, data, &errs); f != nil {
+		if f := parseRuleFile(name, data, src.max, &errs); f != nil {
 			files = append(files, f)
 		}
 	}
@@ -376,7 +379,7 @@ func runSuite(ctx context.Context, src source, set *Set, name string, opts TestO
 		fail(err)
 		return
 	}
-	root, dec, err := yamlx.Open(name, data, "RuleTest")
+	root, dec, err := yamlx.Open(name, data, "RuleTest", src.max)
 	if err != nil {
 		fail(invalidTest(err))
 		return
@@ -527,7 +530,7 @@ func sharedFixtures(src source, dir string, in *inputs, into *yamlx.Decoder) {
 		if !hasKind(name, data, "Fixtures") {
 			continue
 		}
-		root, dec, err := yamlx.Open(name, data, "Fixtures")
+		root, dec, err := yamlx.Open(name, data, "Fixtures", src.max)
 		if err != nil {
 			into.Errs.Append(err)
 			continue

@@ -2,7 +2,7 @@ package tom
 
 import (
 	"fmt"
-	"os"
+	"io"
 	"sort"
 	"strings"
 
@@ -83,13 +83,25 @@ type indexFile struct {
 	Values     map[string]*decimal.Decimal `yaml:"values,required" schema:"keys=year"`
 }
 
-// LoadIndexFile reads and parses an index file (kind: Index).
+// LoadIndexFile reads and parses an index file (kind: Index) of at most
+// 4 MiB; to read a larger one, open it and call ReadIndex.
 func LoadIndexFile(path string) (*Index, error) {
-	data, err := os.ReadFile(path)
+	data, err := readFile(0)(path)
 	if err != nil {
 		return nil, err
 	}
 	return ParseIndex(path, data)
+}
+
+// ReadIndex reads an index series (kind: Index) from r, as ParseIndex does;
+// name is used in positions. It reads no more than opts.MaxBytes (default
+// 4 MiB) plus one byte: a longer input is an error matching diag.ErrTooLarge.
+func ReadIndex(r io.Reader, name string, opts ReadOptions) (*Index, error) {
+	data, err := yamlx.ReadAll(r, name, opts.MaxBytes)
+	if err != nil {
+		return nil, err
+	}
+	return parseIndex(name, data, opts.MaxBytes)
 }
 
 // ParseIndex reads an index series (kind: Index) from YAML or JSON:
@@ -105,9 +117,12 @@ func LoadIndexFile(path string) (*Index, error) {
 //	  "2022/23": "103"
 //
 // Every value must be above zero; a year appears once. name is used in
-// error positions, and every problem is returned at once as diag.List.
-func ParseIndex(name string, data []byte) (*Index, error) {
-	root, d, err := yamlx.Open(name, data, "Index")
+// error positions, and every problem is returned at once as diag.List. The
+// document may be at most 4 MiB (see ReadIndex to raise the limit).
+func ParseIndex(name string, data []byte) (*Index, error) { return parseIndex(name, data, 0) }
+
+func parseIndex(name string, data []byte, max int64) (*Index, error) {
+	root, d, err := yamlx.Open(name, data, "Index", max)
 	if err != nil {
 		return nil, err
 	}

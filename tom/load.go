@@ -4,6 +4,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"strings"
@@ -51,11 +52,20 @@ func DefaultSource() []byte {
 	return data
 }
 
+// ReadOptions tune reading a catalogue, proxy-values or index file.
+type ReadOptions struct {
+	// MaxBytes is the size limit of the file, in bytes; zero means the
+	// default, 4 MiB. A larger file is an error matching diag.ErrTooLarge.
+	MaxBytes int64
+}
+
 // LoadFile reads and parses a catalogue file (YAML or JSON), with the index
 // series it lists under indexes: (paths relative to the file), and checks
-// that every value marked uprate names one of them.
+// that every value marked uprate names one of them. Each file may be at
+// most 4 MiB; to read a larger catalogue, open it and call Read.
 func LoadFile(path string) (*Framework, error) {
-	data, err := os.ReadFile(path)
+	read := readFile(0)
+	data, err := read(path)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +73,34 @@ func LoadFile(path string) (*Framework, error) {
 	if err != nil {
 		return nil, err
 	}
-	return f.withIndexFiles(os.ReadFile)
+	return f.withIndexFiles(read)
+}
+
+// Read reads a catalogue (kind: Framework) from r, such as an upload, as
+// Parse does; name is used in positions. It reads no more than
+// opts.MaxBytes (default 4 MiB) plus one byte: a longer input is an error
+// matching diag.ErrTooLarge, so an endless stream cannot exhaust memory.
+// Like Parse it reads no other file: index series the catalogue lists are
+// loaded by LoadFile, or given with WithIndexes.
+func Read(r io.Reader, name string, opts ReadOptions) (*Framework, error) {
+	data, err := yamlx.ReadAll(r, name, opts.MaxBytes)
+	if err != nil {
+		return nil, err
+	}
+	return parse(name, data, opts.MaxBytes)
+}
+
+// readFile returns a function that reads a file of at most max bytes (zero:
+// the default limit) from the operating system.
+func readFile(max int64) func(string) ([]byte, error) {
+	return func(path string) ([]byte, error) {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		return yamlx.ReadAll(f, path, max)
+	}
 }
 
 // withIndexFiles loads the catalogue's indexes: files and uprates with them.
@@ -146,8 +183,11 @@ type proxyFile struct {
 
 // Parse reads a catalogue (kind: Framework) from YAML or JSON. name is used
 // in error positions. Every problem found is returned at once, as diag.List.
-func Parse(name string, data []byte) (*Framework, error) {
-	root, d, err := yamlx.Open(name, data, "Framework")
+// The document may be at most 4 MiB (see Read to raise the limit).
+func Parse(name string, data []byte) (*Framework, error) { return parse(name, data, 0) }
+
+func parse(name string, data []byte, max int64) (*Framework, error) {
+	root, d, err := yamlx.Open(name, data, "Framework", max)
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,7 @@ package tom
 
 import (
 	"fmt"
-	"os"
+	"io"
 	"sort"
 	"strings"
 
@@ -58,16 +58,18 @@ type proxyValueFile struct {
 }
 
 // LoadProxiesFile reads and parses a proxy-values file, with the index
-// series it lists under indexes: (paths relative to the file).
+// series it lists under indexes: (paths relative to the file). Each file
+// may be at most 4 MiB; to read a larger one, open it and call ReadProxies.
 func LoadProxiesFile(path string) (*ProxyValues, error) {
-	data, err := os.ReadFile(path)
+	read := readFile(0)
+	data, err := read(path)
 	if err != nil {
 		return nil, err
 	}
-	pv, errs := parseProxies(path, data)
+	pv, errs := parseProxies(path, data, 0)
 	if pv != nil {
 		var more diag.List
-		pv.indexes, more = pv.indexFiles.load(os.ReadFile, nil)
+		pv.indexes, more = pv.indexFiles.load(read, nil)
 		errs = append(errs, more...)
 	}
 	if err := errs.Err(); err != nil {
@@ -76,17 +78,36 @@ func LoadProxiesFile(path string) (*ProxyValues, error) {
 	return pv, nil
 }
 
-// ApplyProxiesFile reads a proxy-values file, with the index series it
-// lists, and lays it over f as ApplyProxies does.
-func (f *Framework) ApplyProxiesFile(path string) (*Framework, error) {
-	data, err := os.ReadFile(path)
+// ReadProxies reads a proxy-values file (kind: ProxyValues) from r, such as
+// an upload, as ParseProxies does; name is used in positions. It reads no
+// more than opts.MaxBytes (default 4 MiB) plus one byte: a longer input is
+// an error matching diag.ErrTooLarge. Like ParseProxies it reads no other
+// file (see LoadProxiesFile for index series).
+func ReadProxies(r io.Reader, name string, opts ReadOptions) (*ProxyValues, error) {
+	data, err := yamlx.ReadAll(r, name, opts.MaxBytes)
 	if err != nil {
 		return nil, err
 	}
-	pv, errs := parseProxies(path, data)
+	pv, errs := parseProxies(name, data, opts.MaxBytes)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return pv, nil
+}
+
+// ApplyProxiesFile reads a proxy-values file, with the index series it
+// lists, and lays it over f as ApplyProxies does. Each file may be at most
+// 4 MiB (see ApplyProxiesFrom).
+func (f *Framework) ApplyProxiesFile(path string) (*Framework, error) {
+	read := readFile(0)
+	data, err := read(path)
+	if err != nil {
+		return nil, err
+	}
+	pv, errs := parseProxies(path, data, 0)
 	if pv != nil {
 		var more diag.List
-		pv.indexes, more = pv.indexFiles.load(os.ReadFile, f.indexes)
+		pv.indexes, more = pv.indexFiles.load(read, f.indexes)
 		errs = append(errs, more...)
 		errs = append(errs, f.unknownMeasures(pv)...)
 	}
@@ -98,9 +119,25 @@ func (f *Framework) ApplyProxiesFile(path string) (*Framework, error) {
 
 // ApplyProxies reads a proxy-values file and lays it over f, as ParseProxies
 // followed by WithProxies, but in one pass: values for measures f does not
-// have are reported together with every other problem in the file.
+// have are reported together with every other problem in the file. The
+// file may be at most 4 MiB (see ApplyProxiesFrom to raise the limit).
 func (f *Framework) ApplyProxies(name string, data []byte) (*Framework, error) {
-	pv, errs := parseProxies(name, data)
+	return f.applyProxies(name, data, 0)
+}
+
+// ApplyProxiesFrom is ApplyProxies reading the file from r, at most
+// opts.MaxBytes (default 4 MiB) plus one byte; a longer input is an error
+// matching diag.ErrTooLarge.
+func (f *Framework) ApplyProxiesFrom(r io.Reader, name string, opts ReadOptions) (*Framework, error) {
+	data, err := yamlx.ReadAll(r, name, opts.MaxBytes)
+	if err != nil {
+		return nil, err
+	}
+	return f.applyProxies(name, data, opts.MaxBytes)
+}
+
+func (f *Framework) applyProxies(name string, data []byte, max int64) (*Framework, error) {
+	pv, errs := parseProxies(name, data, max)
 	if pv != nil {
 		errs = append(errs, f.unknownMeasures(pv)...)
 	}
@@ -119,9 +156,10 @@ func (f *Framework) ApplyProxies(name string, data []byte) (*Framework, error) {
 //	  - {measure: volunteering-hours, year: "2025/26", value: "17.40", source: "...", basis: "..."}
 //
 // A (measure, year) pair may appear once. Whether each measure exists is
-// checked when the values are laid over a framework.
+// checked when the values are laid over a framework. The document may be at
+// most 4 MiB (see ReadProxies to raise the limit).
 func ParseProxies(name string, data []byte) (*ProxyValues, error) {
-	pv, errs := parseProxies(name, data)
+	pv, errs := parseProxies(name, data, 0)
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
@@ -130,8 +168,8 @@ func ParseProxies(name string, data []byte) (*ProxyValues, error) {
 
 // parseProxies reads what it can of a proxy-values file and lists every
 // problem; pv is nil when the file is not a ProxyValues document at all.
-func parseProxies(name string, data []byte) (*ProxyValues, diag.List) {
-	root, d, err := yamlx.Open(name, data, "ProxyValues")
+func parseProxies(name string, data []byte, max int64) (*ProxyValues, diag.List) {
+	root, d, err := yamlx.Open(name, data, "ProxyValues", max)
 	if err != nil {
 		var errs diag.List
 		errs.Append(err)

@@ -55,7 +55,9 @@ func TestInvalidRuleFileExitsThreeEverywhere(t *testing.T) {
 		name, rules, problem string
 	}{
 		{"YAML syntax", strings.Replace(cliRules, "rules:\n", "rules:\n\t- tab\n", 1),
-			"DIR/rules.yaml:8: found character that cannot start any token"},
+			"DIR/rules.yaml:8:1: a tab in the indentation; YAML does not allow tabs there: indent with spaces\n" +
+				" 8 | \t- tab\n" +
+				"   | ^"},
 		{"unknown field", strings.Replace(cliRules, "    message:", "    mesage:", 1),
 			`DIR/rules.yaml:10:5: rules[0].mesage: unknown field "mesage"; did you mean "message"?`},
 		{"CEL", strings.Replace(cliRules, "socialValue >=", "socialVlaue >=", 1),

@@ -39,21 +39,27 @@ const MaxAliasNodes = 100_000
 var lineRE = regexp.MustCompile(`line (\d+)`)
 
 // Parse reads exactly one YAML or JSON document and returns its root content
-// node. An empty input, a syntax error or a second document is an error.
-func Parse(file string, data []byte) (*yaml.Node, error) {
+// node. An empty input, a syntax error or a second document is an error, and
+// so is an input beyond the limits in limits.go (its size, its density and
+// its nesting), reported as diag.ErrTooLarge. max is the size limit in bytes;
+// zero or less means DefaultMaxBytes.
+func Parse(file string, data []byte, max int64) (*yaml.Node, error) {
+	if err := checkSize(file, data, max); err != nil {
+		return nil, err
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
 			return nil, &diag.Diagnostic{File: file, Message: "the document is empty", Kind: diag.ErrSyntax}
 		}
-		return nil, syntaxError(file, err)
+		return nil, syntaxError(file, data, err)
 	}
 	var next yaml.Node
 	switch err := dec.Decode(&next); {
 	case errors.Is(err, io.EOF):
 	case err != nil:
-		return nil, syntaxError(file, err)
+		return nil, syntaxError(file, data, err)
 	default:
 		return nil, &diag.Diagnostic{File: file, Line: next.Line, Column: next.Column,
 			Message: "a second YAML document starts here; put one document in each file", Kind: diag.ErrSyntax}
@@ -61,10 +67,18 @@ func Parse(file string, data []byte) (*yaml.Node, error) {
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		return nil, &diag.Diagnostic{File: file, Message: "the document is empty", Kind: diag.ErrSyntax}
 	}
+	if err := checkDepth(file, doc.Content[0]); err != nil {
+		return nil, err
+	}
 	return doc.Content[0], nil
 }
 
-func syntaxError(file string, err error) error {
+// syntaxError turns a yaml.v3 error into a diagnostic. yaml.v3 gives a line
+// at best (and often the line where the enclosing value began), so the
+// problems a person is most likely to meet are located here from the text:
+// bytes that are not UTF-8 text, a tab in the indentation, and nesting
+// beyond yaml.v3's own depth limit.
+func syntaxError(file string, data []byte, err error) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	d := &diag.Diagnostic{File: file, Message: msg, Kind: diag.ErrSyntax}
 	if m := lineRE.FindStringSubmatch(msg); m != nil {
@@ -76,6 +90,25 @@ func syntaxError(file string, err error) error {
 		}
 		d.Message = strings.TrimSpace(lineRE.ReplaceAllString(msg, ""))
 		d.Message = strings.TrimPrefix(d.Message, ": ")
+	}
+	switch {
+	case encodingError(msg):
+		if p := badText(file, data); p != nil {
+			return p
+		}
+	case strings.Contains(msg, "tab character"):
+		if p := tabIndent(file, data, d.Line, 0); p != nil {
+			return p
+		}
+	case strings.Contains(msg, "cannot start any token"):
+		if p := tabIndent(file, data, d.Line, d.Line+1); p != nil {
+			return p
+		}
+	case strings.Contains(msg, "exceeded max depth"):
+		if p := deepFlow(file, data); p != nil {
+			return p
+		}
+		d.Message, d.Kind = fmt.Sprintf("the document is nested more than %d levels deep", MaxDepth), diag.ErrTooLarge
 	}
 	return d
 }
@@ -170,12 +203,17 @@ func (d *Decoder) Header(root *yaml.Node, kind string) bool {
 	return ok
 }
 
-// Open parses one document (see Parse) and checks that it says
-// apiVersion: toms/v1 and the given kind. It returns the root node and a
-// decoder for it, or the problems that make the document unusable: a syntax
-// error, or a missing or wrong header.
-func Open(file string, data []byte, kind string) (*yaml.Node, *Decoder, error) {
-	root, err := Parse(file, data)
+// Open parses one document (see Parse; max is the size limit in bytes, zero
+// for DefaultMaxBytes) and checks that it says apiVersion: toms/v1 and the
+// given kind. It returns the root node and a decoder for it, or the problems
+// that make the document unusable: a syntax error, a limit exceeded, or a
+// missing or wrong header. Every loader goes through Open, so that every
+// file kind gets the same limits and the same positions.
+//
+// YAML merge keys (<<) are reported at the key itself, on the decoder, and
+// taken out of the tree, so that no reader mistakes one for a field.
+func Open(file string, data []byte, kind string, max int64) (*yaml.Node, *Decoder, error) {
+	root, err := Parse(file, data, max)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -183,7 +221,35 @@ func Open(file string, data []byte, kind string) (*yaml.Node, *Decoder, error) {
 	if !d.Header(root, kind) {
 		return nil, nil, d.Err()
 	}
+	d.dropMergeKeys(root, "", 0)
 	return root, d, nil
+}
+
+// dropMergeKeys reports every merge key under n, at its own position, and
+// removes it with its value. Aliases are not followed: what they point at is
+// visited where it is defined.
+func (d *Decoder) dropMergeKeys(n *yaml.Node, path string, depth int) {
+	if n == nil || depth > MaxDepth {
+		return
+	}
+	switch n.Kind {
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			d.dropMergeKeys(c, fmt.Sprintf("%s[%d]", path, i), depth+1)
+		}
+	case yaml.MappingNode:
+		kept := n.Content[:0]
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
+				d.Errorf(k, path, diag.ErrValue, "merge keys (<<) are not supported; repeat the fields or use an anchor for the whole value")
+				continue
+			}
+			d.dropMergeKeys(v, join(path, k.Value), depth+1)
+			kept = append(kept, k, v)
+		}
+		n.Content = kept
+	}
 }
 
 // MapValue returns the value node of key in mapping m, or nil.
@@ -214,6 +280,31 @@ func resolve(n *yaml.Node) *yaml.Node {
 	return n
 }
 
+// chargeAlias counts the nodes alias n expands to against MaxAliasNodes and
+// reports false (with a diagnostic, once) when the budget is spent.
+func (d *Decoder) chargeAlias(n *yaml.Node, path string) bool {
+	var count func(*yaml.Node)
+	count = func(c *yaml.Node) {
+		if d.aliasNodes > MaxAliasNodes {
+			return
+		}
+		d.aliasNodes++
+		c = resolve(c)
+		if c != nil {
+			for _, e := range c.Content {
+				count(e)
+			}
+		}
+	}
+	if d.aliasNodes <= MaxAliasNodes {
+		count(n)
+		if d.aliasNodes > MaxAliasNodes {
+			d.Errorf(n, path, diag.ErrValue, "aliases expand the document to more than %d nodes", MaxAliasNodes)
+		}
+	}
+	return d.aliasNodes <= MaxAliasNodes
+}
+
 // IsNull reports whether n is an explicit YAML/JSON null (or missing).
 func IsNull(n *yaml.Node) bool {
 	n = resolve(n)
@@ -222,6 +313,15 @@ func IsNull(n *yaml.Node) bool {
 
 func (d *Decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 	if v.Type() == nodePtrType {
+		// A raw node is handed over resolved, so that its reader sees the
+		// mapping or list an alias stands for; what the alias expands to
+		// is charged to the alias budget here, as decoding it would be.
+		if n != nil && n.Kind == yaml.AliasNode {
+			if !d.chargeAlias(n, path) {
+				return
+			}
+			n = resolve(n)
+		}
 		v.Set(reflect.ValueOf(n))
 		return
 	}

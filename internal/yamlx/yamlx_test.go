@@ -31,7 +31,7 @@ type doc struct {
 
 func decode(t *testing.T, text string) (doc, diag.List) {
 	t.Helper()
-	root, err := Parse("d.yaml", []byte(text))
+	root, err := Parse("d.yaml", []byte(text), 0)
 	require.NoError(t, err)
 	d := NewDecoder("d.yaml")
 	var out doc
@@ -97,7 +97,7 @@ func TestAliasBomb(t *testing.T) {
 		}
 		b.WriteString("]\n")
 	}
-	root, err := Parse("bomb.yaml", []byte(b.String()))
+	root, err := Parse("bomb.yaml", []byte(b.String()), 0)
 	if err != nil {
 		return // the parser itself refused it: also fine
 	}
@@ -112,11 +112,11 @@ func TestAliasBomb(t *testing.T) {
 type nested []nested
 
 func TestParseDocuments(t *testing.T) {
-	_, err := Parse("m.yaml", []byte("a: 1\n---\nb: 2\n"))
+	_, err := Parse("m.yaml", []byte("a: 1\n---\nb: 2\n"), 0)
 	assert.ErrorContains(t, err, "m.yaml:2:1: a second YAML document starts here")
-	_, err = Parse("e.yaml", []byte(""))
+	_, err = Parse("e.yaml", []byte(""), 0)
 	assert.ErrorIs(t, err, diag.ErrSyntax)
-	_, err = Parse("s.yaml", []byte("a: [\n"))
+	_, err = Parse("s.yaml", []byte("a: [\n"), 0)
 	assert.ErrorIs(t, err, diag.ErrSyntax)
 }
 
@@ -137,7 +137,7 @@ func TestSyntaxErrorLines(t *testing.T) {
 		{"a: 1\n  b: 2\n", 2},         // mapping values not allowed
 		{"themes: [\n", 2},            // missing content at the end
 	} {
-		_, err := Parse("s.yaml", []byte(c.doc))
+		_, err := Parse("s.yaml", []byte(c.doc), 0)
 		var d *diag.Diagnostic
 		require.ErrorAs(t, err, &d, "%q", c.doc)
 		assert.Equal(t, c.line, d.Line, "%q: %v", c.doc, err)
@@ -145,14 +145,14 @@ func TestSyntaxErrorLines(t *testing.T) {
 }
 
 func TestOpen(t *testing.T) {
-	root, d, err := Open("o.yaml", []byte("apiVersion: toms/v1\nkind: Thing\nname: x\n"), "Thing")
+	root, d, err := Open("o.yaml", []byte("apiVersion: toms/v1\nkind: Thing\nname: x\n"), "Thing", 0)
 	require.NoError(t, err)
 	require.NotNil(t, d)
 	assert.Equal(t, "x", MapValue(root, "name").Value)
 
-	_, _, err = Open("o.yaml", []byte("apiVersion: toms/v2\nkind: Other\n"), "Thing")
+	_, _, err = Open("o.yaml", []byte("apiVersion: toms/v2\nkind: Other\n"), "Thing", 0)
 	assert.ErrorContains(t, err, `o.yaml:1:13: apiVersion: is "toms/v2"; this reader expects "toms/v1"`)
 	assert.ErrorContains(t, err, `o.yaml:2:7: kind: is "Other"; this reader expects "Thing"`)
-	_, _, err = Open("o.yaml", []byte("a: [\n"), "Thing")
+	_, _, err = Open("o.yaml", []byte("a: [\n"), "Thing", 0)
 	assert.ErrorIs(t, err, diag.ErrSyntax)
 }

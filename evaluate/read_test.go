@@ -1,0 +1,90 @@
+package evaluate_test
+
+import (
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/socialvalue-toms/toms/diag"
+	"github.com/socialvalue-toms/toms/evaluate"
+)
+
+// endless yields the same byte forever, like an upload that never ends.
+type endless byte
+
+func (e endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(e)
+	}
+	return len(p), nil
+}
+
+// TestReadLimits: tenders and bids read from a stream stop at the size
+// limit, positioned, and a raised limit lets a larger file through.
+func TestReadLimits(t *testing.T) {
+	stream := func(kind string) io.Reader {
+		// "apiVersion: toms/v1\n" (20 bytes) and "kind: Tender\n" or
+		// "kind: Bids\n", then a comment that never ends.
+		return io.MultiReader(strings.NewReader("apiVersion: toms/v1\nkind: "+kind+"\n#"), endless('x'))
+	}
+	// Byte 4,194,304 (0-based) is the first beyond the limit; line 3
+	// starts at byte 33 for Tender, so it is column 4194304-33+1.
+	want := "up.yaml:3:4194272: the file is larger than 4194304 bytes (4 MiB), the limit for one input file; it passes the limit here"
+	_, err := evaluate.ReadTender(stream("Tender"), "up.yaml", evaluate.ReadOptions{})
+	require.ErrorIs(t, err, diag.ErrTooLarge)
+	assert.EqualError(t, err, want)
+	_, err = evaluate.ReadTenderDesign(stream("Tender"), "up.yaml", evaluate.ReadOptions{})
+	assert.EqualError(t, err, want)
+	// "kind: Bids\n" is 11 bytes: line 3 starts at byte 31.
+	_, err = evaluate.ReadBids(stream("Bids"), "up.yaml", nil, nil, evaluate.ReadOptions{MaxBytes: 1 << 20})
+	assert.EqualError(t, err, "up.yaml:3:1048546: the file is larger than 1048576 bytes (1 MiB), the limit for one input file; it passes the limit here")
+
+	// A 5 MiB tender (a long comment) loads with the limit raised, and not
+	// without.
+	big := goodTender + "# " + strings.Repeat("padding ", 5<<17) + "\n"
+	_, err = evaluate.ReadTender(strings.NewReader(big), "big.yaml", evaluate.ReadOptions{})
+	assert.ErrorIs(t, err, diag.ErrTooLarge)
+	_, err = evaluate.ParseTender("big.yaml", []byte(big))
+	assert.ErrorIs(t, err, diag.ErrTooLarge)
+	tn, err := evaluate.ReadTender(strings.NewReader(big), "big.yaml", evaluate.ReadOptions{MaxBytes: 8 << 20})
+	require.NoError(t, err)
+	assert.Equal(t, "cat.yaml", tn.Catalogue, "paths stay as written")
+	require.Len(t, tn.Bids, 1)
+}
+
+// TestBidQualityAlias: an alias to a valid mapping of scores is read as the
+// mapping, and a merge key is reported on its own line (it was reported at
+// the anchor's line 6, as "expected a number, found a mapping").
+func TestBidQualityAlias(t *testing.T) {
+	tn, err := evaluate.ParseTender("t.yaml", []byte(goodTender))
+	require.NoError(t, err)
+	bids, err := evaluate.ReadBids(strings.NewReader(`apiVersion: toms/v1
+kind: Bids
+bids:
+  - supplier: {name: B}
+    price: "1200"
+    quality: &scores {q: "10"}
+  - supplier: {name: C}
+    price: "1300"
+    quality: *scores
+`), "b.yaml", tn, nil, evaluate.ReadOptions{})
+	require.NoError(t, err)
+	require.Len(t, bids, 2)
+	assert.Equal(t, "10", bids[1].Quality["q"].String())
+
+	_, err = evaluate.ParseBids("b.yaml", []byte(`apiVersion: toms/v1
+kind: Bids
+bids:
+  - supplier: {name: B}
+    price: "1200"
+    quality: &scores {q: "10"}
+  - supplier: {name: C}
+    price: "1300"
+    quality:
+      <<: *scores
+`), tn, nil)
+	assert.EqualError(t, err, "b.yaml:10:7: bids[1].quality: merge keys (<<) are not supported; repeat the fields or use an anchor for the whole value")
+}
