@@ -115,10 +115,13 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if len(badFiles) > 0 || len(unreadable) > 0 {
 		return reportProblems(stderr, problemsFound, badFiles, unreadable, *lenient)
 	}
-	if rejected > 0 {
+	res := agg.Result()
+	if rejected > 0 && res.RejectedNotKept > 0 {
+		fmt.Fprintf(stderr, "toms: %s in %s; the first %d of each file are listed in the report, the rest counted\n",
+			problems(rejected), plural(int(res.RejectedRows), "rejected row", "rejected rows"), measure.DefaultKeepRejected)
+	} else if rejected > 0 {
 		fmt.Fprintf(stderr, "toms: %s in rejected rows; they are listed in the report\n", problems(rejected))
 	}
-	res := agg.Result()
 	if !ropts.AsOf.IsZero() && ropts.AsOf.Before(res.Latest) {
 		return fail(stderr, fmt.Errorf("--as-of %s is before the latest delivery (%s), which the totals include; give a later date, or leave --as-of out to judge at the latest delivery",
 			ropts.AsOf.Format("2006-01-02"), res.Latest.Format("2006-01-02")))

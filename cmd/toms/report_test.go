@@ -196,3 +196,36 @@ func TestReportTopAndAsOf(t *testing.T) {
 	_, stderr, code = runCLI(t, "report", "testdata/report/outcomes.csv", "--carry-forward", "--as-of", "2099-01-01", "--format", "json")
 	assert.Equal(t, exitOK, code, stderr)
 }
+
+// Issue #8.12: a file of 1,200 duplicates keeps the first 1,000 problems
+// in full and counts the other 199 (1,199 duplicates of line 2 in all),
+// in strict mode (the count of problems) and lenient (the report).
+func TestReportKeepsTheFirstProblems(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("contract,supplier,measure,quantity,date,evidence\n")
+	for range 1200 {
+		b.WriteString("C1,Acme,volunteering-hours,1,2024-06-30,log.pdf\n")
+	}
+	path := filepath.Join(t.TempDir(), "dups.csv")
+	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
+
+	code, _, errs := report(t, path)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errs, "... and 1149 more problems") // 1,199 - the 50 shown
+	assert.Contains(t, errs, "1199 problems in 1 file")
+
+	code, out, errs := report(t, path, "--lenient", "--format", "json")
+	require.Equal(t, exitOK, code, errs)
+	assert.Contains(t, errs, "toms: 1199 problems in 1199 rejected rows; the first 1000 of each file are listed in the report, the rest counted")
+	var j struct {
+		Rejected        []json.RawMessage `json:"rejected"`
+		RejectedRows    int64             `json:"rejectedRows"`
+		RejectedNotKept int64             `json:"rejectedNotKept"`
+		Notes           []string          `json:"notes"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &j))
+	assert.Len(t, j.Rejected, 1000)
+	assert.Equal(t, int64(1199), j.RejectedRows)
+	assert.Equal(t, int64(199), j.RejectedNotKept)
+	assert.Contains(t, strings.Join(j.Notes, "\n"), "1199 rows were rejected and not counted; the first problems of each input are listed with their reasons under Rejected rows, and 199 more problems were counted but not listed")
+}
