@@ -197,29 +197,45 @@ func (a *Aggregator) Read(ctx context.Context, r io.Reader, name string, kind Ki
 	in := newIngest(ctx, a.cat, kind, name, opts)
 	commit := kind == Commitments
 	in.sink = func(r *row, pos posFunc) (*diag.Diagnostic, error) { return a.add(r, file, pos, commit, false) }
-	if dd := a.dedupOf(commit); dd != nil {
-		in.finish = func() error {
-			return dd.resolve(func(later, first ref) error {
-				if err := a.undo(later, commit); err != nil {
-					return err
-				}
-				in.rejectRow(dupDiagnostic(a.files, first, a.measureOf(first, commit), int(later.file), later.fieldLine(), int(later.col), a.measureOf(later, commit)))
-				return nil
-			})
-		}
+	in.finish = func() error {
+		return a.resolve(commit, func(_ int, d *diag.Diagnostic) { in.rejectRow(d) })
 	}
 	rejected, err := in.run(r)
-	if err == nil {
-		a.rejectedRows += in.rejected
-		a.rejectedNotKept += in.problems.notKept
-		for _, d := range rejected {
-			var nk *NotKept
-			if !errors.As(d, &nk) {
-				a.rejected = append(a.rejected, d)
-			}
+	a.keep(in, rejected, err)
+	return rejected, err
+}
+
+// keep keeps what a read rejected, for Result.
+func (a *Aggregator) keep(in *ingest, rejected diag.List, err error) {
+	if err != nil {
+		return
+	}
+	a.rejectedRows += in.rejected
+	a.rejectedNotKept += in.problems.notKept
+	for _, d := range rejected {
+		var nk *NotKept
+		if !errors.As(d, &nk) {
+			a.rejected = append(a.rejected, d)
 		}
 	}
-	return rejected, err
+}
+
+// resolve finds the duplicates that detection of kind commit deferred,
+// takes each out of the totals again and reports it with the index of the
+// file it was read from.
+func (a *Aggregator) resolve(commit bool, report func(file int, d *diag.Diagnostic)) error {
+	dd := a.dedupOf(commit)
+	if dd == nil {
+		return nil
+	}
+	return dd.resolve(func(later, first ref) error {
+		if err := a.undo(later, commit); err != nil {
+			return err
+		}
+		d := dupDiagnostic(a.files, first, a.measureOf(first, commit), int(later.file), later.fieldLine(), int(later.col), a.measureOf(later, commit))
+		report(int(later.file), d)
+		return nil
+	})
 }
 
 // Add validates one outcome record against the catalogue, as Read would,

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -43,8 +44,11 @@ type genReader struct {
 	day0 time.Time
 }
 
-func newGenReader(n int) *genReader {
-	g := &genReader{n: n, day0: time.Date(2023, 4, 1, 0, 0, 0, 0, time.UTC)}
+func newGenReader(n int) *genReader { return newGenRange(0, n) }
+
+// newGenRange streams rows from to to-1 of the sequence, with a header.
+func newGenRange(from, to int) *genReader {
+	g := &genReader{i: from, n: to, day0: time.Date(2023, 4, 1, 0, 0, 0, 0, time.UTC)}
 	g.buf.WriteString("contract,supplier,measure,quantity,date,evidence,period,supplier_sme,supplier_vcse,local\n")
 	return g
 }
@@ -158,6 +162,81 @@ func BenchmarkIngest1M(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkManyFiles reads the same 1M rows as one file and as 400 files
+// of 2,500 rows (quarterly returns, say), with ReadAll, in the same run:
+// once duplicate detection has spilled, ReadAll resolves once at the end,
+// so the 400 files should cost about what the one file does. Run it with
+//
+//	go test ./measure -run '^$' -bench ManyFiles -benchtime 1x -count 5
+//
+// Add -manyreads to compare 400 calls of Read, which resolve at the end
+// of each (quadratic; minutes).
+func BenchmarkManyFiles(b *testing.B) {
+	data := benchCSV(b)
+	const files = 400
+	parts := make([][]byte, files)
+	per := benchRows / files
+	for i := range parts {
+		p, err := io.ReadAll(newGenRange(i*per, (i+1)*per))
+		require.NoError(b, err)
+		parts[i] = p
+	}
+	fw, err := tom.Default()
+	require.NoError(b, err)
+	b.Run("one-file", func(b *testing.B) {
+		for range b.N {
+			a := NewAggregator(fw, Options{})
+			if _, err := a.Read(context.Background(), bytes.NewReader(data), "one.csv", Outcomes, ReadOptions{}); err != nil {
+				b.Fatal(err)
+			}
+			if a.Result().Records != benchRows {
+				b.Fatal("rows lost")
+			}
+			a.Close()
+		}
+	})
+	inputs := make([]Input, files)
+	for i, p := range parts {
+		inputs[i] = Input{Name: fmt.Sprintf("q%03d.csv", i), Kind: Outcomes, Open: func() (io.ReadCloser, error) {
+			return io.NopCloser(bytes.NewReader(p)), nil
+		}}
+	}
+	b.Run("400-files-ReadAll", func(b *testing.B) {
+		for range b.N {
+			a := NewAggregator(fw, Options{})
+			out, err := a.ReadAll(context.Background(), inputs)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, r := range out {
+				if r.Err != nil {
+					b.Fatal(r.Err)
+				}
+			}
+			if a.Result().Records != benchRows {
+				b.Fatal("rows lost")
+			}
+			a.Close()
+		}
+	})
+	if !*manyReads {
+		return
+	}
+	b.Run("400-files-Read", func(b *testing.B) {
+		for range b.N {
+			a := NewAggregator(fw, Options{})
+			for i, p := range parts {
+				if _, err := a.Read(context.Background(), bytes.NewReader(p), inputs[i].Name, Outcomes, ReadOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			a.Close()
+		}
+	})
+}
+
+var manyReads = flag.Bool("manyreads", false, "BenchmarkManyFiles: also 400 calls of Read")
 
 // TestPeakMemory measures one configuration in a fresh process and prints
 // peak RSS (VmHWM) and allocation figures. It runs only when asked:

@@ -115,6 +115,13 @@ func (in *ingest) tooLong(line int, what string) *diag.Diagnostic {
 // run reads the whole input. It returns the rejected rows (lenient mode) or
 // an error: diag.List for bad input, or the reader's or context's error.
 func (in *ingest) run(r io.Reader) (diag.List, error) {
+	return in.result(in.read(r))
+}
+
+// read reads the whole input, and returns the error that stopped it: a
+// problem with the file as a whole (diag.List), or the reader's or
+// context's error.
+func (in *ingest) read(r io.Reader) error {
 	var err error
 	if in.opts.Format == JSONLines {
 		err = readJSONLines(r, in)
@@ -129,6 +136,11 @@ func (in *ingest) run(r io.Reader) (diag.List, error) {
 	if in.opts.Progress != nil {
 		in.opts.Progress(in.rows)
 	}
+	return err
+}
+
+// result is what run returns, once the input has been read with err.
+func (in *ingest) result(err error) (diag.List, error) {
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,101 @@
+package measure
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/socialvalue-toms/toms/diag"
+)
+
+func stringInput(name, data string, kind Kind, opts ReadOptions) Input {
+	return Input{Name: name, Kind: kind, Options: opts, Open: func() (io.ReadCloser, error) {
+		return io.NopCloser(strings.NewReader(data)), nil
+	}}
+}
+
+// ReadAll gives every input the result Read would have given it, one
+// after the other, and the same totals, whether detection stays in memory
+// or spills (and then resolves once, at the end).
+func TestReadAllLikeReads(t *testing.T) {
+	files := dupFiles(5, 6, 300)
+	commitments := "contract,supplier,measure,quantity,date\n"
+	for i := range 200 {
+		commitments += fmt.Sprintf("C%d,Supplier %d,%s,%d,2024-04-01\n", i%3, i%3, []string{"local-spend", "local-sme-spend", "schools-supported"}[i%7%3], i%5)
+	}
+	// a file-level problem and a file that cannot be opened, among them
+	const badHeader = "contract,supplier,measure,quantity,date,evidence,colour\nC1,S,schools-supported,1,2024-05-01,,red\n"
+	for _, lenient := range []bool{true, false} {
+		ro := ReadOptions{Lenient: lenient}
+		for _, budget := range []int{0, 1, 300, 2000} {
+			opts := Options{DuplicateMemory: budget, TempDir: t.TempDir()}
+			seq := NewAggregator(testFramework(t), opts)
+			var want []string
+			for i, f := range files {
+				rej, err := readString(t, seq, fmt.Sprintf("f%d.csv", i), f, Outcomes, ro)
+				want = append(want, fmt.Sprint(rej, err))
+				if i == 2 {
+					rej, err := readString(t, seq, "bad.csv", badHeader, Outcomes, ro)
+					want = append(want, fmt.Sprint(rej, err), "no such file")
+				}
+			}
+			rej, err := readString(t, seq, "commit.csv", commitments, Commitments, ro)
+			want = append(want, fmt.Sprint(rej, err))
+
+			all := NewAggregator(testFramework(t), opts)
+			var inputs []Input
+			for i, f := range files {
+				inputs = append(inputs, stringInput(fmt.Sprintf("f%d.csv", i), f, Outcomes, ro))
+				if i == 2 {
+					inputs = append(inputs, stringInput("bad.csv", badHeader, Outcomes, ro),
+						Input{Name: "gone.csv", Open: func() (io.ReadCloser, error) { return nil, errors.New("no such file") }})
+				}
+			}
+			inputs = append(inputs, stringInput("commit.csv", commitments, Commitments, ro))
+			out, err := all.ReadAll(context.Background(), inputs)
+			require.NoError(t, err)
+			var got []string
+			for i, r := range out {
+				if inputs[i].Name == "gone.csv" {
+					got = append(got, r.Err.Error())
+					continue
+				}
+				got = append(got, fmt.Sprint(r.Rejected, r.Err))
+			}
+			require.Equal(t, want, got, "lenient %v budget %d", lenient, budget)
+			if budget == 1 {
+				require.True(t, all.dd.deferring())
+				assert.Contains(t, strings.Join(got, "\n"), "duplicate of f0.csv:", "found at the end")
+			}
+			if lenient {
+				rs, ra := seq.Result(), all.Result()
+				require.Equal(t, summary(rs)+diag.List(rs.Rejected).Error(), summary(ra)+diag.List(ra.Rejected).Error())
+				assert.NotContains(t, ra.Files, "gone.csv")
+			}
+			require.NoError(t, seq.Close())
+			require.NoError(t, all.Close())
+		}
+	}
+}
+
+// ReadAll stops at a cancelled context.
+func TestReadAllCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	a := NewAggregator(testFramework(t), Options{})
+	defer a.Close()
+	var b bytes.Buffer
+	b.WriteString("contract,supplier,measure,quantity,date,evidence\n")
+	for i := range 2 * ctxEvery {
+		fmt.Fprintf(&b, "C%d,S,schools-supported,1,2024-05-01,\n", i)
+	}
+	_, err := a.ReadAll(ctx, []Input{stringInput("x.csv", b.String(), Outcomes, ReadOptions{})})
+	assert.ErrorIs(t, err, context.Canceled)
+}
