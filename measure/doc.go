@@ -103,8 +103,11 @@
 // detection has spilled, the end of each Read costs a sequential pass over
 // the fingerprints kept so far (24 bytes a record), split by ranges of the
 // hash into up to four parts merged in parallel (as GOMAXPROCS allows) once
-// it is large. Aggregator.Add checks each record at once either way (by
-// binary search in the files).
+// it is large. So many files read one by one with Read cost time quadratic
+// in their number; Aggregator.ReadAll reads them with one such pass at the
+// end, linear in their rows, with the same results (a benchmark reads 1M
+// rows as 400 files in about the time of one file). Aggregator.Add checks
+// each record at once either way (by binary search in the files).
 //
 // Temporary files are made in Options.TempDir (os.TempDir() when empty) and
 // their names removed as soon as they are open, so nothing is left behind

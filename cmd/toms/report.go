@@ -92,25 +92,9 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	// Every input is read, even after a bad one, so that one run lists the
 	// problems of all of them; the batch fails once, at the end.
-	rejected := 0
-	var problemsFound diag.List
-	var badFiles, unreadable []string
-	for _, in := range inputs {
-		n, list, err := readReportInput(ctx, agg, in, *lenient, stderr)
-		if err != nil {
-			if ctx.Err() != nil {
-				return fail(stderr, err)
-			}
-			// a file that cannot be opened or read: say so, and go on
-			fmt.Fprintf(stderr, "toms: %v\n", err)
-			unreadable = append(unreadable, in.path)
-			continue
-		}
-		if len(list) > 0 {
-			problemsFound = append(problemsFound, list...)
-			badFiles = append(badFiles, in.path)
-		}
-		rejected += n
+	rejected, problemsFound, badFiles, unreadable, err := readReportInputs(ctx, agg, inputs, *lenient, stderr)
+	if err != nil {
+		return fail(stderr, err)
 	}
 	if len(badFiles) > 0 || len(unreadable) > 0 {
 		return reportProblems(stderr, problemsFound, badFiles, unreadable, *lenient)
@@ -163,35 +147,49 @@ type reportInput struct {
 	kind measure.Kind
 }
 
-// readReportInput reads one file into agg. It returns how many problems
-// lenient mode recorded, the problems that fail the batch (every bad row
-// in strict mode; a problem with the file as a whole, such as an unknown
-// column, in either mode), or another error (the file cannot be opened or
-// read, the context is done).
-func readReportInput(ctx context.Context, agg *measure.Aggregator, in reportInput, lenient bool, stderr io.Writer) (int, diag.List, error) {
-	f, err := os.Open(in.path)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer f.Close()
-	ropts := measure.ReadOptions{Format: measure.FormatOf(in.path), Lenient: lenient}
-	if isTerminal(stderr) {
-		ropts.Progress = func(rows int64) {
-			fmt.Fprintf(stderr, "\rtoms: reading %s: %d rows", in.path, rows)
+// readReportInputs reads every input into agg, in order, with one pass
+// of duplicate detection at the end (measure.Aggregator.ReadAll). It
+// returns how many problems lenient mode recorded, the problems that fail
+// the batch (every bad row in strict mode; a problem with a file as a
+// whole, such as an unknown column, in either mode) and the files they are
+// in, the files that could not be opened or read (each said on stderr),
+// or an error that stops the run (the context is done, duplicate detection
+// failed).
+func readReportInputs(ctx context.Context, agg *measure.Aggregator, inputs []reportInput, lenient bool, stderr io.Writer) (rejected int, list diag.List, badFiles, unreadable []string, err error) {
+	progress := isTerminal(stderr)
+	all := make([]measure.Input, len(inputs))
+	for i, in := range inputs {
+		ropts := measure.ReadOptions{Format: measure.FormatOf(in.path), Lenient: lenient}
+		if progress {
+			ropts.Progress = func(rows int64) {
+				fmt.Fprintf(stderr, "\rtoms: reading %s: %d rows\x1b[K", in.path, rows) // erase the rest of the line
+			}
 		}
+		all[i] = measure.Input{Name: in.path, Kind: in.kind, Options: ropts,
+			Open: func() (io.ReadCloser, error) { return os.Open(in.path) }}
 	}
-	rejected, err := agg.Read(ctx, f, in.path, in.kind, ropts)
-	if ropts.Progress != nil {
+	out, err := agg.ReadAll(ctx, all)
+	if progress {
 		fmt.Fprintln(stderr)
 	}
 	if err != nil {
-		var list diag.List
-		if errors.As(err, &list) && len(list) > 0 {
-			return 0, list, nil
-		}
-		return 0, nil, err
+		return 0, nil, nil, nil, err
 	}
-	return problemsIn(rejected), nil, nil
+	for i, r := range out {
+		var l diag.List
+		switch {
+		case errors.As(r.Err, &l) && len(l) > 0:
+			list = append(list, l...)
+			badFiles = append(badFiles, inputs[i].path)
+		case r.Err != nil:
+			// a file that cannot be opened or read: say so, and go on
+			fmt.Fprintf(stderr, "toms: %v\n", r.Err)
+			unreadable = append(unreadable, inputs[i].path)
+		default:
+			rejected += problemsIn(r.Rejected)
+		}
+	}
+	return rejected, list, badFiles, unreadable, nil
 }
 
 // problemsIn counts the problems of a read's list: those kept in full, and
