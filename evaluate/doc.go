@@ -95,8 +95,10 @@
 // Bids with exactly equal totals are a tie: they share a rank (1, 1, 3)
 // unless the tender lists tie-breaks (quality: more quality points;
 // socialValue: more social value points; price: the lower price), which
-// are applied in order; BidResult.Tie names the bids it tied with and the
-// criterion that settled its place, or none when it still shares its rank.
+// are applied in order. Result.Ties lists each group of tied bids once
+// (they are adjacent in Result.Bids); BidResult.Tie gives the bid's group
+// and the criterion that settled its place, or none when it still shares
+// its rank. Memory and output stay linear in the bids however many tie.
 // Bids that share a rank are listed by supplier name, and so are the
 // excluded bids after the ranked ones, so the result does not depend on the
 // order the bids were given in.

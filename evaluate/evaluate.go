@@ -203,5 +203,11 @@ func score(res *Result, t *Tender, bids []Bid, fw *tom.Framework, g *gathered) e
 			r.Reasons, r.Flags, r.Tie, r.SocialValue.Incomplete = reasons[i], s.flags[i], s.tie[i], incomplete[i]
 		}
 	}
+	// The ranked bids come first in res.Bids, in the order rank returned, so
+	// a tie group's places there are its places in that order.
+	res.Ties = s.ties
+	for j := range res.Ties {
+		res.Ties[j].Total = res.Bids[res.Ties[j].From].Total
+	}
 	return nil
 }

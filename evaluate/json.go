@@ -25,6 +25,7 @@ type jsonResult struct {
 	Scored       bool            `json:"scored"`
 	Measures     []jsonMeasure   `json:"measures"`
 	Bids         []jsonBid       `json:"bids"`
+	Ties         []jsonTieGroup  `json:"ties"`
 }
 
 type jsonTender struct {
@@ -147,8 +148,14 @@ type jsonFlag struct {
 }
 
 type jsonTie struct {
-	With      []string `json:"with"`
-	DecidedBy string   `json:"decidedBy,omitempty"`
+	Group     int    `json:"group"`
+	DecidedBy string `json:"decidedBy,omitempty"`
+}
+
+type jsonTieGroup struct {
+	Group     int      `json:"group"`
+	Total     string   `json:"total"`
+	Suppliers []string `json:"suppliers"`
 }
 
 // ds renders an exact value with the places it carries, as the rest of the
@@ -166,7 +173,14 @@ func dsOpt(d decimal.Decimal) string {
 func (r *Result) MarshalJSON() ([]byte, error) {
 	out := jsonResult{
 		Policy: r.Policy, PolicyFailed: r.PolicyFailed, ScoredAnyway: r.ScoredAnyway, Scored: r.Scored,
-		Measures: []jsonMeasure{}, Bids: []jsonBid{},
+		Measures: []jsonMeasure{}, Bids: []jsonBid{}, Ties: []jsonTieGroup{},
+	}
+	for _, g := range r.Ties {
+		jg := jsonTieGroup{Group: g.Group, Total: g.Total.String(), Suppliers: make([]string, 0, g.To-g.From)}
+		for _, b := range r.Bids[g.From:g.To] {
+			jg.Suppliers = append(jg.Suppliers, b.Supplier.Name)
+		}
+		out.Ties = append(out.Ties, jg)
 	}
 	if out.Policy == nil {
 		out.Policy = []rules.Verdict{}
@@ -225,7 +239,7 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 			jb.Flags = append(jb.Flags, jsonFlag(f))
 		}
 		if b.Tie != nil {
-			jb.Tie = &jsonTie{With: b.Tie.With, DecidedBy: string(b.Tie.DecidedBy)}
+			jb.Tie = &jsonTie{Group: b.Tie.Group, DecidedBy: string(b.Tie.DecidedBy)}
 		}
 		out.Bids = append(out.Bids, jb)
 	}

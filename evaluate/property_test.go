@@ -88,7 +88,15 @@ func snap(res *Result) map[string]snapshot {
 	for _, b := range res.Bids {
 		s := snapshot{Rank: b.Rank, Total: b.Total, Excluded: b.Excluded, Flags: len(b.Flags)}
 		if b.Tie != nil {
-			s.TiedWith = slices.Clone(b.Tie.With)
+			g, ok := res.TieGroup(b.Tie.Group)
+			if !ok {
+				panic("a tie without its group")
+			}
+			for _, o := range res.Bids[g.From:g.To] {
+				if o.Supplier.Name != b.Supplier.Name {
+					s.TiedWith = append(s.TiedWith, o.Supplier.Name)
+				}
+			}
 			sort.Strings(s.TiedWith)
 			s.DecidedBy = b.Tie.DecidedBy
 		}

@@ -158,7 +158,8 @@ func writeRanking(p *printer, r *Result) {
 // social value responses and ties, one line each.
 func writeNotes(p *printer, r *Result) {
 	var notes []string
-	for _, b := range r.Bids {
+	for i := range r.Bids {
+		b := &r.Bids[i]
 		for _, reason := range b.Reasons {
 			notes = append(notes, fmt.Sprintf("%s: excluded: %s", b.Supplier.Name, reason))
 		}
@@ -169,10 +170,13 @@ func writeNotes(p *printer, r *Result) {
 			notes = append(notes, fmt.Sprintf("%s: social value: %s", b.Supplier.Name, b.SocialValue.Incomplete))
 		}
 		if t := b.Tie; t != nil {
+			if g, ok := r.TieGroup(t.Group); ok && &r.Bids[g.From] == b {
+				notes = append(notes, tieGroupNote(r, g))
+			}
 			if t.DecidedBy != "" {
-				notes = append(notes, fmt.Sprintf("%s: equal total with %s; placed by tie-break on %s", b.Supplier.Name, strings.Join(t.With, ", "), t.DecidedBy))
+				notes = append(notes, fmt.Sprintf("%s: in tie %d; placed by tie-break on %s", b.Supplier.Name, t.Group, t.DecidedBy))
 			} else {
-				notes = append(notes, fmt.Sprintf("%s: equal total with %s; shares rank %d", b.Supplier.Name, strings.Join(t.With, ", "), b.Rank))
+				notes = append(notes, fmt.Sprintf("%s: in tie %d; shares rank %d", b.Supplier.Name, t.Group, b.Rank))
 			}
 		}
 	}
@@ -183,6 +187,19 @@ func writeNotes(p *printer, r *Result) {
 	for _, n := range notes {
 		p.println("  " + n)
 	}
+}
+
+// tieGroupNote names the bids of a tie group once.
+func tieGroupNote(r *Result, g TieGroup) string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "Tie %d: equal totals of %s for ", g.Group, g.Total.StringFixed(2))
+	for i, b := range r.Bids[g.From:g.To] {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString(b.Supplier.Name)
+	}
+	return sb.String()
 }
 
 // writeValuation writes each commitment with its quantity, proxy and £

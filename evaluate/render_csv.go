@@ -12,7 +12,7 @@ import (
 // csvHeader is the documented column order of the result's CSV (FORMAT.md).
 var csvHeader = []string{"rank", "supplier", "sme", "vcse", "local", "price", "price_points", "quality_points",
 	"social_value_gbp", "social_value_quantitative_points", "social_value_qualitative_points", "social_value_points",
-	"total", "excluded", "reasons", "flags", "tied_with", "tie_decided_by"}
+	"total", "excluded", "reasons", "flags", "tie_group", "tie_decided_by"}
 
 // CSVHeader returns the column names of WriteCSV's header row, in order.
 func CSVHeader() []string { return append([]string(nil), csvHeader...) }
@@ -41,13 +41,13 @@ func csvRow(b *BidResult) []string {
 	for _, f := range b.Flags {
 		flags = append(flags, f.Code)
 	}
-	tied, by := "", ""
+	group, by := "", ""
 	if b.Tie != nil {
-		tied, by = strings.Join(b.Tie.With, "; "), string(b.Tie.DecidedBy)
+		group, by = strconv.Itoa(b.Tie.Group), string(b.Tie.DecidedBy)
 	}
 	return []string{strconv.Itoa(b.Rank), b.Supplier.Name, strconv.FormatBool(b.Supplier.SME), strconv.FormatBool(b.Supplier.VCSE),
 		strconv.FormatBool(b.Supplier.Local), dectext.Format(b.Price.Price), b.Price.Points.String(), b.Quality.Points.String(),
 		dectext.Format(b.SocialValue.Value), b.SocialValue.Quantitative.String(), b.SocialValue.Qualitative.String(),
 		b.SocialValue.Points.String(), b.Total.String(), strconv.FormatBool(b.Excluded), strings.Join(b.Reasons, "; "),
-		strings.Join(flags, "; "), tied, by}
+		strings.Join(flags, "; "), group, by}
 }

@@ -45,6 +45,18 @@ type Result struct {
 	// name; excluded bids follow, ordered by supplier name, so that the
 	// listing does not depend on the order the bids were given in.
 	Bids []BidResult
+	// Ties are the groups of ranked bids with exactly equal totals, in rank
+	// order; each bid in one has Tie set to its group's number.
+	Ties []TieGroup
+}
+
+// TieGroup returns the tie group numbered n (Tie.Group), and false when
+// there is none.
+func (r *Result) TieGroup(n int) (TieGroup, bool) {
+	if n < 1 || n > len(r.Ties) {
+		return TieGroup{}, false
+	}
+	return r.Ties[n-1], true
 }
 
 // BidResult is one bid's evaluation.
@@ -67,7 +79,8 @@ type BidResult struct {
 	Reasons  []string
 	// Flags are warnings that do not change the score, such as an abnormally low price.
 	Flags []Flag
-	// Tie is set when the bid's total equals another bid's exactly.
+	// Tie is set when the bid's total equals another bid's exactly; its
+	// group is in Result.Ties.
 	Tie *Tie
 }
 
@@ -147,14 +160,27 @@ type Flag struct {
 // FlagAbnormallyLow is the Code of the abnormally-low-price flag.
 const FlagAbnormallyLow = "abnormally-low"
 
-// Tie describes a bid whose total equals other bids' totals exactly.
+// Tie marks a bid whose total equals other bids' totals exactly: the bids
+// of its group (Result.Ties) are listed once there, not in every bid, so
+// that a tie costs memory and output linear in the number of bids.
 type Tie struct {
-	// With lists the suppliers with exactly the same total.
-	With []string
+	// Group is the tie group's number (TieGroup.Group), from 1.
+	Group int
 	// DecidedBy is the tie-break criterion that settled this bid's place
 	// among them, or empty when the tender's tie-breaks (if any) could not,
 	// and the bid shares its rank.
 	DecidedBy TieBreak
+}
+
+// TieGroup is a set of two or more bids with exactly the same total. They
+// are adjacent in rank order: Result.Bids[From:To].
+type TieGroup struct {
+	// Group numbers the groups from 1, in rank order.
+	Group int
+	// From and To delimit the group's bids in Result.Bids.
+	From, To int
+	// Total is the total they share.
+	Total Points
 }
 
 // Ranked returns the number of bids ranked: scored and not excluded. When

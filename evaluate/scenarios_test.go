@@ -321,10 +321,16 @@ func TestTies(t *testing.T) {
 	assert.Equal(t, []int{1, 1, 3}, ranks(res))
 	a := bySupplier(t, res, "A")
 	require.NotNil(t, a.Tie)
-	assert.Equal(t, []string{"B"}, a.Tie.With)
+	assert.Equal(t, 1, a.Tie.Group)
+	require.Len(t, res.Ties, 1, "one group, listed once")
+	assertPoints(t, "80", "80.00", res.Ties[0].Total, "the total they share")
+	g, ok := res.TieGroup(a.Tie.Group)
+	require.True(t, ok)
+	assert.Equal(t, []string{"A", "B"}, suppliers(&evaluate.Result{Bids: res.Bids[g.From:g.To]}))
+	assert.Equal(t, 1, bySupplier(t, res, "B").Tie.Group)
 	assert.Empty(t, a.Tie.DecidedBy)
 	assert.Nil(t, bySupplier(t, res, "C").Tie)
-	_, ok := res.Winner()
+	_, ok = res.Winner()
 	assert.False(t, ok, "no single winner")
 
 	tender.TieBreak = []evaluate.TieBreak{evaluate.ByQuality}

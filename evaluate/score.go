@@ -186,6 +186,7 @@ type scorer struct {
 	values []decimal.Decimal // per bid, its £ social value
 	lines  []Line            // every bid's valued commitments, bid after bid
 	tie    map[int]*Tie
+	ties   []TieGroup // in rank order; From and To are places in the order rank returns
 	flags  map[int][]Flag
 
 	pmin, vmax   decimal.Decimal
@@ -730,12 +731,10 @@ func (s *scorer) rank(active []int) []int {
 			if end-start == 1 {
 				continue
 			}
-			tie := &Tie{}
-			for m := start; m < end; m++ {
-				if m != n {
-					tie.With = append(tie.With, s.bids[order[m]].Supplier.Name)
-				}
+			if n == start {
+				s.ties = append(s.ties, TieGroup{Group: len(s.ties) + 1, From: start, To: end})
 			}
+			tie := &Tie{Group: len(s.ties)} // the group lists the bids once: linear in bids
 			// The place is settled by the deeper of the criteria that
 			// separate the bid from its neighbours; none if it equals one.
 			var up, down TieBreak = "-", "-"

@@ -95,3 +95,39 @@ values:
 		assert.NotEmpty(t, stderr, "%v", args)
 	}
 }
+
+// The catalogue's CSV is spreadsheet-safe (#8.13): names and sources that
+// a spreadsheet would run as formulas get a leading quote; plain numbers
+// stay numbers.
+func TestCatalogueCSVInjection(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fw.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(`apiVersion: toms/v1
+kind: Framework
+id: evil
+name: Evil catalogue
+currency: GBP
+themes:
+  - id: t
+    name: '=HYPERLINK("http://example.com/?","Jobs")'
+    outcomes:
+      - id: o
+        name: "+Outcome"
+        measures:
+          - id: m
+            name: "@SUM(A1)"
+            unit: gbp
+            proxies: {"2024/25": {value: "1", source: "-2+3", basis: "@basis"}}
+`), 0o600))
+	stdout, stderr, code := runCLI(t, "catalogue", "--framework", path, "--format", "csv")
+	require.Equal(t, exitOK, code, stderr)
+	rows, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()
+	require.NoError(t, err)
+	require.Len(t, rows, 2)
+	row := rows[1]
+	assert.Equal(t, `'=HYPERLINK("http://example.com/?","Jobs")`, row[1])
+	assert.Equal(t, "'+Outcome", row[3])
+	assert.Equal(t, "'@SUM(A1)", row[5])
+	assert.Equal(t, "1", row[12], "a number stays a number")
+	assert.Equal(t, "'-2+3", row[14])
+	assert.Equal(t, "'@basis", row[15])
+}
