@@ -72,6 +72,7 @@ func Evaluate(ctx context.Context, t *Tender, bids []Bid, fw *tom.Framework, opt
 	}
 	res := &Result{TenderID: t.ID, Title: t.Title, Year: t.Year, Weights: t.Weights(), Criteria: t.Criteria, Catalogue: fw.ID()}
 	res.Criteria.Price.Method, res.Criteria.SocialValue.Method = t.Criteria.Price.method(), t.Criteria.SocialValue.method()
+	var bc *bidPolicyChecker
 	if !opts.SkipPolicy {
 		if opts.ReplaceDefaultRules && opts.Rules == nil {
 			return nil, errors.New("evaluate: Options.ReplaceDefaultRules needs Options.Rules")
@@ -83,6 +84,13 @@ func Evaluate(ctx context.Context, t *Tender, bids []Bid, fw *tom.Framework, opt
 		rep, err := check(ctx, t, set, opts.Now)
 		if err != nil {
 			return nil, err
+		}
+		if set.ReadsBids() {
+			if err := t.checkWaiverSuppliers(bids).Err(); err != nil {
+				return nil, err
+			}
+			bc = &bidPolicyChecker{ctx: ctx, set: set, tender: t.RuleInput(), now: opts.Now}
+			rep.Verdicts = tenderVerdicts(set, rep.Verdicts)
 		}
 		res.Policy, res.PolicyFailed = rep.Verdicts, rep.Failed()
 		if res.PolicyFailed && !opts.ScoreAnyway {
@@ -99,7 +107,7 @@ func Evaluate(ctx context.Context, t *Tender, bids []Bid, fw *tom.Framework, opt
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := score(res, t, bids, fw, g); err != nil {
+	if err := score(res, t, bids, fw, g, bc); err != nil {
 		return nil, err
 	}
 	res.Scored = true
@@ -113,12 +121,18 @@ func Evaluate(ctx context.Context, t *Tender, bids []Bid, fw *tom.Framework, opt
 // Everything a BidResult needs is computed in input order first, into the
 // scorer's bidState and g's CriterionScore slab, so that building the
 // results in rank order reads two places per bid: the Bid and its state.
-func score(res *Result, t *Tender, bids []Bid, fw *tom.Framework, g *gathered) error {
+func score(res *Result, t *Tender, bids []Bid, fw *tom.Framework, g *gathered, bc *bidPolicyChecker) error {
 	n, c := len(bids), &t.Criteria
 	s := newScorer(t, bids, g)
 	var err error
 	if res.Measures, err = s.valueCommitments(fw); err != nil {
 		return err
+	}
+	var policy [][]rules.Verdict // per bid, when the policy has rules about bids
+	if bc != nil {
+		if policy, err = bc.check(bids, s.values); err != nil {
+			return err
+		}
 	}
 	sv := c.SocialValue
 	k := len(c.Quality)
@@ -133,6 +147,21 @@ func score(res *Result, t *Tender, bids []Bid, fw *tom.Framework, g *gathered) e
 			for j, q := range c.Quality {
 				if cs := &g.crit[i*k+j]; !cs.Passed {
 					reasons[i] = append(reasons[i], fmt.Sprintf("quality %q scored %s, below the pass mark of %s", q.ID, cs.Score, q.PassMark))
+				}
+			}
+		}
+		if policy != nil {
+			for _, o := range policy[i] {
+				switch {
+				case o.Status == rules.StatusError || (o.Status == rules.StatusFail && o.Severity == rules.SeverityError):
+					st.excluded, st.rare = true, true
+					reasons[i] = append(reasons[i], "rule "+o.Rule+": "+o.Message)
+				case o.Status == rules.StatusFail:
+					st.rare = true
+					if s.flags == nil {
+						s.flags = map[int][]Flag{}
+					}
+					s.flags[i] = append(s.flags[i], Flag{Code: FlagPolicy, Message: "rule " + o.Rule + ": " + o.Message})
 				}
 			}
 		}
@@ -201,6 +230,9 @@ func score(res *Result, t *Tender, bids []Bid, fw *tom.Framework, g *gathered) e
 		}
 		if st.rare {
 			r.Reasons, r.Flags, r.Tie, r.SocialValue.Incomplete = reasons[i], s.flags[i], s.tie[i], incomplete[i]
+		}
+		if policy != nil {
+			r.Policy = policy[i]
 		}
 	}
 	// The ranked bids come first in res.Bids, in the order rank returned, so

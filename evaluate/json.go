@@ -100,6 +100,9 @@ type jsonBid struct {
 	Reasons     []string        `json:"reasons"`
 	Flags       []jsonFlag      `json:"flags"`
 	Tie         *jsonTie        `json:"tie,omitempty"`
+	// Policy is the outcome of each rule about bids, for this bid; absent
+	// when the policy has no such rules.
+	Policy []rules.Verdict `json:"policy,omitempty"`
 }
 
 type jsonSupplier struct {
@@ -223,7 +226,7 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 				Incomplete: b.SocialValue.Incomplete, Commitments: []jsonLine{},
 			},
 			Total: b.Total.String(), Rank: b.Rank, Excluded: b.Excluded,
-			Reasons: append([]string{}, b.Reasons...), Flags: []jsonFlag{},
+			Reasons: append([]string{}, b.Reasons...), Flags: []jsonFlag{}, Policy: b.Policy,
 		}
 		for _, q := range b.Quality.Criteria {
 			jb.Quality.Criteria = append(jb.Quality.Criteria, jsonCriterionScore{q.ID, ds(q.Score), q.Points.String(), q.Passed})

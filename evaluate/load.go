@@ -97,6 +97,7 @@ type waiverFile struct {
 	Reason     string    `yaml:"reason"`
 	ApprovedBy string    `yaml:"approvedBy"`
 	Date       time.Time `yaml:"date"`
+	Supplier   string    `yaml:"supplier"`
 }
 
 type bidsFile struct {
@@ -440,7 +441,7 @@ func (tf *tenderFile) tender(d *yamlx.Decoder) *Tender {
 		t.ParentWeights = &Weights{Price: dv(pw.Price), Quality: dv(pw.Quality), SocialValue: dv(pw.SocialValue)}
 	}
 	for _, w := range tf.Waivers {
-		t.Waivers = append(t.Waivers, Waiver{Rule: w.Rule, Reason: strings.TrimSpace(w.Reason), ApprovedBy: w.ApprovedBy, Date: w.Date, Pos: w.Pos})
+		t.Waivers = append(t.Waivers, Waiver{Rule: w.Rule, Reason: strings.TrimSpace(w.Reason), ApprovedBy: w.ApprovedBy, Date: w.Date, Supplier: w.Supplier, Pos: w.Pos})
 	}
 	return t
 }

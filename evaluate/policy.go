@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/socialvalue-toms/toms/diag"
 	"github.com/socialvalue-toms/toms/rules"
@@ -109,4 +112,81 @@ func failures(rep rules.Report) []string {
 		}
 	}
 	return out
+}
+
+// bidPolicyChecker checks each bid against the policy's rules about bids, after
+// the tender has passed its own.
+type bidPolicyChecker struct {
+	ctx    context.Context
+	set    *rules.Set
+	tender rules.Tender
+	now    time.Time
+}
+
+// check returns the verdicts of the rules about bids for each bid; values
+// are the bids' £ social values. An error is an input the rules cannot
+// take (such as a supplier name over rules.MaxStringLen), positioned at
+// the bid, or the end of ctx.
+func (bc *bidPolicyChecker) check(bids []Bid, values []decimal.Decimal) ([][]rules.Verdict, error) {
+	out := make([][]rules.Verdict, len(bids))
+	var errs diag.List
+	for i := range bids {
+		b := bids[i].RuleInput(values[i])
+		rep, err := bc.set.Check(bc.ctx, rules.Input{Tender: &bc.tender, Bid: &b, Now: bc.now}, rules.CheckOptions{BidRulesOnly: true})
+		if err != nil {
+			if e := bc.ctx.Err(); e != nil {
+				return nil, e
+			}
+			var list diag.List
+			list.Append(err)
+			for _, d := range list {
+				errs.Add(bids[i].Pos.At(d.Field, ErrInvalid, "bid of %q: %s", bids[i].Supplier.Name, d.Message))
+			}
+			continue
+		}
+		out[i] = rep.Verdicts
+	}
+	return out, errs.Err()
+}
+
+// tenderVerdicts drops the verdicts of the rules about bids from the
+// tender's report: without a bid they are only "skipped", and each bid
+// carries its own (BidResult.Policy).
+func tenderVerdicts(set *rules.Set, vs []rules.Verdict) []rules.Verdict {
+	out := vs[:0:0]
+	for _, o := range vs {
+		if r, ok := set.Rule(o.Rule); ok && r.AboutBid {
+			continue
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// checkWaiverSuppliers reports a waiver that names a supplier with no bid.
+func (t *Tender) checkWaiverSuppliers(bids []Bid) diag.List {
+	var errs diag.List
+	names := map[string]bool{}
+	for i := range bids {
+		names[bids[i].Supplier.Name] = true
+	}
+	for i, w := range t.Waivers {
+		if w.Supplier != "" && !names[w.Supplier] {
+			list := make([]string, 0, len(names))
+			for n := range names {
+				list = append(list, n)
+			}
+			errs.Add(w.Pos.At(fmt.Sprintf("waivers[%d].supplier", i), errInvalidWaiver,
+				"the waiver names supplier %q, who has no bid%s", w.Supplier, suggestSupplier(w.Supplier, list)))
+		}
+	}
+	return errs
+}
+
+func suggestSupplier(name string, names []string) string {
+	sort.Strings(names)
+	if s := diag.Suggest(name, names); s != "" {
+		return fmt.Sprintf("; did you mean %q?", s)
+	}
+	return ""
 }

@@ -52,6 +52,7 @@ func (r *Result) WriteTable(w io.Writer) error {
 	p.println()
 	writeRanking(p, r)
 	writeNotes(p, r)
+	writeBidPolicy(p, r)
 	if len(r.Measures) > 0 {
 		writeValuation(p, r)
 	}
@@ -200,6 +201,26 @@ func tieGroupNote(r *Result, g TieGroup) string {
 		sb.WriteString(b.Supplier.Name)
 	}
 	return sb.String()
+}
+
+// writeBidPolicy writes the outcome of the rules about bids for each bid,
+// when the policy has such rules.
+func writeBidPolicy(p *printer, r *Result) {
+	any := false
+	for _, b := range r.Bids {
+		any = any || len(b.Policy) > 0
+	}
+	if !any {
+		return
+	}
+	p.println("\nBid rules (the policy's rules about bids, for each bid)")
+	for _, b := range r.Bids {
+		if len(b.Policy) == 0 {
+			continue
+		}
+		p.println("  " + b.Supplier.Name)
+		writePolicy(p, b.Policy, "    ")
+	}
 }
 
 // writeValuation writes each commitment with its quantity, proxy and £

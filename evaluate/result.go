@@ -73,12 +73,19 @@ type BidResult struct {
 	// Rank is 1 for the best bid; bids that stay tied share a rank (1, 1, 3).
 	// Zero for an excluded bid.
 	Rank int
-	// Excluded bids failed a pass mark; Reasons say which and why. They are
-	// not ranked and set no benchmark (lowest price, highest social value).
+	// Excluded bids failed a pass mark or a policy rule about bids of
+	// severity error; Reasons say which and why. They are not ranked and
+	// set no benchmark (lowest price, highest social value).
 	Excluded bool
 	Reasons  []string
-	// Flags are warnings that do not change the score, such as an abnormally low price.
+	// Flags are warnings that do not change the score, such as an
+	// abnormally low price or a failed policy rule about bids of severity
+	// warning.
 	Flags []Flag
+	// Policy holds the outcome of each policy rule that reads bid, for
+	// this bid, in the rule set's order; nil when the policy has no such
+	// rule (or was skipped).
+	Policy []rules.Verdict
 	// Tie is set when the bid's total equals another bid's exactly; its
 	// group is in Result.Ties.
 	Tie *Tie
@@ -159,6 +166,10 @@ type Flag struct {
 
 // FlagAbnormallyLow is the Code of the abnormally-low-price flag.
 const FlagAbnormallyLow = "abnormally-low"
+
+// FlagPolicy is the Code of the flag of a failed policy rule about bids of
+// severity warning; the Message is "rule ID: the rule's message".
+const FlagPolicy = "policy"
 
 // Tie marks a bid whose total equals other bids' totals exactly: the bids
 // of its group (Result.Ties) are listed once there, not in every bid, so

@@ -182,12 +182,16 @@ type SocialValueCriterion struct {
 }
 
 // Waiver is an approved exemption of the tender from one policy rule.
+// A waiver of a rule about bids is recorded on the tender too; with
+// Supplier it applies to that supplier's bid only, without it to every bid.
 type Waiver struct {
 	Rule       string
 	Reason     string
 	ApprovedBy string
 	Date       time.Time
-	Pos        diag.Pos
+	// Supplier names the bid a waiver of a rule about bids is for.
+	Supplier string
+	Pos      diag.Pos
 }
 
 // Bid is one supplier's response.
@@ -264,7 +268,7 @@ func (t *Tender) RuleInput() rules.Tender {
 		in.Framework = &rules.Weights{Price: p.Price, Quality: p.Quality, SocialValue: p.SocialValue}
 	}
 	for _, wv := range t.Waivers {
-		in.Waivers = append(in.Waivers, rules.Waiver{Rule: wv.Rule, Reason: wv.Reason, ApprovedBy: wv.ApprovedBy, Date: wv.Date})
+		in.Waivers = append(in.Waivers, rules.Waiver{Rule: wv.Rule, Reason: wv.Reason, ApprovedBy: wv.ApprovedBy, Date: wv.Date, Supplier: wv.Supplier})
 	}
 	return in
 }

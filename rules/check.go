@@ -61,6 +61,7 @@ func (o Verdict) MarshalJSON() ([]byte, error) {
 		Reason     string `json:"reason"`
 		ApprovedBy string `json:"approvedBy,omitempty"`
 		Date       string `json:"date,omitempty"`
+		Supplier   string `json:"supplier,omitempty"`
 	}
 	out := struct {
 		Rule     string   `json:"rule"`
@@ -73,7 +74,7 @@ func (o Verdict) MarshalJSON() ([]byte, error) {
 		Error    string   `json:"error,omitempty"`
 	}{Rule: o.Rule, Status: o.Status, Severity: o.Severity, Message: o.Message, Position: o.Pos.String(), Values: o.Values}
 	if w := o.Waiver; w != nil {
-		out.Waiver = &waiver{Rule: w.Rule, Reason: w.Reason, ApprovedBy: w.ApprovedBy}
+		out.Waiver = &waiver{Rule: w.Rule, Reason: w.Reason, ApprovedBy: w.ApprovedBy, Supplier: w.Supplier}
 		if !w.Date.IsZero() {
 			out.Waiver.Date = w.Date.Format("2006-01-02")
 		}
@@ -143,6 +144,10 @@ type CheckOptions struct {
 	// FailOpen makes evaluation errors not count in Report.Failed. By
 	// default they do (fail closed).
 	FailOpen bool
+	// BidRulesOnly evaluates only the rules that read bid (Rule.AboutBid),
+	// leaving the others out of the report: after checking the tender once,
+	// package evaluate checks each bid this way.
+	BidRulesOnly bool
 }
 
 // Check evaluates every rule of the set against in and returns one Verdict
@@ -170,12 +175,15 @@ func (s *Set) Check(ctx context.Context, in Input, opts CheckOptions) (Report, e
 	defer s.release(act)
 	rep := Report{Verdicts: make([]Verdict, 0, len(s.rules)), Problems: werrs, failOpen: cfg.FailOpen}
 	for _, r := range s.rules {
+		if cfg.BidRulesOnly && !r.aboutBid {
+			continue
+		}
 		if err := ctx.Err(); err != nil {
 			werrs.Add(&diag.Diagnostic{Message: "check stopped: " + err.Error(), Kind: err})
 			return rep, werrs
 		}
 		o := r.check(ctx, act, in, waivers, cfg)
-		if ws := waivers[r.ID]; ws.err != nil && o.Status != StatusError {
+		if ws := waiverFor(waivers, r, in.Bid); ws.err != nil && o.Status != StatusError {
 			// The rule's own result stands in the message; the outcome is
 			// an error because its exemption is not properly recorded.
 			o.Message = fmt.Sprintf("%s (the rule itself: %s)", ws.err.Message, o.Status)
@@ -184,6 +192,21 @@ func (s *Set) Check(ctx context.Context, in Input, opts CheckOptions) (Report, e
 		rep.Verdicts = append(rep.Verdicts, o)
 	}
 	return rep, werrs.Err()
+}
+
+// waiverKey is how a waiver is found: by rule, and for a waiver of a rule
+// about bids given for one supplier, by supplier too.
+func waiverKey(rule, supplier string) string { return rule + "\x00" + supplier }
+
+// waiverFor returns the waiver that applies to rule r for the bid b (nil:
+// the tender): one given for b's supplier, else one given for the rule.
+func waiverFor(m map[string]waiverState, r *rule, b *Bid) waiverState {
+	if b != nil && r.aboutBid {
+		if ws, ok := m[waiverKey(r.ID, b.Supplier)]; ok {
+			return ws
+		}
+	}
+	return m[waiverKey(r.ID, "")]
 }
 
 // waiverState is the waiver for one rule, valid or not.
@@ -212,7 +235,13 @@ func (s *Set) waivers(t *Tender) (map[string]waiverState, diag.List) {
 			}
 			d = &diag.Diagnostic{Field: field + ".rule", Rule: w.Rule,
 				Message: "the waiver names a rule the policy does not have" + suggestText(w.Rule, ids), Kind: ErrWaiver}
-		case m[w.Rule].w != nil:
+		case w.Supplier != "" && !s.byID[w.Rule].aboutBid:
+			d = &diag.Diagnostic{Field: field + ".supplier", Rule: w.Rule,
+				Message: fmt.Sprintf("the waiver names supplier %q, but rule %s is about the tender, not bids; remove supplier", w.Supplier, w.Rule), Kind: ErrWaiver}
+		case m[waiverKey(w.Rule, w.Supplier)].w != nil && w.Supplier != "":
+			d = &diag.Diagnostic{Field: field + ".rule", Rule: w.Rule,
+				Message: fmt.Sprintf("the rule already has a waiver for supplier %q; give one waiver per rule and supplier", w.Supplier), Kind: ErrWaiver}
+		case m[waiverKey(w.Rule, w.Supplier)].w != nil:
 			d = &diag.Diagnostic{Field: field + ".rule", Rule: w.Rule, Message: "the rule already has a waiver; give one waiver per rule", Kind: ErrWaiver}
 		case strings.TrimSpace(w.Reason) == "":
 			d = &diag.Diagnostic{Field: field + ".reason", Rule: w.Rule,
@@ -228,14 +257,15 @@ func (s *Set) waivers(t *Tender) (map[string]waiverState, diag.List) {
 			errs.Add(d)
 		}
 		if w.Rule != "" && s.byID[w.Rule] != nil {
-			st := m[w.Rule]
+			key := waiverKey(w.Rule, w.Supplier)
+			st := m[key]
 			if st.w == nil {
 				st.w = w
 			}
 			if st.err == nil {
 				st.err = d // a second waiver for the rule spoils the first
 			}
-			m[w.Rule] = st
+			m[key] = st
 		}
 	}
 	return m, errs
@@ -269,6 +299,7 @@ func checkSizes(in Input) error {
 		str(fmt.Sprintf("tender.waivers[%d].rule", i), w.Rule)
 		str(fmt.Sprintf("tender.waivers[%d].reason", i), w.Reason)
 		str(fmt.Sprintf("tender.waivers[%d].approvedBy", i), w.ApprovedBy)
+		str(fmt.Sprintf("tender.waivers[%d].supplier", i), w.Supplier)
 	}
 	if b := in.Bid; b != nil {
 		str("bid.supplier", b.Supplier)
@@ -484,7 +515,7 @@ func (r *rule) check(ctx context.Context, act *activation, in Input, waivers map
 	o.Status = StatusFail
 	o.Values = r.values(ctx, act)
 	o.Message = r.message(ctx, act)
-	if ws, ok := waivers[r.ID]; ok {
+	if ws := waiverFor(waivers, r, in.Bid); ws.w != nil || ws.err != nil {
 		if ws.err != nil {
 			o.Status = StatusError
 			o.Err = ws.err

@@ -61,7 +61,11 @@
 // socialValue} (test with has()), waivers[{rule, reason, approvedBy, date}]);
 // bid (supplier, sme, vcse, local, price, socialValue, measures); now (a
 // timestamp); constants.NAME; variables.NAME. A rule that reads bid is
-// skipped when the input has no bid.
+// skipped when the input has no bid. Package evaluate checks the tender
+// once, then each bid with the rules that read bid (CheckOptions.BidRulesOnly):
+// a failing rule of severity error excludes the bid, a warning flags it. A
+// waiver of a rule about bids may name a supplier (waivers[].supplier) and
+// then applies to that supplier's bid only.
 //
 // Exact numbers: the types decimal and money. < <= > >= == != compare two
 // of a kind; + and - add two of a kind; decimal*decimal, money*decimal and

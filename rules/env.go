@@ -77,6 +77,7 @@ func newVocab(apiVersion string) (*vocab, error) {
 		strField("rule", func(w *Waiver) string { return w.Rule }),
 		strField("reason", func(w *Waiver) string { return w.Reason }),
 		strField("approvedBy", func(w *Waiver) string { return w.ApprovedBy }),
+		strField("supplier", func(w *Waiver) string { return w.Supplier }),
 		celx.Field{Name: "date", Type: types.TimestampType, Get: func(n any) ref.Val {
 			return types.Timestamp{Time: n.(*Waiver).Date}
 		}},

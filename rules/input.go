@@ -46,12 +46,15 @@ type SocialValue struct {
 }
 
 // Waiver records an approved exemption from one rule for one tender, for
-// example when the 10% social value floor is impractical.
+// example when the 10% social value floor is impractical. A waiver of a
+// rule about bids may name a Supplier: it then applies to that supplier's
+// bid only; without one it applies to every bid.
 type Waiver struct {
 	Rule       string    `yaml:"rule"`
 	Reason     string    `yaml:"reason"`
 	ApprovedBy string    `yaml:"approvedBy"`
 	Date       time.Time `yaml:"date"`
+	Supplier   string    `yaml:"supplier"`
 }
 
 // Bid is what a rule sees as the variable `bid`, for rules about bids.

@@ -195,7 +195,7 @@ func TestLoadFromTheOperatingSystem(t *testing.T) {
 	require.NoError(t, err)
 	r, ok := set.Rule("skills-measure")
 	require.True(t, ok)
-	assert.Equal(t, "../examples/policy/council.yaml:25:5", r.Pos.String())
+	assert.Equal(t, "../examples/policy/council.yaml:31:5", r.Pos.String())
 	_, ok = set.Rule("sv-floor")
 	assert.True(t, ok, "extends: default brings in the default rules")
 }

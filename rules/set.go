@@ -79,6 +79,17 @@ func (s *Set) Rule(id string) (Rule, bool) {
 	return r.Rule, true
 }
 
+// ReadsBids reports whether any rule of the set reads bid (Rule.AboutBid),
+// that is, whether bids need checking one by one.
+func (s *Set) ReadsBids() bool {
+	for _, r := range s.rules {
+		if r.aboutBid {
+			return true
+		}
+	}
+	return false
+}
+
 // Constants returns the constants in effect, in definition order.
 func (s *Set) Constants() []Constant { return append([]Constant(nil), s.consts...) }
 

@@ -244,12 +244,9 @@ func RunTests(ctx context.Context, fsys fs.FS, opts TestOptions) (TestReport, er
 		if err != nil && !errors.Is(err, errNoRules) {
 			ruleErrs.Append(err)
 		}
-		if len(w.tests) == 0 {
+		if len(w.tests) == 0 && (len(w.rules) == 0 || errors.Is(err, errNoRules)) {
 			// A directory of other YAML files (catalogues, tenders) and no
 			// tests is none of our business.
-			if len(w.rules) > 0 && !errors.Is(err, errNoRules) {
-				rep.Suites = append(rep.Suites, SuiteResult{File: d, Name: d, RuleFiles: ruleFiles, Err: err})
-			}
 			continue
 		}
 		if err != nil {
@@ -260,6 +257,10 @@ func RunTests(ctx context.Context, fsys fs.FS, opts TestOptions) (TestReport, er
 				file = first
 			}
 			rep.Suites = append(rep.Suites, SuiteResult{File: file, Name: file, RuleFiles: ruleFiles, Err: err, NotRun: w.tests})
+			continue
+		}
+		if len(w.tests) == 0 {
+			rep.Suites = append(rep.Suites, SuiteResult{File: d, Name: d, RuleFiles: ruleFiles})
 			continue
 		}
 		for _, tf := range w.tests {
