@@ -1,7 +1,6 @@
 package evaluate
 
 import (
-	"encoding/binary"
 	"fmt"
 	"hash/maphash"
 	"math/bits"
@@ -253,7 +252,7 @@ func checkBids(t *Tender, bids []Bid, fw *tom.Framework, path string, ws *worksp
 		return nil
 	}
 	c := newBidChecker(t, fw, path)
-	c.firstBid = duplicateSuppliers(bids, ws)
+	c.firstBid, c.bids = duplicateSuppliers(bids, ws), bids
 	for i := range bids {
 		b := bidField{c: c, i: i, b: &bids[i]}
 		c.checkSupplierAndPrice(b)
@@ -280,6 +279,7 @@ type bidChecker struct {
 	maxL     num             // the maximum qualitative social value score
 	allowed  map[string]bool // the measures the tender allows; empty: any
 	firstBid map[int]int     // bid → earlier bid of the same supplier
+	bids     []Bid
 	measures map[string]string
 }
 
@@ -321,7 +321,11 @@ func (f bidField) reported(field string) bool { return reportedField(f.b.at, f.b
 func (c *bidChecker) checkSupplierAndPrice(f bidField) {
 	b := f.b
 	if j, dup := c.firstBid[f.i]; dup {
-		f.bad("supplier.name", "supplier %q already has a bid (%s[%d]); one bid per supplier", b.Supplier.Name, c.path, j)
+		as := ""
+		if first := c.bids[j].Supplier.Name; first != b.Supplier.Name {
+			as = fmt.Sprintf(" as %q; names are the same supplier when they differ only in case, spacing, invisible characters or how accents are encoded", first)
+		}
+		f.bad("supplier.name", "supplier %q already has a bid (%s[%d]%s); one bid per supplier", b.Supplier.Name, c.path, j, as)
 	} else if strings.TrimSpace(b.Supplier.Name) == "" && !f.reported("supplier.name") {
 		f.bad("supplier.name", "a bid needs the supplier's name")
 	}
@@ -450,12 +454,8 @@ func (t *Tender) yearPolicy() tom.YearPolicy {
 	return tom.ExactYear
 }
 
-// supplierKey is a supplier's name as compared for duplicates: trimmed,
-// lower case.
-func supplierKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
-
 // duplicateSuppliers maps each bid whose supplier already has a bid
-// (supplierKey equal, not empty) to the first such bid.
+// (SupplierKey equal, not empty) to the first such bid.
 //
 // It runs on every evaluation, so it neither builds a map of names nor
 // allocates a key per bid: it sorts the bids by a hash of their key (a
@@ -505,7 +505,7 @@ func duplicateSuppliers(bids []Bid, ws *workspace) map[int]int {
 			i := int(packed[m] & mask)
 			for e := start; e < m; e++ {
 				j := int(packed[e] & mask)
-				if supplierKey(bids[j].Supplier.Name) == supplierKey(bids[i].Supplier.Name) {
+				if SupplierKey(bids[j].Supplier.Name) == SupplierKey(bids[i].Supplier.Name) {
 					if first == nil {
 						first = map[int]int{}
 					}
@@ -522,34 +522,29 @@ func duplicateSuppliers(bids []Bid, ws *workspace) map[int]int {
 	return first
 }
 
-// supplierHash hashes supplierKey(name), without building it when the name
-// is short ASCII; ok is false for an empty key.
+// supplierHash hashes SupplierKey(name), without building it when the name
+// is short printable ASCII with single spaces between words (most names),
+// whose key is simply its lower case; ok is false for an empty key.
 func supplierHash(seed maphash.Seed, name string, buf *[64]byte) (h uint64, ok bool) {
 	n := len(name)
-	if n <= len(buf) && n > 0 && !asciiSpace(name[0]) && !asciiSpace(name[n-1]) {
-		// Eight bytes at a time: A to Z get the 0x20 bit of lower case.
-		copy(buf[:], name)
-		var high uint64 // the high bits of the name's bytes: non-zero unless ASCII
-		for at := 0; at < n; at += 8 {
-			x := binary.LittleEndian.Uint64(buf[at:])
-			if rest := n - at; rest < 8 {
-				x &= 1<<(8*rest) - 1 // bytes past the name are stale
-			}
-			high |= x
-			h := x & 0x7f7f7f7f7f7f7f7f
-			upper := (h + 0x3f3f3f3f3f3f3f3f) &^ (h + 0x2525252525252525) &^ x & 0x8080808080808080 // 'A' <= c <= 'Z'
-			binary.LittleEndian.PutUint64(buf[at:], x|upper>>2)
+	simple := n > 0 && n <= len(buf)
+	for i := 0; simple && i < n; i++ {
+		c := name[i]
+		switch {
+		case c < ' ' || c >= 0x7f:
+			simple = false // control characters and non-ASCII: normalise
+		case c == ' ':
+			simple = i > 0 && i < n-1 && name[i-1] != ' ' // no space at an end, none doubled
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
 		}
-		if high&0x8080808080808080 == 0 {
-			return maphash.Bytes(seed, buf[:n]), true
-		}
+		buf[i] = c
 	}
-	key := supplierKey(name)
+	if simple {
+		return maphash.Bytes(seed, buf[:n]), true
+	}
+	key := SupplierKey(name)
 	return maphash.String(seed, key), key != ""
-}
-
-func asciiSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
 }
 
 // lastCommitment returns the index of the last of cs for measure id, or -1;
