@@ -318,6 +318,18 @@ func (f bidField) bad(field, format string, args ...any) {
 // or unreadable: a mistake is reported once.
 func (f bidField) reported(field string) bool { return reportedField(f.b.at, f.b.reported, field) }
 
+// misspelt says whether the loader reported an unknown field of the bid
+// that is field misspelt ("qualty" for "quality"): its absence is the same
+// mistake.
+func (f bidField) misspelt(field string) bool {
+	for k := range f.b.reported {
+		if k != field && !strings.Contains(k, ".") && diag.Suggest(k, []string{field}) == field {
+			return true
+		}
+	}
+	return false
+}
+
 func (c *bidChecker) checkSupplierAndPrice(f bidField) {
 	b := f.b
 	if j, dup := c.firstBid[f.i]; dup {
@@ -361,7 +373,7 @@ func (c *bidChecker) checkQuality(f bidField) {
 		s, ok := b.Quality[q.ID]
 		switch {
 		case q.ID == "": // the tender's problem, reported there
-		case !ok && !meant[q.ID] && !f.b.reported["quality"]: // (not a mapping: reported as such)
+		case !ok && !meant[q.ID] && !f.b.reported["quality"] && !f.misspelt("quality"): // (not a mapping, or a misspelt key: reported as such)
 			f.bad("quality", "no score for quality criterion %q", q.ID)
 		case !ok, !c.maxKnown[j], f.reported("quality." + q.ID):
 		case !inRange(numOf(s), s, c.maxQ[j], q.Max):

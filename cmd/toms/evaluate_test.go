@@ -190,10 +190,11 @@ func TestEvaluateInputErrors(t *testing.T) {
 		`testdata/evaluate/bad-bids.yaml:6:18: bids[0].quality.q: score 11 is outside 0 to 10`,
 		`bad-bids.yaml:6:31: bids[0].quality.extra: "extra" is not a quality criterion of tender "T-TIES"`,
 		`bad-bids.yaml:11:5: bids[1].qualty: unknown field "qualty"; did you mean "quality"?`,
-		`bad-bids.yaml:9:22: bids[1].supplier.name: supplier "alpha ltd" already has a bid (bids[0])`,
+		`bad-bids.yaml:9:22: bids[1].supplier.name: supplier "alpha ltd" already has a bid (bids[0] as "Alpha Ltd"; names are the same supplier when they differ only in case, spacing, invisible characters or how accents are encoded); one bid per supplier`,
 	} {
 		assert.Contains(t, stderr, want)
 	}
+	assert.NotContains(t, stderr, `bids[1].quality: no score`, "the misspelt key is the one mistake")
 
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "t.yaml")
