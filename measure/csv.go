@@ -69,9 +69,9 @@ func readCSV(r io.Reader, in *ingest) error {
 		}
 		line, _ := cr.FieldPos(0)
 		last, _ := cr.FieldPos(len(rec) - 1)
-		last += strings.Count(rec[len(rec)-1], "\n") // the line the record ends on
-		if d := spansLines(in.v.file, rec, cr.FieldPos, idx); d != nil {
-			if err := in.reject(d, int64(last-line+1)); err != nil {
+		if last > line || strings.IndexByte(rec[len(rec)-1], '\n') >= 0 { // a cell spans lines
+			last += strings.Count(rec[len(rec)-1], "\n") // the line the record ends on
+			if err := in.reject(spansLines(in.v.file, rec, cr.FieldPos, idx, last), int64(last-line+1)); err != nil {
 				return err
 			}
 			continue
@@ -95,28 +95,26 @@ func readCSV(r io.Reader, in *ingest) error {
 	}
 }
 
-// spansLines returns a problem when a cell of rec holds a line break: in
-// these files no cell may, so a quoted cell that runs over several lines is
-// a stray or unclosed quote that swallowed the rows after it. The problem
-// names the line where the quoted cell began and the line where it ended.
-// Only the first such cell is reported: the rest of the record is suspect.
-func spansLines(file string, rec []string, fieldPos func(int) (int, int), idx [numCols]int) *diag.Diagnostic {
-	for i, s := range rec {
-		n := strings.Count(s, "\n")
-		if n == 0 {
-			continue
-		}
-		line, col := fieldPos(i)
-		field := ""
-		for c, j := range idx {
-			if j == i {
-				field = column(c).String()
-			}
-		}
-		return &diag.Diagnostic{File: file, Line: line, Column: col, Field: field, Kind: ErrText,
-			Message: fmt.Sprintf("a quoted cell begins here and ends on line %d: no cell may hold a line break, so a stray or unclosed quote must have swallowed the lines after it; lines %d to %d are rejected", line+n, line, line+n)}
+// spansLines returns the problem of a record, ending on line last, with a
+// cell that holds a line break: in these files no cell may, so a quoted
+// cell that runs over several lines is a stray or unclosed quote that
+// swallowed the rows after it. The problem is positioned at the first such
+// cell and names the line where it ended; the record's lines are rejected.
+func spansLines(file string, rec []string, fieldPos func(int) (int, int), idx [numCols]int, last int) *diag.Diagnostic {
+	i := 0
+	for i < len(rec)-1 && strings.IndexByte(rec[i], '\n') < 0 {
+		i++
 	}
-	return nil
+	line, col := fieldPos(i)
+	field := ""
+	for c, j := range idx {
+		if j == i {
+			field = column(c).String()
+		}
+	}
+	return &diag.Diagnostic{File: file, Line: line, Column: col, Field: field, Kind: ErrText,
+		Message: fmt.Sprintf("a quoted cell begins here and ends on line %d: no cell may hold a line break, so a stray or unclosed quote must have swallowed the lines after it; lines %d to %d are rejected",
+			line+strings.Count(rec[i], "\n"), line, last)}
 }
 
 var errRecordTooLong = errors.New("record too long")
