@@ -8,10 +8,60 @@ import (
 	"time"
 
 	"github.com/socialvalue-toms/toms/evaluate"
+	"github.com/socialvalue-toms/toms/tom"
 )
 
 // clockNow is the time policy rules see; tests fix it.
 var clockNow = time.Now
+
+// tenderInput names the files a tender is evaluated from.
+type tenderInput struct {
+	tender, bids, framework, proxies string
+	policies                         []string
+}
+
+// evaluate loads the tender, its catalogue and bids (inline or from the
+// bids file) and the policy, and evaluates the bids: what `toms evaluate`
+// shows and `toms award` awards. The error is evaluate.ErrPolicyFailed,
+// with the result, when the policy stopped the scoring.
+func (in tenderInput) evaluate(ctx context.Context, scoreAnyway bool) (*evaluate.Tender, *tom.Framework, *evaluate.Result, error) {
+	t, err := evaluate.LoadTenderFile(in.tender)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if in.framework != "" {
+		t.Catalogue = in.framework
+	}
+	if in.proxies != "" {
+		t.Proxies = in.proxies
+	}
+	fw, err := evaluate.LoadFramework(t)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	bids := t.Bids
+	if in.bids != "" {
+		if len(t.Bids) > 0 {
+			return nil, nil, nil, fmt.Errorf("%s has bids inline and --bids names %s: give the bids once", in.tender, in.bids)
+		}
+		// With the catalogue, so that one run lists every problem in the file.
+		if bids, err = evaluate.LoadBidsFile(in.bids, t, fw); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	if len(bids) == 0 {
+		if in.bids != "" {
+			return nil, nil, nil, fmt.Errorf("%s: the bids file has no bids", in.bids)
+		}
+		return nil, nil, nil, fmt.Errorf("%s: the tender has no bids; give them in the tender file (bids:) or with --bids FILE", in.tender)
+	}
+	set, err := loadPolicy(ctx, in.policies)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	res, err := evaluate.Evaluate(ctx, t, bids, fw, evaluate.Options{Rules: set, ScoreAnyway: scoreAnyway, Now: clockNow()})
+	return t, fw, res, err
+}
 
 func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("evaluate", stderr)
@@ -37,41 +87,8 @@ func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if !ok {
 		return code
 	}
-	t, err := evaluate.LoadTenderFile(tenderPath)
-	if err != nil {
-		return fail(stderr, err)
-	}
-	if *frameworkPath != "" {
-		t.Catalogue = *frameworkPath
-	}
-	if *proxiesPath != "" {
-		t.Proxies = *proxiesPath
-	}
-	fw, err := evaluate.LoadFramework(t)
-	if err != nil {
-		return fail(stderr, err)
-	}
-	bids := t.Bids
-	if *bidsPath != "" {
-		if len(t.Bids) > 0 {
-			return fail(stderr, fmt.Errorf("%s has bids inline and --bids names %s: give the bids once", tenderPath, *bidsPath))
-		}
-		// With the catalogue, so that one run lists every problem in the file.
-		if bids, err = evaluate.LoadBidsFile(*bidsPath, t, fw); err != nil {
-			return fail(stderr, err)
-		}
-	}
-	if len(bids) == 0 {
-		if *bidsPath != "" {
-			return fail(stderr, fmt.Errorf("%s: the bids file has no bids", *bidsPath))
-		}
-		return fail(stderr, fmt.Errorf("%s: the tender has no bids; give them in the tender file (bids:) or with --bids FILE", tenderPath))
-	}
-	set, err := loadPolicy(ctx, policies)
-	if err != nil {
-		return fail(stderr, err)
-	}
-	res, err := evaluate.Evaluate(ctx, t, bids, fw, evaluate.Options{Rules: set, ScoreAnyway: *scoreAnyway, Now: clockNow()})
+	in := tenderInput{tender: tenderPath, bids: *bidsPath, framework: *frameworkPath, proxies: *proxiesPath, policies: policies}
+	_, _, res, err := in.evaluate(ctx, *scoreAnyway)
 	policyErr, stopped := err, errors.Is(err, evaluate.ErrPolicyFailed)
 	if err != nil && !stopped {
 		return fail(stderr, err)

@@ -7,6 +7,7 @@
 //	toms catalogue [--framework F] [--proxies F] [--year Y] [--format table|json|csv]
 //	toms check TENDER [--policy DIR|FILE]... [--format text|json]
 //	toms evaluate TENDER [--bids F] [--framework F] [--proxies F] [--policy ...] [--format table|json|csv]
+//	toms award TENDER --contract ID --start DATE --end DATE [--supplier NAME] [--profile even|FILE] [--out F] [--register F]
 //	toms report OUTCOMES [--commitments F] [--year Y] [--format md|html|csv|json] [--out F|DIR] [--lenient]
 //	toms test [DIR|FILE]... [--run REGEX] [--format text|json|junit] [-v]
 //
@@ -34,6 +35,7 @@ type command func(ctx context.Context, args []string, stdout, stderr io.Writer) 
 
 func commands() map[string]command {
 	return map[string]command{
+		"award":     runAward,
 		"catalogue": runCatalogue,
 		"check":     runCheck,
 		"evaluate":  runEvaluate,
