@@ -547,7 +547,7 @@ func (r *rule) message(ctx context.Context, act *activation) string {
 // sub-expressions that were evaluated.
 func (r *rule) values(ctx context.Context, act *activation) []Value {
 	r.trackOnce.Do(func() {
-		opts := []cel.ProgramOption{cel.EvalOptions(cel.OptTrackState), celx.FoldLiterals()}
+		opts := []cel.ProgramOption{cel.EvalOptions(cel.OptTrackState, cel.OptOptimize), celx.FoldLiterals()}
 		prg, err := r.env.Program(r.exprAST, opts...)
 		if err == nil {
 			r.trackPrg = prg

@@ -369,7 +369,9 @@ func (c *compiler) compile(env *cel.Env, f *ruleFile, n *yaml.Node, field, ruleI
 		return nil, nil
 	}
 	loops := len(ast.MatchDescendants(ast.NavigateAST(checked.NativeRep()), ast.KindMatcher(ast.ComprehensionKind))) > 0
-	popts := []cel.ProgramOption{celx.FoldLiterals()}
+	// OptOptimize compiles a matches pattern once, here, not at every
+	// evaluation.
+	popts := []cel.ProgramOption{celx.FoldLiterals(), cel.EvalOptions(cel.OptOptimize)}
 	if loops {
 		popts = append(popts, cel.InterruptCheckFrequency(100))
 	}

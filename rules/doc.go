@@ -77,8 +77,15 @@
 // decimal("0.5"), decimal(10), decimal(m), money("100000.00"), money(d);
 // string(x) formats (money as "£100,000.00"). A decimal with a double or an
 // int (tender.value > 1.0, weights.price + 1) is a compile error, never a
-// conversion. Constructor calls with literal text are checked when the
-// file loads and folded into constants.
+// conversion, and so is any floating-point value at all (10.0,
+// double(...)): a rule can never compare inexactly. Constructor calls with
+// literal text are checked when the file loads and folded into constants.
+// matches(text, pattern) takes a pattern written in the rule (checked when
+// the file loads, at most 1,000 instructions once compiled, compiled once).
+//
+// The vocabulary of toms/v1 (every function, overload and field) is frozen
+// by a test; a change comes as a new apiVersion, built with a new version
+// of the decimal library, as Kubernetes versions its CEL libraries.
 //
 // # Verdicts
 //
@@ -136,7 +143,10 @@
 // Every expression's worst-case cost is estimated when it is compiled,
 // assuming lists of at most MaxListLen items and text of at most
 // MaxStringLen characters; an expression above MaxRuleCost, or a set above
-// MaxSetCost, is rejected with a positioned error. Check rejects inputs
+// MaxSetCost, is rejected with a positioned error (an invalid rule: it
+// matches both ErrCostLimit and ErrInvalidRule). Every decimal and money
+// operation has an explicit cost, and matches costs (text length + 1) ×
+// the compiled size of its pattern, the bound of RE2's linear matching. Check rejects inputs
 // beyond those sizes, and a variable whose value holds, at any depth, a
 // longer list or text (or lists nested more than 32 deep) is an error, so
 // the estimate bounds every evaluation; decimal results, including

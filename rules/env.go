@@ -16,6 +16,12 @@ import (
 // files that name this one keep compiling against the vocabulary below.
 const APIVersion = "toms/v1"
 
+// libraryVersions maps each rule vocabulary version to the version of the
+// decimal and money library it is built with (celx.Library), as
+// Kubernetes pins a CEL library version per environment version. The
+// toms/v1 function list is frozen by a test (testdata/vocabulary/toms-v1.txt).
+var libraryVersions = map[string]int{APIVersion: 1}
+
 // Bounds that keep evaluation finite whatever a rule author writes. The
 // worst-case cost of every expression is estimated when the set is loaded,
 // assuming inputs within MaxListLen and MaxStringLen; Check rejects inputs
@@ -48,11 +54,12 @@ type vocab struct {
 }
 
 func newVocab(apiVersion string) (*vocab, error) {
-	if apiVersion != APIVersion {
+	lv, ok := libraryVersions[apiVersion]
+	if !ok {
 		return nil, fmt.Errorf("apiVersion %q is not supported; this version reads %q", apiVersion, APIVersion)
 	}
 	base, err := cel.NewEnv(
-		celx.Library(),
+		celx.Library(lv),
 		cel.DefaultUTCTimeZone(true),
 		cel.HomogeneousAggregateLiterals(),
 		cel.EagerlyValidateDeclarations(true),

@@ -29,7 +29,7 @@ func newEnv(t *testing.T) (*cel.Env, *celx.ObjectType) {
 			return types.NewErr("w is not set")
 		}, IsSet: func(n any) bool { return n.(*box).w != nil }},
 	)
-	base, err := cel.NewEnv(celx.Library())
+	base, err := cel.NewEnv(celx.Library(celx.LatestVersion))
 	require.NoError(t, err)
 	env, err := base.Extend(cel.CustomTypeProvider(celx.NewProvider(base.CELTypeProvider(), obj)),
 		cel.Variable("box", obj.CELType()))
@@ -139,7 +139,7 @@ func TestFormat(t *testing.T) {
 }
 
 func TestEstimatorBoundsLoops(t *testing.T) {
-	base, err := cel.NewEnv(celx.Library(), cel.Variable("xs", cel.ListType(cel.StringType)),
+	base, err := cel.NewEnv(celx.Library(celx.LatestVersion), cel.Variable("xs", cel.ListType(cel.StringType)),
 		cel.Constant("ks", cel.ListType(cel.StringType), types.NewStringList(types.DefaultTypeAdapter, []string{"a", "b"})))
 	require.NoError(t, err)
 	est := celx.Estimator{MaxListSize: 100, MaxStringSize: 50, Known: map[string]uint64{"ks": 2}}

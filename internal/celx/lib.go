@@ -1,11 +1,16 @@
 package celx
 
 import (
+	"fmt"
+	"math"
+	"regexp/syntax"
+	"strconv"
 	"strings"
 
 	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/checker"
 	"github.com/google/cel-go/common/ast"
+	"github.com/google/cel-go/common/overloads"
 	"github.com/google/cel-go/common/types"
 	"github.com/google/cel-go/common/types/ref"
 	"github.com/google/cel-go/interpreter"
@@ -26,11 +31,20 @@ const (
 	overRoundMoney      = "money_round_int"
 	overAbsDecimal      = "decimal_abs"
 	overAbsMoney        = "money_abs"
+	overDecimalToString = "decimal_to_string"
+	overMoneyToString   = "money_to_string"
 )
 
-// Library returns the env options of the decimal and money vocabulary
-// (version 1):
+// LatestVersion is the newest version of the library. A version, once
+// released, never changes: a new function or overload comes in a new
+// version, and a rule vocabulary (package rules' apiVersion) names the
+// library version it was built with, as Kubernetes' CEL libraries do.
+const LatestVersion = 1
+
+// Library returns the env options of the decimal and money vocabulary of
+// the given version (1..LatestVersion):
 //
+// Version 1:
 //   - types decimal and money (pounds sterling);
 //   - decimal(string), decimal(int), decimal(money), money(string),
 //     money(decimal), string(decimal), string(money);
@@ -39,17 +53,26 @@ const (
 //   - ratio(a, b, scale): a/b rounded half away from zero to scale places
 //     (0..MaxScale); money/money and decimal/decimal give a decimal,
 //     money/decimal gives money; a zero divisor is an evaluation error;
-//   - x.round(places) half away from zero, x.abs().
+//   - x.round(places) half away from zero, x.abs();
+//   - no floating point: an expression with a value of type double
+//     (10.0, double(x)) is a compile error pointing to decimal(...);
+//   - matches(text, pattern) only with a pattern written in the rule, whose
+//     compiled size bounds its cost (see Estimator).
 //
 // Mixing a decimal with a double or an int is a type error at compile time.
-func Library() cel.EnvOption {
+func Library(version int) cel.EnvOption {
+	if version < 1 || version > LatestVersion {
+		return func(*cel.Env) (*cel.Env, error) {
+			return nil, fmt.Errorf("celx: library version %d does not exist (1..%d)", version, LatestVersion)
+		}
+	}
 	d, m, b, s, i := DecimalType, MoneyType, types.BoolType, types.StringType, types.IntType
 	cmp := func(op, name string) cel.EnvOption {
 		return cel.Function(op,
 			cel.Overload(name+"_decimal", []*cel.Type{d, d}, b),
 			cel.Overload(name+"_money", []*cel.Type{m, m}, b))
 	}
-	return cel.Lib(lib{opts: []cel.EnvOption{
+	return cel.Lib(lib{version: version, opts: []cel.EnvOption{
 		cel.Types(d, m),
 		cmp("_<_", "less"), cmp("_<=_", "less_equals"), cmp("_>_", "greater"), cmp("_>=_", "greater_equals"),
 		cel.Function("_+_",
@@ -77,8 +100,8 @@ func Library() cel.EnvOption {
 				return Money(v.(Decimal))
 			}))),
 		cel.Function("string",
-			cel.Overload("decimal_to_string", []*cel.Type{d}, s, cel.UnaryBinding(toString)),
-			cel.Overload("money_to_string", []*cel.Type{m}, s, cel.UnaryBinding(toString))),
+			cel.Overload(overDecimalToString, []*cel.Type{d}, s, cel.UnaryBinding(toString)),
+			cel.Overload(overMoneyToString, []*cel.Type{m}, s, cel.UnaryBinding(toString))),
 		cel.Function("ratio",
 			cel.Overload(overRatioDecimal, []*cel.Type{d, d, i}, d, cel.FunctionBinding(ratio)),
 			cel.Overload(overRatioMoney, []*cel.Type{m, m, i}, d, cel.FunctionBinding(ratio)),
@@ -89,13 +112,34 @@ func Library() cel.EnvOption {
 		cel.Function("abs",
 			cel.MemberOverload(overAbsDecimal, []*cel.Type{d}, d, cel.UnaryBinding(abs)),
 			cel.MemberOverload(overAbsMoney, []*cel.Type{m}, m, cel.UnaryBinding(abs))),
-		cel.ASTValidators(literalValidator{}),
+		cel.ASTValidators(literalValidator{}, noFloatValidator{}, regexValidator{}),
 	}})
 }
 
-type lib struct{ opts []cel.EnvOption }
+// OverloadCosts is the static cost of each overload of the library, in the
+// estimator's units (about one CEL operation). Decimals are bounded
+// (MaxDigits, MaxExponent), so every operation on them is bounded too;
+// a test checks that every overload the library declares is listed here,
+// so that none is costed by a guess.
+var OverloadCosts = map[string]uint64{
+	"less_decimal": 1, "less_money": 1, "less_equals_decimal": 1, "less_equals_money": 1,
+	"greater_decimal": 1, "greater_money": 1, "greater_equals_decimal": 1, "greater_equals_money": 1,
+	"add_decimal": 1, "add_money": 1, "subtract_decimal": 1, "subtract_money": 1,
+	"multiply_decimal": 2, "multiply_money_decimal": 2, "multiply_decimal_money": 2,
+	"negate_decimal": 1, "negate_money": 1,
+	overStringToDecimal: 2, overIntToDecimal: 1, overMoneyToDecimal: 1,
+	overStringToMoney: 2, overDecimalToMoney: 1,
+	overDecimalToString: 1, overMoneyToString: 1,
+	overRatioDecimal: 4, overRatioMoney: 4, overRatioMoneyDec: 4,
+	overRoundDecimal: 1, overRoundMoney: 1, overAbsDecimal: 1, overAbsMoney: 1,
+}
 
-func (l lib) LibraryName() string                 { return "toms.decimal.v1" }
+type lib struct {
+	version int
+	opts    []cel.EnvOption
+}
+
+func (l lib) LibraryName() string                 { return "toms.decimal.v" + strconv.Itoa(l.version) }
 func (l lib) CompileOptions() []cel.EnvOption     { return l.opts }
 func (l lib) ProgramOptions() []cel.ProgramOption { return nil }
 
@@ -304,31 +348,139 @@ func (e Estimator) EstimateSize(n checker.AstNode) *checker.SizeEstimate {
 	return nil
 }
 
-// EstimateCallCost implements checker.CostEstimator. Decimal arithmetic on
-// bounded numbers (MaxBits) is charged a small fixed cost.
+// EstimateCallCost implements checker.CostEstimator: every overload of
+// the library costs what OverloadCosts says, and matches costs (text
+// length + 1) × the number of instructions of its compiled pattern, the
+// bound of RE2's linear-time matching. Other functions are left to
+// cel-go's own estimates.
 func (e Estimator) EstimateCallCost(function, overloadID string, target *checker.AstNode, args []checker.AstNode) *checker.CallEstimate {
 	switch overloadID {
-	case overRatioDecimal, overRatioMoney, overRatioMoneyDec:
-		return &checker.CallEstimate{CostEstimate: checker.FixedCostEstimate(4)}
-	case overStringToDecimal, overStringToMoney:
-		return &checker.CallEstimate{CostEstimate: checker.FixedCostEstimate(2)}
-	case overIntToDecimal, overMoneyToDecimal, overDecimalToMoney, overRoundDecimal, overRoundMoney,
-		overAbsDecimal, overAbsMoney:
-		return &checker.CallEstimate{CostEstimate: checker.FixedCostEstimate(1)}
-	case "decimal_to_string", "money_to_string":
+	case overDecimalToString, overMoneyToString:
 		// At most MaxDigits digits, a sign, a point, a pound sign and commas.
 		size := checker.SizeEstimate{Min: 1, Max: 2*MaxDigits + MaxExponent}
-		return &checker.CallEstimate{CostEstimate: checker.FixedCostEstimate(1), ResultSize: &size}
+		return &checker.CallEstimate{CostEstimate: checker.FixedCostEstimate(OverloadCosts[overloadID]), ResultSize: &size}
+	case overloads.Matches, overloads.MatchesString:
+		text, pattern := matchArgs(overloadID, target, args)
+		if text == nil || pattern == nil {
+			return nil
+		}
+		insts, ok := patternSize(pattern.Expr())
+		if !ok {
+			// Not a literal: the validator reports it; make it over any limit.
+			return &checker.CallEstimate{CostEstimate: checker.FixedCostEstimate(math.MaxUint64)}
+		}
+		n := e.MaxStringSize
+		if sz := text.ComputedSize(); sz != nil {
+			n = sz.Max
+		} else if sz := e.EstimateSize(text); sz != nil {
+			n = sz.Max
+		}
+		c := satMul(n+1, uint64(insts))
+		return &checker.CallEstimate{CostEstimate: checker.CostEstimate{Min: 1, Max: c}}
 	}
-	if (function == "_==_" || function == "_!=_") && len(args) == 2 && isNumber(args[0].Type()) {
-		return &checker.CallEstimate{CostEstimate: checker.FixedCostEstimate(1)}
+	if c, ok := OverloadCosts[overloadID]; ok {
+		return &checker.CallEstimate{CostEstimate: checker.FixedCostEstimate(c)}
 	}
-	// Operators on decimals and moneys (overload ids such as add_decimal,
-	// less_money, multiply_money_decimal).
-	if strings.Contains(overloadID, "decimal") || strings.Contains(overloadID, "money") {
+	// == and != are CEL's own (one generic overload each); on two decimals
+	// or two moneys they compare bounded numbers.
+	if (overloadID == overloads.Equals || overloadID == overloads.NotEquals) && len(args) == 2 && isNumber(args[0].Type()) {
 		return &checker.CallEstimate{CostEstimate: checker.FixedCostEstimate(1)}
 	}
 	return nil
+}
+
+func satMul(a, b uint64) uint64 {
+	if a != 0 && b > math.MaxUint64/a {
+		return math.MaxUint64
+	}
+	return a * b
+}
+
+// matchArgs returns the text and the pattern of a matches call.
+func matchArgs(overloadID string, target *checker.AstNode, args []checker.AstNode) (text, pattern checker.AstNode) {
+	switch {
+	case overloadID == overloads.MatchesString && target != nil && len(args) == 1:
+		return *target, args[0]
+	case overloadID == overloads.Matches && target == nil && len(args) == 2:
+		return args[0], args[1]
+	}
+	return nil, nil
+}
+
+// MaxPatternInsts bounds the compiled size of a matches pattern.
+const MaxPatternInsts = 1000
+
+// patternSize returns the number of instructions of the compiled literal
+// pattern in e, and false when e is not a literal or does not compile.
+func patternSize(e ast.Expr) (int, bool) {
+	if e == nil || e.Kind() != ast.LiteralKind {
+		return 0, false
+	}
+	s, ok := e.AsLiteral().(types.String)
+	if !ok {
+		return 0, false
+	}
+	re, err := syntax.Parse(string(s), syntax.Perl)
+	if err != nil {
+		return 0, false
+	}
+	prog, err := syntax.Compile(re.Simplify())
+	if err != nil {
+		return 0, false
+	}
+	return len(prog.Inst), true
+}
+
+// noFloatValidator rejects every value of type double: a rule must never
+// compare inexactly.
+type noFloatValidator struct{}
+
+func (noFloatValidator) Name() string { return "toms.no-float" }
+
+func (noFloatValidator) Validate(_ *cel.Env, _ cel.ValidatorConfig, a *ast.AST, iss *cel.Issues) {
+	isDouble := func(e ast.Expr) bool {
+		t := a.GetType(e.ID())
+		return t != nil && t.Kind() == types.DoubleKind
+	}
+	for _, e := range ast.MatchDescendants(ast.NavigateAST(a), func(e ast.NavigableExpr) bool { return isDouble(e) }) {
+		if p, ok := e.Parent(); ok && isDouble(p) {
+			continue // reported at the outermost double
+		}
+		iss.ReportErrorAtID(e.ID(), "floating-point numbers (double) are not part of the rule vocabulary, because they compare inexactly; "+
+			`write decimal("10.5") or money("100000.00"), or use a constant`)
+	}
+}
+
+// regexValidator requires the pattern of matches to be written in the rule
+// as text and to compile within MaxPatternInsts instructions, so that the
+// estimator can bound its cost.
+type regexValidator struct{}
+
+func (regexValidator) Name() string { return "toms.matches" }
+
+func (regexValidator) Validate(_ *cel.Env, _ cel.ValidatorConfig, a *ast.AST, iss *cel.Issues) {
+	for _, e := range ast.MatchDescendants(ast.NavigateAST(a), ast.FunctionMatcher(overloads.Matches)) {
+		call := e.AsCall()
+		args := call.Args()
+		if len(args) == 0 {
+			continue
+		}
+		pat := args[len(args)-1]
+		lit, ok := pat.AsLiteral().(types.String)
+		if pat.Kind() != ast.LiteralKind || !ok {
+			iss.ReportErrorAtID(pat.ID(), "matches needs its pattern written in the rule as text (for example matches(tender.id, \"^T-[0-9]+$\")), so that its cost can be bounded")
+			continue
+		}
+		re, err := syntax.Parse(string(lit), syntax.Perl)
+		if err != nil {
+			iss.ReportErrorAtID(pat.ID(), "the pattern %q is not a regular expression: %v", string(lit), err)
+			continue
+		}
+		prog, err := syntax.Compile(re.Simplify())
+		if err != nil || len(prog.Inst) > MaxPatternInsts {
+			iss.ReportErrorAtID(pat.ID(), "the pattern %q is too complex (more than %d instructions once compiled); simplify it", string(lit), MaxPatternInsts)
+		}
+	}
 }
 
 func isNumber(t *types.Type) bool {
