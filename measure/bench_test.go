@@ -236,7 +236,27 @@ func BenchmarkManyFiles(b *testing.B) {
 	})
 }
 
-var manyReads = flag.Bool("manyreads", false, "BenchmarkManyFiles: also 400 calls of Read")
+var (
+	manyReads = flag.Bool("manyreads", false, "BenchmarkManyFiles: also 400 calls of Read")
+	benchOut  = flag.String("benchcsv", "", "TestWriteBenchCSV: write the benchmark's outcome rows to this file")
+	benchN    = flag.Int("benchrows", benchRows, "TestWriteBenchCSV: how many rows")
+)
+
+// TestWriteBenchCSV writes the rows the benchmarks read to a file, for
+// measuring the command (peak memory, the DuckDB comparison in
+// bench/duckdb):
+//
+//	go test ./measure -run TestWriteBenchCSV -args -benchcsv /tmp/1m.csv -benchrows 1000000
+func TestWriteBenchCSV(t *testing.T) {
+	if *benchOut == "" {
+		t.Skip("give -benchcsv FILE")
+	}
+	f, err := os.Create(*benchOut)
+	require.NoError(t, err)
+	_, err = io.Copy(f, newGenReader(*benchN))
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+}
 
 // TestPeakMemory measures one configuration in a fresh process and prints
 // peak RSS (VmHWM) and allocation figures. It runs only when asked:

@@ -351,7 +351,11 @@ type Log struct {
 
 // NewLog returns an empty log that keeps up to max bytes in memory (at
 // least one append).
-func (s *Set) NewLog(max int) *Log { return &Log{s: s, max: max} }
+func (s *Set) NewLog(max int) *Log {
+	l := &Log{s: s, max: max}
+	s.logs = append(s.logs, l)
+	return l
+}
 
 // Append adds b and returns its offset.
 func (l *Log) Append(b []byte) (int64, error) {

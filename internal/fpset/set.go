@@ -111,6 +111,7 @@ type Set struct {
 	runFile *spillFile
 	wbuf    []byte // the buffer of writers, reused
 
+	logs []*Log     // the logs of the set
 	temp []*os.File // every temporary file, closed by Close
 	keep []string   // temporary files that could not be removed while open
 	err  error      // a temporary file failed: the set is broken
@@ -600,7 +601,10 @@ func (s *Set) Close() error {
 	}
 	s.temp, s.keep = nil, nil
 	s.base, s.runs, s.runFile = files{}, nil, nil
-	s.table, s.slots, s.pending = nil, nil, nil
+	s.table, s.slots, s.pending, s.scratch, s.counts, s.wbuf = nil, nil, nil, nil, nil, nil
+	for _, l := range s.logs {
+		l.f, l.buf = nil, nil
+	}
 	if s.err == nil {
 		s.err = ErrClosed
 	}
