@@ -43,16 +43,36 @@
 //	         linear  W × (1 − (P − Pmin) / Pmin), at least 0
 //	         budget  W × (Ceiling − P) / (Ceiling − Floor), within [0, W]
 //	quality          Σ Wᵢ × scoreᵢ / maxᵢ; a score below a pass mark excludes the bid
-//	social value     quantitative: highest  Q × V / Vmax (0 when every V is £0)
-//	                               target   Q × min(1, (V / P) / target)
+//	social value     quantitative: highest   Q × V / Vmax (0 when every V is £0)
+//	                               target    Q × min(1, (V / P) / target)
+//	                               measures  Q × Σ wₘ × min(1, xₘ / Rₘ) / Σ wₘ
 //	                 qualitative:  L × score / max
 //
 // V is Σ quantity × proxy over the bid's commitments, with the catalogue's
 // proxy for the tender's year (Tender.CarryForward allows the latest
 // earlier year, and Result.Measures says so); non-financial measures are
-// reported in their unit and add £0. With BothPartsRequired, a bid missing
-// its commitments or its qualitative score gets 0 social value points and
-// its V does not count towards Vmax. Excluded bids are listed with their
+// reported in their unit and add £0. With valuation weighted (opt-in, for
+// highest and target), V is Σ quantity × proxy × priority, the catalogue's
+// local weight of each measure (targeting), and the result shows the plain
+// £ beside it (SocialValueScore.Weighted). With BothPartsRequired, a bid
+// missing its commitments or its qualitative score gets 0 social value
+// points and its V does not count towards Vmax (nor its quantities towards
+// the best offers of method measures).
+//
+// Method measures scores each measure the tender lists on its own, by
+// quantity in the measure's unit, so that a non-financial commitment (local
+// SME spend, apprentices, care-leaver placements) earns points as a
+// financial one does: xₘ is the bid's quantity of measure m; Rₘ is the
+// tender's target quantity for m, or else the best offer (the highest xₘ
+// among the bids still in the evaluation with a complete response); wₘ is
+// the tender's weight for m, by default the catalogue's priority. The sums
+// run over the measures that count: a measure no bid offers (every xₘ is
+// 0), or weighted 0, gives no one points and leaves the denominator, and
+// Result.MeasureScores says so (Counted false); when none counts, every bid
+// scores 0. Each commitment's share of the points is in its Line.Points.
+//
+// Each bid's £ per £1 of price, BidResult.PerPound, is V / P (plain V)
+// rounded half-up to 4 decimal places, as every output shows it. Excluded bids are listed with their
 // reasons and quality points, but get no other points and no rank. When
 // every bid is excluded the result has no ranked bid and no Pmin or Vmax
 // (Result.Ranked is 0); a tender with no bids at all is an error.

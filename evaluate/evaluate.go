@@ -72,6 +72,7 @@ func Evaluate(ctx context.Context, t *Tender, bids []Bid, fw *tom.Framework, opt
 	}
 	res := &Result{TenderID: t.ID, Title: t.Title, Year: t.Year, Weights: t.Weights(), Criteria: t.Criteria, Catalogue: fw.ID()}
 	res.Criteria.Price.Method, res.Criteria.SocialValue.Method = t.Criteria.Price.method(), t.Criteria.SocialValue.method()
+	res.Criteria.SocialValue.Valuation = t.Criteria.SocialValue.valuation()
 	var bc *bidPolicyChecker
 	if !opts.SkipPolicy {
 		if opts.ReplaceDefaultRules && opts.Rules == nil {
@@ -185,6 +186,9 @@ func score(res *Result, t *Tender, bids []Bid, fw *tom.Framework, g *gathered, b
 	}
 	s.prepare(active)
 	res.LowestPrice, res.HighestSocialValue = s.pmin, s.vmax
+	for _, a := range s.asked {
+		res.MeasureScores = append(res.MeasureScores, a.score)
+	}
 	s.qualityComponents()
 	for _, i := range active {
 		s.component(i, compPrice)
@@ -223,6 +227,9 @@ func score(res *Result, t *Tender, bids []Bid, fw *tom.Framework, g *gathered, b
 		sr := &r.SocialValue
 		sr.Quantitative, sr.Qualitative = st.svq, st.svl
 		sr.Value, sr.QualitativeScore, sr.Commitments = s.values[i], b.SocialValue.Qualitative, s.lines[st.line:nl:nl]
+		if s.weighted {
+			sr.Value, sr.Weighted = s.plain[i], s.values[i]
+		}
 		if st.excluded {
 			r.Excluded = true
 		} else {

@@ -46,6 +46,26 @@ func randomTender(r *rand.Rand, n int, pm PriceMethod, sm SocialValueMethod) (*T
 		},
 		TieBreak: []TieBreak{ByQuality, ByPrice},
 	}
+	svc := &t.Criteria.SocialValue
+	if svc.def().valued && r.IntN(2) == 0 {
+		svc.Valuation = Weighted // pounds has priority 1.5
+	}
+	if sm == Measures { // tonnes is never offered: it drops out
+		svc.Measures = []string{"pounds", "hours", "tonnes"}
+		svc.MeasureCriteria = map[string]MeasureCriterion{}
+		for _, id := range svc.Measures {
+			var mc MeasureCriterion
+			if r.IntN(2) == 0 {
+				mc.Weight = decimal.New(1+r.Int64N(30), -r.Int32N(2)) // 0.1 to 30
+			}
+			if r.IntN(3) == 0 {
+				mc.Target = decimal.New(1+r.Int64N(100_000), -r.Int32N(3))
+			}
+			if !mc.Weight.IsZero() || !mc.Target.IsZero() {
+				svc.MeasureCriteria[id] = mc
+			}
+		}
+	}
 	huge := r.IntN(4) == 0
 	bids := make([]Bid, n)
 	for i := range bids {
@@ -64,6 +84,10 @@ func randomTender(r *rand.Rand, n int, pm PriceMethod, sm SocialValueMethod) (*T
 			Quality:  map[string]decimal.Decimal{"a": randDec(r, 5, 1), "b": randDec(r, 7, 2)},
 			SocialValue: SocialValueResponse{Qualitative: ql,
 				Commitments: []Commitment{{Measure: "pounds", Quantity: randDec(r, 1000, r.Int32N(3))}}},
+		}
+		if r.IntN(2) == 0 { // a non-financial measure: £0, but scored by method measures
+			bids[i].SocialValue.Commitments = append(bids[i].SocialValue.Commitments,
+				Commitment{Measure: "hours", Quantity: randDec(r, 500, r.Int32N(2))})
 		}
 		if huge && i%3 == 1 { // a quantity no 64-bit scale holds
 			c := &bids[i].SocialValue.Commitments[0]
@@ -98,7 +122,14 @@ themes:
           - id: pounds
             name: Pounds
             unit: gbp
+            priority: "1.5"
             proxies: {"2024/25": {value: "1", source: s, basis: b}}
+          - id: hours
+            name: Hours
+            unit: hours
+          - id: tonnes
+            name: Tonnes
+            unit: tonnes
 `
 
 // TestFastPathIsExact checks, for every price method and every social

@@ -81,8 +81,19 @@ type socialValueFile struct {
 	Max                *decimal.Decimal    `yaml:"max"`
 	Method             string              `yaml:"method"`
 	Target             *decimal.Decimal    `yaml:"target"`
-	Measures           []string            `yaml:"measures"`
+	Valuation          string              `yaml:"valuation"`
+	Measures           []*yaml.Node        `yaml:"measures"` // each a measure id, or a measureFile
 	BothPartsRequired  bool                `yaml:"bothPartsRequired"`
+}
+
+// measureFile is a measure of criteria.socialValue.measures given with its
+// weight or target (method measures); a bare id takes the defaults.
+type measureFile struct {
+	Pos    diag.Pos            `yaml:",pos"`
+	At     map[string]diag.Pos `yaml:",at"`
+	ID     string              `yaml:"id,required"`
+	Weight *decimal.Decimal    `yaml:"weight"`
+	Target *decimal.Decimal    `yaml:"target"`
 }
 
 type weightsFile struct {
@@ -409,11 +420,12 @@ func (tf *tenderFile) tender(d *yamlx.Decoder) *Tender {
 	if sv := c.SocialValue; sv != nil {
 		s := SocialValueCriterion{
 			Weight: dv(sv.Weight), Max: dv(sv.Max), Method: SocialValueMethod(sv.Method),
-			Target: dv(sv.Target), Measures: sv.Measures, BothPartsRequired: sv.BothPartsRequired,
+			Target: dv(sv.Target), Valuation: Valuation(sv.Valuation), BothPartsRequired: sv.BothPartsRequired,
 		}
 		for k, p := range sv.At {
 			t.at["criteria.socialValue."+k] = p
 		}
+		s.Measures, s.MeasureCriteria = decodeMeasures(d, sv.Measures, t.at)
 		// One part of the split may be left out: it is the rest of the weight.
 		switch {
 		case sv.QuantitativeWeight != nil && sv.QualitativeWeight != nil:
@@ -444,6 +456,47 @@ func (tf *tenderFile) tender(d *yamlx.Decoder) *Tender {
 		t.Waivers = append(t.Waivers, Waiver{Rule: w.Rule, Reason: strings.TrimSpace(w.Reason), ApprovedBy: w.ApprovedBy, Date: w.Date, Supplier: w.Supplier, Pos: w.Pos})
 	}
 	return t
+}
+
+// decodeMeasures reads criteria.socialValue.measures: each item a measure
+// id, or a mapping with its id, weight and target. It records positions in
+// at; a weight given as 0 is an error (leave it out for the catalogue's
+// priority), and so is a target of 0 (leave it out for the best offer).
+func decodeMeasures(d *yamlx.Decoder, items []*yaml.Node, at map[string]diag.Pos) ([]string, map[string]MeasureCriterion) {
+	var ids []string
+	var criteria map[string]MeasureCriterion
+	for i, n := range items {
+		path := fmt.Sprintf("criteria.socialValue.measures[%d]", i)
+		if n == nil || n.Kind != yaml.MappingNode {
+			var id string
+			d.Decode(n, &id, path)
+			at[path] = d.Pos(n)
+			ids = append(ids, id)
+			continue
+		}
+		var mf measureFile
+		d.Decode(n, &mf, path)
+		at[path] = mf.Pos
+		for k, p := range mf.At {
+			at[path+"."+k] = p
+		}
+		ids = append(ids, mf.ID)
+		mc := MeasureCriterion{Weight: dv(mf.Weight), Target: dv(mf.Target), Pos: mf.Pos}
+		if mf.Weight != nil && mf.Weight.IsZero() {
+			d.Errs.Add(mf.At["weight"].At(path+".weight", ErrInvalid, "is 0; leave weight out to use the catalogue's priority, or drop the measure"))
+		}
+		if mf.Target != nil && mf.Target.IsZero() {
+			d.Errs.Add(mf.At["target"].At(path+".target", ErrInvalid, "is 0; leave target out to score against the best offer"))
+		}
+		if mf.Weight == nil && mf.Target == nil {
+			continue
+		}
+		if criteria == nil {
+			criteria = map[string]MeasureCriterion{}
+		}
+		criteria[mf.ID] = mc
+	}
+	return ids, criteria
 }
 
 // needParams reports, once per message, the parameters of a method that

@@ -1,9 +1,14 @@
 package evaluate
 
 import (
+	"fmt"
+	"maps"
 	"math/big"
 	"math/bits"
+	"slices"
 	"strings"
+
+	"github.com/socialvalue-toms/toms/tom"
 )
 
 // The scoring methods, each defined once.
@@ -62,6 +67,11 @@ type socialValueMethod struct {
 	// fast is those points × 10¹³ as a sum of floors with its count of
 	// inexact ones (see component); ok false hands the bid to exact.
 	fast func(s *scorer, i int) (v fx, inexact uint32, ok bool)
+	// init, when not nil, sets the method's state up before the
+	// commitments are valued, and prepare computes its benchmarks over the
+	// active bids after they are.
+	init    func(s *scorer, fw *tom.Framework)
+	prepare func(s *scorer, active []int)
 }
 
 // priceMethods are the price methods; the first is the default.
@@ -220,6 +230,68 @@ var socialValueMethods = []socialValueMethod{
 			return single(mulDiv(fc.svqN13, x, d))
 		},
 	},
+	{
+		name:    Measures,
+		formula: "Q × Σ wₘ × min(1, xₘ / Rₘ) / Σ wₘ",
+		params:  []param{{"measures", "method measures scores the measures the tender lists: give measures, with a weight and target for any that need them"}},
+		check: func(t *Tender, bad badFunc) {
+			if len(t.Criteria.SocialValue.Measures) == 0 {
+				bad("measures", "method measures scores the measures the tender lists; list at least one")
+			}
+		},
+		exact:   exactMeasures,
+		fast:    fastMeasures,
+		init:    askMeasures,
+		prepare: prepareMeasures,
+	},
+}
+
+// checkSocialValueMethod checks the tender's social value method and its
+// parameters, the valuation and the measures' weights and targets; bad
+// reports a problem at a field's dotted path, reported says whether the
+// loader reported a field already (missing or unreadable).
+func (t *Tender) checkSocialValueMethod(bad badFunc, reported func(field string) bool) {
+	sv := t.Criteria.SocialValue
+	m := sv.def()
+	if m == nil {
+		bad("criteria.socialValue.method", "is %q; use %s", sv.Method, socialValueMethodNames())
+	} else if m.check != nil {
+		m.check(t, func(field, format string, args ...any) {
+			if f := "criteria.socialValue." + field; !reported(f) {
+				bad(f, format, args...)
+			}
+		})
+	}
+	switch sv.valuation() {
+	case Plain:
+	case Weighted:
+		if m != nil && !m.valued {
+			bad("criteria.socialValue.valuation", "valuation weighted applies to the methods that score the £ value of commitments (highest, target); method %s weights each measure itself", m.name)
+		}
+	default:
+		bad("criteria.socialValue.valuation", "is %q; use %s", sv.Valuation, oneOf(Plain, Weighted))
+	}
+	if len(sv.MeasureCriteria) > 0 && sv.method() != Measures {
+		bad("criteria.socialValue.measures", "a measure's weight and target are for method measures; the method is %s", sv.method())
+	}
+	for i, id := range sv.Measures {
+		mc, ok := sv.MeasureCriteria[id]
+		if !ok {
+			continue
+		}
+		f := fmt.Sprintf("criteria.socialValue.measures[%d]", i)
+		if mc.Weight.IsNegative() {
+			bad(f+".weight", "is %s; a weight cannot be negative", mc.Weight)
+		}
+		if mc.Target.IsNegative() {
+			bad(f+".target", "is %s; a target quantity cannot be negative", mc.Target)
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(sv.MeasureCriteria)) {
+		if !slices.Contains(sv.Measures, id) {
+			bad("criteria.socialValue.measures", "measure %q has a weight or target but is not one of the measures listed", id)
+		}
+	}
 }
 
 // single is a fast path's result made of one part.
@@ -258,6 +330,13 @@ func (p PriceCriterion) method() PriceMethod {
 		return priceMethods[0].name
 	}
 	return p.Method
+}
+
+func (s SocialValueCriterion) valuation() Valuation {
+	if s.Valuation == "" {
+		return Plain
+	}
+	return s.Valuation
 }
 
 func (s SocialValueCriterion) method() SocialValueMethod {

@@ -2,6 +2,7 @@ package evaluate
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -17,10 +18,10 @@ func TestMethodsDocumented(t *testing.T) {
 	format, err := os.ReadFile("FORMAT.md")
 	require.NoError(t, err)
 	check := func(name, formula string, params []param) {
-		assert.Contains(t, string(doc), formula, "doc.go: the formula of %s", name)
-		assert.Contains(t, string(format), "`"+name+"`", "FORMAT.md names method %s", name)
+		assert.Truef(t, strings.Contains(string(doc), formula), "doc.go: the formula of %s, %s", name, formula)
+		assert.Truef(t, strings.Contains(string(format), "`"+name+"`"), "FORMAT.md names method %s", name)
 		for _, p := range params {
-			assert.Contains(t, string(format), "`"+p.field+"`", "FORMAT.md: parameter %s of method %s", p.field, name)
+			assert.Truef(t, strings.Contains(string(format), "`"+p.field+"`"), "FORMAT.md: parameter %s of method %s", p.field, name)
 			assert.NotEmpty(t, p.need)
 		}
 	}
@@ -37,7 +38,7 @@ func TestMethodNames(t *testing.T) {
 	assert.Equal(t, "a", oneOf("a"))
 	assert.Equal(t, "a or b", oneOf("a", "b"))
 	assert.Equal(t, "lowest, linear or budget", priceMethodNames())
-	assert.Equal(t, "highest or target", socialValueMethodNames())
+	assert.Equal(t, "highest, target or measures", socialValueMethodNames())
 	assert.Equal(t, Lowest, PriceCriterion{}.method(), "the first entry is the default")
 	assert.Equal(t, Highest, SocialValueCriterion{}.method(), "the first entry is the default")
 	assert.Nil(t, PriceCriterion{Method: "cheapest"}.def())

@@ -39,8 +39,11 @@ type Result struct {
 	LowestPrice decimal.Decimal
 	// HighestSocialValue is the highest £ social value among the bids still
 	// in the evaluation with a complete response (the Vmax of method
-	// highest); zero when there are none.
+	// highest; weighted under Valuation Weighted); zero when there are none.
 	HighestSocialValue decimal.Decimal
+	// MeasureScores say, for method Measures, how each measure the tender
+	// lists was scored, in the tender's order; nil for the other methods.
+	MeasureScores []MeasureScore
 	// Bids are in rank order; bids that share a rank are ordered by supplier
 	// name; excluded bids follow, ordered by supplier name, so that the
 	// listing does not depend on the order the bids were given in.
@@ -126,6 +129,9 @@ type SocialValueScore struct {
 	Qualitative  Points
 	// Value is the £ proxy value of the commitments: Σ quantity × proxy.
 	Value decimal.Decimal
+	// Weighted is Σ quantity × proxy × priority, the value that methods
+	// Highest and Target score under Valuation Weighted; zero under Plain.
+	Weighted decimal.Decimal
 	// QualitativeScore is the evaluators' score; nil when missing.
 	QualitativeScore *decimal.Decimal
 	// Incomplete says why the response scored 0 when the tender requires
@@ -141,6 +147,57 @@ type Line struct {
 	Measure  string
 	Quantity decimal.Decimal
 	Value    decimal.Decimal
+	// Weighted is Value × the measure's priority under Valuation Weighted;
+	// zero under Plain.
+	Weighted decimal.Decimal
+	// Points are the quantitative points this commitment earned under
+	// method Measures, Q × wₘ × min(1, Quantity / Rₘ) / Σ wₘ (truncated
+	// at 12 places; the bid's Quantitative is their exact sum truncated);
+	// zero for the other methods.
+	Points Points
+}
+
+// MeasureScore is how method Measures scored one measure the tender lists.
+type MeasureScore struct {
+	ID   string
+	Unit tom.Unit
+	// Weight is the tender's weight for the measure or, when the tender
+	// gives none (FromPriority), the catalogue's priority.
+	Weight       decimal.Decimal
+	FromPriority bool
+	// Target is the tender's target quantity; zero when there is none and
+	// the best offer is the reference.
+	Target decimal.Decimal
+	// Best is the highest quantity offered by the bids in the evaluation
+	// with a complete response; zero when none offered the measure.
+	Best decimal.Decimal
+	// Counted is false when the measure gave no one points and left the
+	// denominator: no bid offered it (Best is 0) or its Weight is 0.
+	Counted bool
+}
+
+// Reference returns the quantity that earns a measure's whole weight: its
+// Target when the tender gives one, else Best.
+func (m MeasureScore) Reference() decimal.Decimal {
+	if m.Target.IsPositive() {
+		return m.Target
+	}
+	return m.Best
+}
+
+// PerPoundPlaces is the number of decimal places of PerPound.
+const PerPoundPlaces = 4
+
+// PerPound returns the bid's plain £ social value per £1 of its price,
+// Value / Price, rounded half-up to PerPoundPlaces (4) decimal places, a
+// hundredth of a penny: 0.0199 is 1.99p per £1, to compare with guidance
+// such as "£0.25 per £1". It is the ratio that method Target compares with
+// its target under Valuation Plain.
+func (b *BidResult) PerPound() decimal.Decimal {
+	if !b.Price.Price.IsPositive() {
+		return decimal.Zero
+	}
+	return b.SocialValue.Value.DivRound(b.Price.Price, PerPoundPlaces)
 }
 
 // MeasureValue is a measure used by the bids, with the proxy that values it
@@ -152,6 +209,8 @@ type MeasureValue struct {
 	// Financial is false for a measure counted in its own unit only (£0);
 	// Proxy is then zero.
 	Financial bool
+	// Priority is the measure's local weight in the catalogue (default 1).
+	Priority decimal.Decimal
 	// Proxy is the value per unit, with its year, source and basis. Its year
 	// is earlier than the tender's when CarriedForward.
 	Proxy          tom.Proxy

@@ -138,6 +138,8 @@ type workspace struct {
 	packed, tmp    []uint64
 	order          []int
 	at             []int32 // per bid, its place in the result
+	lineAsk        []int32 // per commitment, for method Measures
+	lineQ          []num
 }
 
 // workspaces holds idle workspaces. A sync.Pool keeps no state that a
@@ -183,11 +185,20 @@ type scorer struct {
 	svDef    *socialValueMethod
 
 	st     []bidState        // per bid, in input order; pointer-free, from the workspace
-	values []decimal.Decimal // per bid, its £ social value
-	lines  []Line            // every bid's valued commitments, bid after bid
-	tie    map[int]*Tie
-	ties   []TieGroup // in rank order; From and To are places in the order rank returns
-	flags  map[int][]Flag
+	values []decimal.Decimal // per bid, its £ social value as scored (weighted under Valuation Weighted)
+	// plain is, per bid, its plain £ value under Valuation Weighted; nil
+	// under Plain, where values are plain.
+	plain    []decimal.Decimal
+	weighted bool
+	// For method Measures: the measures the tender lists, and per line
+	// (as s.lines) its measure's index in asked (-1: none) and quantity.
+	asked   []askedMeasure
+	lineAsk []int32
+	lineQ   []num
+	lines   []Line // every bid's valued commitments, bid after bid
+	tie     map[int]*Tie
+	ties    []TieGroup // in rank order; From and To are places in the order rank returns
+	flags   map[int][]Flag
 
 	pmin, vmax   decimal.Decimal
 	pminN, vmaxN num
@@ -331,7 +342,8 @@ func newScorer(t *Tender, bids []Bid, g *gathered) *scorer {
 	s := &scorer{
 		t: t, bids: bids, g: g, k: k, nc: compQuality + component(k),
 		priceDef: t.Criteria.Price.def(), svDef: t.Criteria.SocialValue.def(),
-		values: make([]decimal.Decimal, n),
+		weighted: t.Criteria.SocialValue.valuation() == Weighted,
+		values:   make([]decimal.Decimal, n),
 	}
 	if g.ws == nil {
 		g.ws = &workspace{}
@@ -429,6 +441,9 @@ func (s *scorer) prepare(active []int) {
 	fc.svlN13, fc.svlD, ok1 = fraction13(sv.QualitativeWeight)
 	fc.maxL, ok2 = scaled(sv.Max, fc.el)
 	fc.svlOK = ok1 && ok2
+	if s.svDef.prepare != nil {
+		s.svDef.prepare(s, active)
+	}
 }
 
 // component names a scored part of a bid: price, the two social value
@@ -860,10 +875,18 @@ func (s *scorer) flagAbnormallyLow(active []int) {
 // valueCommitments values every bid's commitments with the catalogue's
 // proxies for the tender's year, and returns the measures used. A value is
 // quantity × proxy exactly: as a product of 64-bit coefficients when it
-// fits, with Decimal.Mul otherwise; a bid's £ total likewise.
+// fits, with Decimal.Mul otherwise; a bid's £ total likewise. Under
+// Valuation Weighted each value is also multiplied by the measure's
+// priority, and the bid's weighted total is the one scored (s.values; the
+// plain one goes to s.plain). For method Measures it records each line's
+// measure (as an index of s.asked) and quantity.
 func (s *scorer) valueCommitments(fw *tom.Framework) ([]MeasureValue, error) {
+	if s.svDef.init != nil {
+		s.svDef.init(s, fw)
+	}
 	var measures []MeasureValue
-	var proxies []num // per measure, its proxy
+	var proxies, priorities []num // per measure
+	var askOf []int32             // per measure, its index in s.asked (method Measures)
 	index := map[string]int{}
 	lastK, lastID := -1, "" // the measure of the previous line
 	nl := 0
@@ -871,13 +894,18 @@ func (s *scorer) valueCommitments(fw *tom.Framework) ([]MeasureValue, error) {
 		nl += len(s.bids[i].SocialValue.Commitments)
 	}
 	s.lines = make([]Line, nl)
+	if s.asked != nil {
+		s.lineAsk, s.lineQ = grow(&s.g.ws.lineAsk, nl), grow(&s.g.ws.lineQ, nl)
+	}
+	if s.weighted {
+		s.plain = make([]decimal.Decimal, len(s.bids))
+	}
 	at := 0
 	for i := range s.bids {
 		cs := s.bids[i].SocialValue.Commitments
 		st := &s.st[i]
 		*st = bidState{line: int32(at)}
 		lines := s.lines[at : at+len(cs) : at+len(cs)]
-		at += len(cs)
 		nf := 0 // financial lines
 		var first int
 		for j, c := range cs {
@@ -890,7 +918,7 @@ func (s *scorer) valueCommitments(fw *tom.Framework) ([]MeasureValue, error) {
 				if !found {
 					return nil, fmt.Errorf("%q: %w", c.Measure, tom.ErrUnknownMeasure)
 				}
-				mv := MeasureValue{ID: m.ID, Name: m.Name, Unit: m.Unit, Financial: m.Financial}
+				mv := MeasureValue{ID: m.ID, Name: m.Name, Unit: m.Unit, Financial: m.Financial, Priority: m.Priority}
 				if m.Financial {
 					var err error
 					if mv.Proxy, mv.CarriedForward, err = m.ProxyFor(s.t.Year, s.t.yearPolicy()); err != nil {
@@ -901,26 +929,44 @@ func (s *scorer) valueCommitments(fw *tom.Framework) ([]MeasureValue, error) {
 				index[c.Measure] = k
 				measures = append(measures, mv)
 				proxies = append(proxies, numOf(mv.Proxy.Value))
+				priorities = append(priorities, numOf(m.Priority))
+				if s.asked != nil {
+					askOf = append(askOf, int32(slices.IndexFunc(s.asked, func(a askedMeasure) bool { return a.score.ID == c.Measure })))
+				}
 			}
 			lastK, lastID = k, c.Measure
 			lines[j] = Line{Measure: c.Measure, Quantity: c.Quantity}
+			if s.asked != nil {
+				s.lineAsk[at+j], s.lineQ[at+j] = askOf[k], numOf(c.Quantity)
+			}
 			if measures[k].Financial {
 				lines[j].Value = mulNum(c.Quantity, measures[k].Proxy.Value, proxies[k])
+				if s.weighted {
+					lines[j].Weighted = mulNum(lines[j].Value, measures[k].Priority, priorities[k])
+				}
 				if nf == 0 {
 					first = j
 				}
 				nf++
 			}
 		}
+		at += len(cs)
+		v, w := decimal.Zero, decimal.Zero
 		switch nf {
 		case 0:
-			s.values[i] = decimal.Zero
 		case 1: // decimals are immutable: the total can share the line's value
-			s.values[i] = lines[first].Value
+			v, w = lines[first].Value, lines[first].Weighted
 		default:
-			s.values[i] = sumValues(lines)
+			v = sumValues(lines, func(l *Line) decimal.Decimal { return l.Value })
+			if s.weighted {
+				w = sumValues(lines, func(l *Line) decimal.Decimal { return l.Weighted })
+			}
 		}
-		st.valueN = numOf(s.values[i])
+		if s.weighted {
+			s.plain[i], v = v, w
+		}
+		s.values[i] = v
+		st.valueN = numOf(v)
 	}
 	return measures, nil
 }
@@ -939,17 +985,17 @@ func mulNum(quantity, proxy decimal.Decimal, pn num) decimal.Decimal {
 	return quantity.Mul(proxy)
 }
 
-// sumValues returns Σ line values, exact: in one 64-bit sum at the
+// sumValues returns Σ value(line), exact: in one 64-bit sum at the
 // smallest exponent when that fits, with Decimal.Add otherwise.
-func sumValues(lines []Line) decimal.Decimal {
+func sumValues(lines []Line, value func(*Line) decimal.Decimal) decimal.Decimal {
 	e := int32(0)
-	for _, l := range lines {
-		e = min(e, l.Value.Exponent())
+	for i := range lines {
+		e = min(e, value(&lines[i]).Exponent())
 	}
 	var sum uint64
 	fits := true
-	for _, l := range lines {
-		x, ok := numOf(l.Value).at(e)
+	for i := range lines {
+		x, ok := numOf(value(&lines[i])).at(e)
 		var carry uint64
 		sum, carry = bits.Add64(sum, x, 0)
 		if !ok || carry != 0 {
@@ -961,8 +1007,8 @@ func sumValues(lines []Line) decimal.Decimal {
 		return decimal.New(int64(sum), e)
 	}
 	total := decimal.Zero
-	for _, l := range lines {
-		total = total.Add(l.Value)
+	for i := range lines {
+		total = total.Add(value(&lines[i]))
 	}
 	return total
 }

@@ -65,6 +65,32 @@ const (
 	// offered per £1 of price, against the tender's target ratio (for example
 	// 0.25 for 25p per £1).
 	Target SocialValueMethod = "target"
+	// Measures scores each measure the tender lists on its own, by the
+	// quantity offered in the measure's unit, financial or not:
+	// Q × Σ wₘ × min(1, xₘ / Rₘ) / Σ wₘ, over the measures that count. xₘ
+	// is the bid's quantity of measure m; Rₘ is the measure's target
+	// quantity when the tender gives one (MeasureCriterion.Target), else the
+	// highest quantity offered by the bids still in the evaluation with a
+	// complete response; wₘ is the tender's weight for the measure, by
+	// default the catalogue's priority. A measure that no such bid offers
+	// (every quantity 0), or whose weight is 0, gives no one points and
+	// leaves the denominator; Result.MeasureScores says which. When no
+	// measure counts, every bid scores 0.
+	Measures SocialValueMethod = "measures"
+)
+
+// Valuation is how the £ value V of a bid's commitments is taken, for the
+// methods that score it (Highest and Target).
+type Valuation string
+
+// The valuations.
+const (
+	// Plain values a commitment at quantity × proxy. It is the default.
+	Plain Valuation = "plain"
+	// Weighted values it at quantity × proxy × the measure's priority in
+	// the catalogue (targeting: outcomes weighted to local priorities). The
+	// result shows the plain £ beside it.
+	Weighted Valuation = "weighted"
 )
 
 // TieBreak names a criterion that decides between bids with exactly equal totals.
@@ -173,12 +199,30 @@ type SocialValueCriterion struct {
 	// Target is the ratio of £ social value to £ price that earns the whole
 	// quantitative weight, for the Target method (0.25 = 25p per £1).
 	Target decimal.Decimal
+	// Valuation is how Highest and Target take the £ value; empty means Plain.
+	Valuation Valuation
 	// Measures are the measure ids bidders may commit to; empty means any
-	// measure of the catalogue.
+	// measure of the catalogue. Method Measures scores each of them and
+	// needs at least one.
 	Measures []string
+	// MeasureCriteria set, for method Measures, the weight and target
+	// quantity of measures of Measures, by measure id; a measure without an
+	// entry takes the defaults (see MeasureCriterion).
+	MeasureCriteria map[string]MeasureCriterion
 	// BothPartsRequired gives 0 social value points to a bid missing either
 	// its commitments or its qualitative score.
 	BothPartsRequired bool
+}
+
+// MeasureCriterion is how method Measures scores one measure.
+type MeasureCriterion struct {
+	// Weight is the measure's weight against the other measures; zero means
+	// the catalogue's priority for the measure. It cannot be negative.
+	Weight decimal.Decimal
+	// Target is the quantity, in the measure's unit, that earns the whole
+	// weight; zero means the highest quantity offered.
+	Target decimal.Decimal
+	Pos    diag.Pos
 }
 
 // Waiver is an approved exemption of the tender from one policy rule.

@@ -170,18 +170,10 @@ func (c *tenderChecker) checkSocialValue() {
 	if sv.QualitativeWeight.IsPositive() && !sv.Max.IsPositive() && !c.reported("criteria.socialValue.max") {
 		c.bad("criteria.socialValue.max", "is %s; the maximum qualitative score must be above zero", sv.Max)
 	}
-	if m := sv.def(); m == nil {
-		c.bad("criteria.socialValue.method", "is %q; use %s", sv.Method, socialValueMethodNames())
-	} else if m.check != nil {
-		m.check(c.t, func(field, format string, args ...any) {
-			if f := "criteria.socialValue." + field; !c.reported(f) {
-				c.bad(f, format, args...)
-			}
-		})
-	}
+	c.t.checkSocialValueMethod(c.bad, c.reported)
 	listed := map[string]bool{}
 	for _, m := range sv.Measures {
-		if listed[m] {
+		if listed[m] && m != "" { // an empty id is reported where it was read
 			c.bad("criteria.socialValue.measures", "measure %q is listed twice", m)
 		}
 		listed[m] = true
