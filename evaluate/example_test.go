@@ -105,9 +105,9 @@ bids:
 		fmt.Println(err)
 	}
 	// Output:
-	// rank,supplier,sme,vcse,local,price,price_points,quality_points,social_value_gbp,social_value_quantitative_points,social_value_qualitative_points,social_value_points,total,excluded,reasons,flags,tie_group,tie_decided_by
-	// 1,'=Acme,false,false,false,100,90,0,0,0,10,10,100,false,,,,
-	// 2,Kestrel Civils,true,false,false,200,45,0,0,0,8,8,53,false,,,,
+	// rank,supplier,sme,vcse,local,price,price_points,quality_points,social_value_gbp,social_value_quantitative_points,social_value_qualitative_points,social_value_points,total,excluded,reasons,flags,tie_group,tie_decided_by,social_value_per_pound,social_value_weighted_gbp
+	// 1,'=Acme,false,false,false,100,90,0,0,0,10,10,100,false,,,,,0.0000,
+	// 2,Kestrel Civils,true,false,false,200,45,0,0,0,8,8,53,false,,,,,0.0000,
 }
 
 // Reading a tender from a stream, such as an uploaded file: the name is used

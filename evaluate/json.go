@@ -37,6 +37,18 @@ type jsonTender struct {
 	Criteria           jsonCriteria `json:"criteria"`
 	LowestPrice        *string      `json:"lowestPrice"`
 	HighestSocialValue *string      `json:"highestSocialValue"`
+	// MeasureScores is there for method measures only.
+	MeasureScores []jsonMeasureScore `json:"measureScores,omitempty"`
+}
+
+type jsonMeasureScore struct {
+	ID           string `json:"id"`
+	Unit         string `json:"unit"`
+	Weight       string `json:"weight"`
+	FromPriority bool   `json:"fromPriority"`
+	Target       string `json:"target,omitempty"`
+	Best         string `json:"best"`
+	Counted      bool   `json:"counted"`
 }
 
 type jsonWeights struct {
@@ -60,6 +72,7 @@ type jsonCriteria struct {
 		Max                string   `json:"max,omitempty"`
 		Method             string   `json:"method"`
 		Target             string   `json:"target,omitempty"`
+		Valuation          string   `json:"valuation"`
 		Measures           []string `json:"measures"`
 		BothPartsRequired  bool     `json:"bothPartsRequired"`
 	} `json:"socialValue"`
@@ -78,6 +91,7 @@ type jsonMeasure struct {
 	Name           string     `json:"name"`
 	Unit           string     `json:"unit"`
 	Financial      bool       `json:"financial"`
+	Priority       string     `json:"priority"`
 	Proxy          *jsonProxy `json:"proxy,omitempty"`
 	CarriedForward bool       `json:"carriedForward"`
 }
@@ -134,15 +148,19 @@ type jsonSocialValue struct {
 	Quantitative     string     `json:"quantitative"`
 	Qualitative      string     `json:"qualitative"`
 	Value            string     `json:"value"`
+	Weighted         *string    `json:"weighted,omitempty"`
+	PerPound         string     `json:"perPound"`
 	QualitativeScore *string    `json:"qualitativeScore"`
 	Incomplete       string     `json:"incomplete,omitempty"`
 	Commitments      []jsonLine `json:"commitments"`
 }
 
 type jsonLine struct {
-	Measure  string `json:"measure"`
-	Quantity string `json:"quantity"`
-	Value    string `json:"value"`
+	Measure  string  `json:"measure"`
+	Quantity string  `json:"quantity"`
+	Value    string  `json:"value"`
+	Weighted *string `json:"weighted,omitempty"`
+	Points   *string `json:"points,omitempty"`
 }
 
 type jsonFlag struct {
@@ -196,6 +214,10 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 		lp, hv := ds(r.LowestPrice), ds(r.HighestSocialValue)
 		t.LowestPrice, t.HighestSocialValue = &lp, &hv
 	}
+	for _, m := range r.MeasureScores {
+		t.MeasureScores = append(t.MeasureScores, jsonMeasureScore{ID: m.ID, Unit: string(m.Unit), Weight: ds(m.Weight),
+			FromPriority: m.FromPriority, Target: dsOpt(m.Target), Best: ds(m.Best), Counted: m.Counted})
+	}
 	t.Criteria.Price.Weight, t.Criteria.Price.Method = ds(c.Price.Weight), string(c.Price.Method)
 	if c.Price.Method == Budget {
 		t.Criteria.Price.Floor, t.Criteria.Price.Ceiling = ds(c.Price.Floor), ds(c.Price.Ceiling)
@@ -207,9 +229,11 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 	sv := &t.Criteria.SocialValue
 	sv.Weight, sv.QuantitativeWeight, sv.QualitativeWeight = ds(c.SocialValue.Weight), ds(c.SocialValue.QuantitativeWeight), ds(c.SocialValue.QualitativeWeight)
 	sv.Max, sv.Method, sv.Target = dsOpt(c.SocialValue.Max), string(c.SocialValue.Method), dsOpt(c.SocialValue.Target)
+	sv.Valuation = string(c.SocialValue.valuation())
+	weighted, byMeasure := c.SocialValue.valuation() == Weighted, c.SocialValue.method() == Measures
 	sv.Measures, sv.BothPartsRequired = append([]string{}, c.SocialValue.Measures...), c.SocialValue.BothPartsRequired
 	for _, m := range r.Measures {
-		jm := jsonMeasure{ID: m.ID, Name: m.Name, Unit: string(m.Unit), Financial: m.Financial, CarriedForward: m.CarriedForward}
+		jm := jsonMeasure{ID: m.ID, Name: m.Name, Unit: string(m.Unit), Financial: m.Financial, Priority: ds(m.Priority), CarriedForward: m.CarriedForward}
 		if m.Financial {
 			jm.Proxy = &jsonProxy{Value: ds(m.Proxy.Value), Year: m.Proxy.Year.String(), Source: m.Proxy.Source, Basis: m.Proxy.Basis}
 		}
@@ -223,7 +247,7 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 			SocialValue: jsonSocialValue{
 				Points: b.SocialValue.Points.String(), Quantitative: b.SocialValue.Quantitative.String(),
 				Qualitative: b.SocialValue.Qualitative.String(), Value: ds(b.SocialValue.Value),
-				Incomplete: b.SocialValue.Incomplete, Commitments: []jsonLine{},
+				PerPound: ds(b.PerPound()), Incomplete: b.SocialValue.Incomplete, Commitments: []jsonLine{},
 			},
 			Total: b.Total.String(), Rank: b.Rank, Excluded: b.Excluded,
 			Reasons: append([]string{}, b.Reasons...), Flags: []jsonFlag{}, Policy: b.Policy,
@@ -231,12 +255,25 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 		for _, q := range b.Quality.Criteria {
 			jb.Quality.Criteria = append(jb.Quality.Criteria, jsonCriterionScore{q.ID, ds(q.Score), q.Points.String(), q.Passed})
 		}
+		if weighted {
+			w := ds(b.SocialValue.Weighted)
+			jb.SocialValue.Weighted = &w
+		}
 		if q := b.SocialValue.QualitativeScore; q != nil {
 			s := ds(*q)
 			jb.SocialValue.QualitativeScore = &s
 		}
 		for _, l := range b.SocialValue.Commitments {
-			jb.SocialValue.Commitments = append(jb.SocialValue.Commitments, jsonLine{l.Measure, ds(l.Quantity), ds(l.Value)})
+			jl := jsonLine{Measure: l.Measure, Quantity: ds(l.Quantity), Value: ds(l.Value)}
+			if weighted {
+				w := ds(l.Weighted)
+				jl.Weighted = &w
+			}
+			if byMeasure {
+				p := l.Points.String()
+				jl.Points = &p
+			}
+			jb.SocialValue.Commitments = append(jb.SocialValue.Commitments, jl)
 		}
 		for _, f := range b.Flags {
 			jb.Flags = append(jb.Flags, jsonFlag(f))

@@ -40,7 +40,10 @@ type badFunc func(field, format string, args ...any)
 type priceMethod struct {
 	name    PriceMethod
 	formula string
-	params  []param
+	// describe writes the formula with the tender's values for the award
+	// table; lowest is Pmin as the table shows it.
+	describe func(c PriceCriterion, lowest string) string
+	params   []param
 	// check validates the method's parameters (nil: nothing to check).
 	check func(p PriceCriterion, bad badFunc)
 	// exact is the bid's price points for price p, as an exact rational.
@@ -55,7 +58,10 @@ type priceMethod struct {
 type socialValueMethod struct {
 	name    SocialValueMethod
 	formula string
-	params  []param
+	// describe writes the quantitative formula with the tender's values
+	// for the award table; highest is Vmax as the table shows it.
+	describe func(r *Result, highest string) string
+	params   []param
 	// valued is true for a method that scores V, the £ value of the
 	// commitments (so the tender's Valuation applies to it).
 	valued bool
@@ -79,7 +85,10 @@ var priceMethods = []priceMethod{
 	{
 		name:    Lowest,
 		formula: "W × Pmin / P",
-		exact:   func(s *scorer, p *big.Rat) *big.Rat { return ratio(s.wp, s.pminR, p) },
+		describe: func(c PriceCriterion, lowest string) string {
+			return fmt.Sprintf("%s × %s / price", c.Weight, lowest)
+		},
+		exact: func(s *scorer, p *big.Rat) *big.Rat { return ratio(s.wp, s.pminR, p) },
 		fast: func(s *scorer, p uint64) (part, bool) {
 			fc := &s.fast
 			d, ok := mul(fc.wpD, p)
@@ -92,6 +101,9 @@ var priceMethods = []priceMethod{
 	{
 		name:    Linear,
 		formula: "W × (1 − (P − Pmin) / Pmin), at least 0",
+		describe: func(c PriceCriterion, lowest string) string {
+			return fmt.Sprintf("%s × (1 − (price − %s) / %s), at least 0", c.Weight, lowest, lowest)
+		},
 		exact: func(s *scorer, p *big.Rat) *big.Rat { // W × (2·Pmin − P) / Pmin, floored at 0
 			x := new(big.Rat).Sub(new(big.Rat).Add(s.pminR, s.pminR), p)
 			if x.Sign() <= 0 {
@@ -114,7 +126,10 @@ var priceMethods = []priceMethod{
 	{
 		name:    Budget,
 		formula: "W × (Ceiling − P) / (Ceiling − Floor), within [0, W]",
-		params:  []param{{"floor", "method budget needs both floor and ceiling (£)"}, {"ceiling", "method budget needs both floor and ceiling (£)"}},
+		describe: func(c PriceCriterion, _ string) string {
+			return fmt.Sprintf("%s × (£%s − price) / (£%s − £%s), within 0 to %s", c.Weight, money(c.Ceiling), money(c.Ceiling), money(c.Floor), c.Weight)
+		},
+		params: []param{{"floor", "method budget needs both floor and ceiling (£)"}, {"ceiling", "method budget needs both floor and ceiling (£)"}},
 		check: func(p PriceCriterion, bad badFunc) {
 			if p.Floor.IsNegative() {
 				bad("floor", "is %s; it cannot be negative", p.Floor)
@@ -155,7 +170,14 @@ var socialValueMethods = []socialValueMethod{
 	{
 		name:    Highest,
 		formula: "Q × V / Vmax (0 when every V is £0)",
-		valued:  true,
+		describe: func(r *Result, highest string) string {
+			sv := r.Criteria.SocialValue
+			if r.Ranked() > 0 && r.HighestSocialValue.IsZero() {
+				return fmt.Sprintf("%s × %s / highest offer (every offer is £0: 0 points)", sv.QuantitativeWeight, valueName(sv))
+			}
+			return fmt.Sprintf("%s × %s / %s", sv.QuantitativeWeight, valueName(sv), highest)
+		},
+		valued: true,
 		exact: func(s *scorer, i int) *big.Rat {
 			v := s.values[i]
 			if v.IsZero() { // every V is £0 when Vmax is
@@ -182,8 +204,12 @@ var socialValueMethods = []socialValueMethod{
 	{
 		name:    Target,
 		formula: "Q × min(1, (V / P) / target)",
-		params:  []param{{"target", "method target needs a target ratio of £ social value per £ of price, such as \"0.25\""}},
-		valued:  true,
+		describe: func(r *Result, _ string) string {
+			sv := r.Criteria.SocialValue
+			return fmt.Sprintf("%s × min(1, (%s / price) / %s)", sv.QuantitativeWeight, valueName(sv), sv.Target)
+		},
+		params: []param{{"target", "method target needs a target ratio of £ social value per £ of price, such as \"0.25\""}},
+		valued: true,
 		check: func(t *Tender, bad badFunc) {
 			if sv := t.Criteria.SocialValue; !sv.Target.IsPositive() {
 				bad("target", "is %s; the target ratio must be above zero", sv.Target)
@@ -233,7 +259,11 @@ var socialValueMethods = []socialValueMethod{
 	{
 		name:    Measures,
 		formula: "Q × Σ wₘ × min(1, xₘ / Rₘ) / Σ wₘ",
-		params:  []param{{"measures", "method measures scores the measures the tender lists: give measures, with a weight and target for any that need them"}},
+		describe: func(r *Result, _ string) string {
+			return fmt.Sprintf("%s × Σ weight × min(1, quantity / reference) / Σ weight, over the measures below that count",
+				r.Criteria.SocialValue.QuantitativeWeight)
+		},
+		params: []param{{"measures", "method measures scores the measures the tender lists: give measures, with a weight and target for any that need them"}},
 		check: func(t *Tender, bad badFunc) {
 			if len(t.Criteria.SocialValue.Measures) == 0 {
 				bad("measures", "method measures scores the measures the tender lists; list at least one")
@@ -292,6 +322,14 @@ func (t *Tender) checkSocialValueMethod(bad badFunc, reported func(field string)
 			bad("criteria.socialValue.measures", "measure %q has a weight or target but is not one of the measures listed", id)
 		}
 	}
+}
+
+// valueName is what the award table calls V.
+func valueName(sv SocialValueCriterion) string {
+	if sv.valuation() == Weighted {
+		return "weighted £ value"
+	}
+	return "£ value"
 }
 
 // single is a fast path's result made of one part.

@@ -53,6 +53,9 @@ func (r *Result) WriteTable(w io.Writer) error {
 	writeRanking(p, r)
 	writeNotes(p, r)
 	writeBidPolicy(p, r)
+	if len(r.MeasureScores) > 0 {
+		writeMeasureScores(p, r)
+	}
 	if len(r.Measures) > 0 {
 		writeValuation(p, r)
 	}
@@ -73,14 +76,10 @@ func writeFormulas(p *printer, r *Result) {
 	case r.Ranked() == 0: // every bid excluded: there is no lowest price or highest offer
 		lowest, highest = "lowest price (n/a)", "highest offer (n/a)"
 	}
-	switch c.Price.Method {
-	case Budget:
-		p.printf(", %s × (£%s − price) / (£%s − £%s), within 0 to %s\n", c.Price.Weight, money(c.Price.Ceiling), money(c.Price.Ceiling), money(c.Price.Floor), c.Price.Weight)
-	case Linear:
-		p.printf(", %s × (1 − (price − %s) / %s), at least 0\n", c.Price.Weight, lowest, lowest)
-	default:
-		p.printf(", %s × %s / price\n", c.Price.Weight, lowest)
+	if m := c.Price.def(); m != nil {
+		p.printf(", %s", m.describe(c.Price, lowest))
 	}
+	p.println()
 	for _, q := range c.Quality {
 		pm := ""
 		if q.PassMark.IsPositive() {
@@ -96,14 +95,11 @@ func writeFormulas(p *printer, r *Result) {
 func writeSocialValueFormula(p *printer, r *Result, highest string) {
 	sv := r.Criteria.SocialValue
 	p.printf("Social value: %s = %s quantitative + %s qualitative", sv.Weight, sv.QuantitativeWeight, sv.QualitativeWeight)
-	switch {
-	case sv.QuantitativeWeight.IsZero():
-	case sv.Method == Target:
-		p.printf("; quantitative %s × min(1, (£ value / price) / %s)", sv.QuantitativeWeight, sv.Target)
-	case r.Ranked() > 0 && r.HighestSocialValue.IsZero():
-		p.printf("; quantitative %s × £ value / highest offer (every offer is £0: 0 points)", sv.QuantitativeWeight)
-	default:
-		p.printf("; quantitative %s × £ value / %s", sv.QuantitativeWeight, highest)
+	if m := sv.def(); m != nil && sv.QuantitativeWeight.IsPositive() {
+		p.printf("; quantitative %s", m.describe(r, highest))
+		if sv.valuation() == Weighted {
+			p.printf(" (weighted: quantity × proxy × the catalogue's priority)")
+		}
 	}
 	if sv.QualitativeWeight.IsPositive() {
 		p.printf("; qualitative %s × score / %s", sv.QualitativeWeight, sv.Max)
@@ -111,8 +107,12 @@ func writeSocialValueFormula(p *printer, r *Result, highest string) {
 	if sv.BothPartsRequired {
 		p.printf("; both parts required")
 	}
-	if sv.QuantitativeWeight.IsPositive() {
-		p.printf("; £ at %s proxies from catalogue %s", r.Year, r.Catalogue)
+	if m := sv.def(); m != nil && sv.QuantitativeWeight.IsPositive() {
+		if m.valued {
+			p.printf("; £ at %s proxies from catalogue %s", r.Year, r.Catalogue)
+		} else {
+			p.printf("; £ shown (not scored) at %s proxies from catalogue %s", r.Year, r.Catalogue)
+		}
 	}
 	p.println()
 }
@@ -136,9 +136,15 @@ func writePolicy(p *printer, verdicts []rules.Verdict, indent string) {
 
 // writeRanking writes one row per bid with its points, rounded for display.
 func writeRanking(p *printer, r *Result) {
-	p.println("Ranking (points of 100, rounded half-up to 2 places; ranks use exact values)")
+	p.println("Ranking (points of 100, rounded half-up to 2 places; ranks use exact values;")
+	p.printf("  £ per £1 = social value £ / price, rounded half-up to %d places)\n", PerPoundPlaces)
+	weighted := r.Criteria.SocialValue.valuation() == Weighted
 	tw := tabwriter.NewWriter(p, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "Rank\tSupplier\tPrice (£)\tPrice\tQuality\tSocial value (£)\tSocial value\tTotal\t")
+	head := "Rank\tSupplier\tPrice (£)\tPrice\tQuality\tSocial value (£)\t"
+	if weighted {
+		head += "Weighted (£)\t"
+	}
+	fmt.Fprintln(tw, head+"£ per £1\tSocial value\tTotal\t")
 	for _, b := range r.Bids {
 		rank := strconv.Itoa(b.Rank)
 		if b.Excluded {
@@ -146,8 +152,12 @@ func writeRanking(p *printer, r *Result) {
 		} else if b.Tie != nil && b.Tie.DecidedBy == "" {
 			rank += "="
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", rank, supplierLabel(b.Supplier), money(b.Price.Price),
-			pts(b, b.Price.Points), b.Quality.Points.StringFixed(2), money(b.SocialValue.Value), pts(b, b.SocialValue.Points), pts(b, b.Total))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t", rank, supplierLabel(b.Supplier), money(b.Price.Price),
+			pts(b, b.Price.Points), b.Quality.Points.StringFixed(2), money(b.SocialValue.Value))
+		if weighted {
+			fmt.Fprintf(tw, "%s\t", money(b.SocialValue.Weighted))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t\n", b.PerPound().StringFixed(PerPoundPlaces), pts(b, b.SocialValue.Points), pts(b, b.Total))
 	}
 	p.flush(tw)
 	if r.Ranked() == 0 {
@@ -223,28 +233,75 @@ func writeBidPolicy(p *printer, r *Result) {
 	}
 }
 
+// writeMeasureScores writes, for method measures, each listed measure's
+// weight, target or best offer, and whether it counted.
+func writeMeasureScores(p *printer, r *Result) {
+	total := decimal.Zero
+	for _, m := range r.MeasureScores {
+		if m.Counted {
+			total = total.Add(m.Weight)
+		}
+	}
+	p.printf("\nSocial value measures (method measures: Σ weight = %s over the measures that count)\n", total)
+	tw := tabwriter.NewWriter(&trimWriter{w: p}, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  Measure\tWeight\tReference\t")
+	for _, m := range r.MeasureScores {
+		w := m.Weight.String()
+		if m.FromPriority {
+			w += " (priority)"
+		}
+		ref := "best offer " + quantity(m.Best, m.Unit)
+		if m.Target.IsPositive() {
+			ref = "target " + quantity(m.Target, m.Unit) + " (best offer " + quantity(m.Best, m.Unit) + ")"
+		}
+		note := ""
+		switch {
+		case m.Best.IsZero():
+			ref, note = "no offers", "not counted: no one scores on it"
+		case !m.Weight.IsPositive():
+			note = "not counted: weight 0"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", m.ID, w, ref, note)
+	}
+	p.flush(tw)
+}
+
+// quantity renders a quantity in its unit for people.
+func quantity(q decimal.Decimal, u tom.Unit) string {
+	if u == tom.GBP {
+		return "£" + money(q)
+	}
+	return q.String() + " " + unitName(u)
+}
+
 // writeValuation writes each commitment with its quantity, proxy and £
-// value, then the proxies with their year and source.
+// value (and, for method measures, its points), then the proxies with
+// their year and source.
 func writeValuation(p *printer, r *Result) {
 	measures := map[string]MeasureValue{}
 	for _, m := range r.Measures {
 		measures[m.ID] = m
 	}
+	byMeasure := r.Criteria.SocialValue.method() == Measures
 	p.printf("\nSocial value commitments (£ = quantity × proxy for %s)\n", r.Year)
-	tw := tabwriter.NewWriter(p, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  Supplier\tMeasure\tQuantity\tProxy (£)\tValue (£)")
+	tw := tabwriter.NewWriter(&trimWriter{w: p}, 0, 0, 2, ' ', 0)
+	head := "  Supplier\tMeasure\tQuantity\tProxy (£)\tValue (£)"
+	if byMeasure {
+		head += "\tPoints"
+	}
+	fmt.Fprintln(tw, head)
 	for _, b := range r.Bids {
 		for _, l := range b.SocialValue.Commitments {
 			m := measures[l.Measure]
-			qty := l.Quantity.String() + " " + unitName(m.Unit)
-			if m.Unit == tom.GBP {
-				qty = "£" + money(l.Quantity)
+			proxy, value := "-", "- (non-financial)"
+			if m.Financial {
+				proxy, value = perUnit(m.Proxy.Value), money(l.Value)
 			}
-			if !m.Financial {
-				fmt.Fprintf(tw, "  %s\t%s\t%s\t-\t- (non-financial)\n", b.Supplier.Name, l.Measure, qty)
-				continue
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s", b.Supplier.Name, l.Measure, quantity(l.Quantity, m.Unit), proxy, value)
+			if byMeasure {
+				fmt.Fprintf(tw, "\t%s", pts(b, l.Points))
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", b.Supplier.Name, l.Measure, qty, perUnit(m.Proxy.Value), money(l.Value))
+			fmt.Fprintln(tw)
 		}
 	}
 	p.flush(tw)

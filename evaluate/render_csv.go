@@ -12,7 +12,7 @@ import (
 // csvHeader is the documented column order of the result's CSV (FORMAT.md).
 var csvHeader = []string{"rank", "supplier", "sme", "vcse", "local", "price", "price_points", "quality_points",
 	"social_value_gbp", "social_value_quantitative_points", "social_value_qualitative_points", "social_value_points",
-	"total", "excluded", "reasons", "flags", "tie_group", "tie_decided_by"}
+	"total", "excluded", "reasons", "flags", "tie_group", "tie_decided_by", "social_value_per_pound", "social_value_weighted_gbp"}
 
 // CSVHeader returns the column names of WriteCSV's header row, in order.
 func CSVHeader() []string { return append([]string(nil), csvHeader...) }
@@ -29,14 +29,20 @@ func (r *Result) WriteCSV(w io.Writer) error {
 		return err
 	}
 	for i := range r.Bids {
-		if err := cw.Write(csvRow(&r.Bids[i])); err != nil {
+		if err := cw.Write(csvRow(&r.Bids[i], r.Criteria.SocialValue.valuation())); err != nil {
 			return err
 		}
 	}
 	return cw.Flush()
 }
 
-func csvRow(b *BidResult) []string {
+// csvRow is one bid's row; social_value_weighted_gbp is empty under
+// valuation plain.
+func csvRow(b *BidResult, valuation Valuation) []string {
+	weighted := ""
+	if valuation == Weighted {
+		weighted = dectext.Format(b.SocialValue.Weighted)
+	}
 	var flags []string
 	for _, f := range b.Flags {
 		flags = append(flags, f.Code)
@@ -49,5 +55,5 @@ func csvRow(b *BidResult) []string {
 		strconv.FormatBool(b.Supplier.Local), dectext.Format(b.Price.Price), b.Price.Points.String(), b.Quality.Points.String(),
 		dectext.Format(b.SocialValue.Value), b.SocialValue.Quantitative.String(), b.SocialValue.Qualitative.String(),
 		b.SocialValue.Points.String(), b.Total.String(), strconv.FormatBool(b.Excluded), strings.Join(b.Reasons, "; "),
-		strings.Join(flags, "; "), group, by}
+		strings.Join(flags, "; "), group, by, dectext.Format(b.PerPound()), weighted}
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -220,13 +221,35 @@ func TestEvaluateEveryOfferZero(t *testing.T) {
 	require.NoError(t, err)
 	doc := strings.NewReplacer(`quantity: "600"`, `quantity: "0"`, `quantity: "120"`, `quantity: "0"`,
 		`quantity: "400"`, `quantity: "0"`, `quantity: "15000.00"`, `quantity: "0"`,
-		`quantity: "80"`, `quantity: "0"`, `quantity: "5000.00"`, `quantity: "0"`).Replace(string(data))
+		`quantity: "80"`, `quantity: "0"`, `quantity: "5000.00"`, `quantity: "0"`,
+		"method: measures", "method: highest").Replace(string(data))
+	doc = regexp.MustCompile(`\{id: ([a-z-]+), (weight|target): "[0-9.]+"\}`).ReplaceAllString(doc, "$1")
 	path := filepath.Join(t.TempDir(), "tender.yaml")
 	require.NoError(t, os.WriteFile(path, []byte(doc), 0o600))
 	stdout, stderr, code := runCLI(t, "evaluate", path)
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stdout, "quantitative 10 × £ value / highest offer (every offer is £0: 0 points)")
 	assert.NotContains(t, stdout, "/ £0.00")
+}
+
+// Under method measures, the same £0 offers leave the £ measures out of the
+// denominator and the non-financial offers still earn points.
+func TestEvaluateEveryPoundOfferZeroByMeasure(t *testing.T) {
+	data, err := os.ReadFile("../../examples/tender-scoring/tender.yaml")
+	require.NoError(t, err)
+	doc := strings.NewReplacer(`quantity: "600"`, `quantity: "0"`, `quantity: "120"`, `quantity: "0"`,
+		`quantity: "400"`, `quantity: "0"`, `quantity: "15000.00"`, `quantity: "0"`,
+		`quantity: "80"`, `quantity: "0"`, `quantity: "5000.00"`, `quantity: "0"`).Replace(string(data))
+	path := filepath.Join(t.TempDir(), "tender.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(doc), 0o600))
+	stdout, stderr, code := runCLI(t, "evaluate", path)
+	require.Equal(t, exitOK, code, stderr)
+	// Σ weight = apprentices 2 + SME spend 1 + schools 1 = 4; Kestrel:
+	// 10 × (2 × 3/4 + 1 + 1) / 4 = 8.75, + 10 qualitative = 18.75.
+	assert.Contains(t, stdout, "Σ weight = 4 over the measures that count")
+	assert.Contains(t, stdout, "expert-hours           1 (priority)  no offers")
+	assert.Contains(t, stdout, "not counted: no one scores on it")
+	assert.Regexp(t, `Kestrel Civils \(SME, local\).* 18\.75 `, stdout)
 }
 
 // The command is a thin layer: for every format, what it prints is byte for

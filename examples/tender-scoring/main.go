@@ -64,9 +64,10 @@ func run(ctx context.Context, path string, w io.Writer) error {
 		fmt.Fprintf(w, "  policy %-14s %s\n", o.Rule, o.Status)
 	}
 	for _, b := range res.Bids {
-		fmt.Fprintf(w, "%d. %-28s price %6s  quality %6s  social value %6s (£%s)  total %6s\n",
+		fmt.Fprintf(w, "%d. %-28s price %6s  quality %6s  social value %6s (£%s, £%s per £1)  total %6s\n",
 			b.Rank, b.Supplier.Name, b.Price.Points.StringFixed(2), b.Quality.Points.StringFixed(2),
-			b.SocialValue.Points.StringFixed(2), b.SocialValue.Value.StringFixed(2), b.Total.StringFixed(2))
+			b.SocialValue.Points.StringFixed(2), b.SocialValue.Value.StringFixed(2),
+			b.PerPound().StringFixed(evaluate.PerPoundPlaces), b.Total.StringFixed(2))
 		for _, f := range b.Flags {
 			fmt.Fprintf(w, "   flag: %s\n", f.Message)
 		}
