@@ -86,7 +86,7 @@ func (in *ingest) jsonObject(b []byte, line int, f *[numCols]string, cols *[numC
 		var se *json.SyntaxError
 		col := int(dec.InputOffset()) + 1
 		if errors.As(err, &se) {
-			col = int(se.Offset)
+			col = int(se.Offset) + 1 // Offset bytes were read before the bad one
 		}
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			return bad(len(b)+1, "", diag.ErrSyntax, "the JSON object is not complete")

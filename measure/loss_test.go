@@ -193,7 +193,7 @@ func TestBareCarriageReturns(t *testing.T) {
 		records    int64
 		bad        string
 	}{
-		{"x.jsonl", jsonl, JSONLines, 4, "x.jsonl:4:1"},
+		{"x.jsonl", jsonl, JSONLines, 4, "x.jsonl:4:2"},
 		{"x.csv", csvData, CSV, 2, "x.csv:4:6"},
 	} {
 		// one byte at a time too: a CR at the end of one read, its LF in the next
@@ -377,6 +377,11 @@ func TestRunawayQuoteReadsBounded(t *testing.T) {
 	_, err := NewAggregator(fw, Options{}).Read(context.Background(), c, "e.csv", Outcomes, ReadOptions{MaxLineBytes: 64 << 10, Lenient: true})
 	assert.ErrorIs(t, err, diag.ErrTooLarge)
 	assert.ErrorContains(t, err, "e.csv:2: the row starting here")
+
+	endless = io.MultiReader(strings.NewReader(`{"contract":"C1","supplier":"A","measure":"schools-supported","quantity":"1","date":"2024-06-30","evidence":"ev"}`+"\n"+`{"notes":"`), &counting{})
+	_, err = NewAggregator(fw, Options{}).Read(context.Background(), endless, "e.jsonl", Outcomes, ReadOptions{Format: JSONLines, MaxLineBytes: 64 << 10, Lenient: true})
+	assert.ErrorIs(t, err, diag.ErrTooLarge)
+	assert.ErrorContains(t, err, "e.jsonl:2: the line is longer than about 65536 bytes")
 }
 
 // counting is an endless stream of 'x' that fails the test if read far

@@ -159,7 +159,7 @@ func TestJSONLines(t *testing.T) {
 		kind error
 	}{
 		{"q.jsonl:3:78: quantity", ErrQuantity},
-		{"q.jsonl:5:", diag.ErrSyntax},
+		{"q.jsonl:5:99: invalid character '}' looking for beginning of object key string", diag.ErrSyntax}, // the } after the last comma
 		{"q.jsonl:6:1:", diag.ErrSyntax},
 		{"q.jsonl:8:29: supplier", diag.ErrSyntax},
 		{"q.jsonl:9:99: date", ErrColumn},
