@@ -44,7 +44,8 @@ func csvTable(t *testing.T, rv *Review, name string) []map[string]string {
 		}
 		var b bytes.Buffer
 		require.NoError(t, tab.WriteCSV(&b))
-		rows, err := csv.NewReader(&b).ReadAll()
+		require.True(t, bytes.HasPrefix(b.Bytes(), []byte("\xef\xbb\xbf")), "every table starts with a UTF-8 byte-order mark")
+		rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b.Bytes(), []byte("\xef\xbb\xbf")))).ReadAll()
 		require.NoError(t, err)
 		var out []map[string]string
 		for _, r := range rows[1:] {

@@ -20,8 +20,14 @@ type Table struct {
 	Rows   [][]string
 }
 
-// WriteCSV writes the table as CSV with its header row.
+// WriteCSV writes the table as CSV with its header row, after a UTF-8
+// byte-order mark: without it Excel reads the file as the local code page
+// and shows £ as "Â£". Other tools skip the mark (this module's readers
+// do).
 func (t Table) WriteCSV(w io.Writer) error {
+	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+		return err
+	}
 	cw := csvsafe.NewWriter(w) // the module's one CSV writer
 	if err := cw.Write(t.Header); err != nil {
 		return err
@@ -62,9 +68,16 @@ func (rv *Review) CSVTables() []Table {
 		for _, mt := range y.Measures {
 			m, _ := fw.Measure(mt.ID)
 			th, _ := fw.Theme(m.Theme)
-			measures.Rows = append(measures.Rows, []string{y.Key, t(th.ID), t(th.Name), t(m.Outcome), t(m.ID), t(m.Name), t(string(m.Unit)),
-				b(m.Financial), exactQty(mt.Quantity), exactMoney(mt.SocialValue), n(mt.Records)})
+			row := []string{y.Key, t(th.ID), t(th.Name), t(m.Outcome), t(m.ID), t(m.Name), t(string(m.Unit)),
+				b(m.Financial), exactQty(mt.Quantity), exactMoney(mt.SocialValue), n(mt.Records)}
+			if rv.Prioritised {
+				row = append(row, exactQty(mt.Priority), exactMoney(mt.Weighted))
+			}
+			measures.Rows = append(measures.Rows, row)
 		}
+	}
+	if rv.Prioritised {
+		measures.Header = append(measures.Header, "priority", "weighted_social_value")
 	}
 	commitments := Table{Name: "commitments.csv", Header: []string{"year", "contract", "supplier", "measure", "unit", "committed", "delivered", "percent", "status"}}
 	for _, c := range rv.Commitments {
@@ -101,5 +114,5 @@ func (rv *Review) CSVTables() []Table {
 	for _, s := range rv.Notes {
 		notes.Rows = append(notes.Rows, []string{t(s)})
 	}
-	return []Table{values, measures, commitments, shares, proxies, rejected, notes}
+	return append([]Table{values, measures, commitments, shares, proxies, rejected, notes}, rv.againstTables()...)
 }

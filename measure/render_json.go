@@ -37,6 +37,12 @@ type jsonReport struct {
 	RejectedRows    int64    `json:"rejectedRows"`
 	RejectedNotKept int64    `json:"rejectedNotKept"`
 	Notes           []string `json:"notes"`
+	// The review against targets and the register (see render_targets.go).
+	JudgedYear *string              `json:"judgedYear"`
+	Targets    []jsonTarget         `json:"targets"`
+	Register   []jsonContractReview `json:"register"`
+	TotalSpend *jsonTotalSpend      `json:"totalSpend"`
+	YearOnYear []jsonYearChange     `json:"yearOnYear"`
 }
 
 type jsonFramework struct {
@@ -46,6 +52,7 @@ type jsonFramework struct {
 
 type jsonTotals struct {
 	SocialValue string         `json:"socialValue"`
+	Weighted    *string        `json:"weightedSocialValue,omitempty"`
 	Records     int64          `json:"records"`
 	ByUnit      []jsonQuantity `json:"byUnit"`
 }
@@ -59,19 +66,22 @@ type jsonGroup struct {
 	ID          string         `json:"id"`
 	Name        string         `json:"name"`
 	SocialValue string         `json:"socialValue"`
+	Weighted    *string        `json:"weightedSocialValue,omitempty"`
 	Records     int64          `json:"records"`
 	ByUnit      []jsonQuantity `json:"byUnit"`
 	Measures    []jsonMeasure  `json:"measures"`
 }
 
 type jsonMeasure struct {
-	ID          string `json:"id"`
-	Name        string `json:"name"`
-	Unit        string `json:"unit"`
-	Financial   bool   `json:"financial"`
-	Quantity    string `json:"quantity"`
-	SocialValue string `json:"socialValue"`
-	Records     int64  `json:"records"`
+	ID          string  `json:"id"`
+	Name        string  `json:"name"`
+	Unit        string  `json:"unit"`
+	Financial   bool    `json:"financial"`
+	Quantity    string  `json:"quantity"`
+	SocialValue string  `json:"socialValue"`
+	Priority    *string `json:"priority,omitempty"`
+	Weighted    *string `json:"weightedSocialValue,omitempty"`
+	Records     int64   `json:"records"`
 }
 
 type jsonCommitment struct {
@@ -165,14 +175,15 @@ func jsonQuantities(us []UnitQuantity) []jsonQuantity {
 	return out
 }
 
-func jsonGroups(gs []Group) []jsonGroup {
+func jsonGroups(gs []Group, weighted bool) []jsonGroup {
 	out := []jsonGroup{}
 	for _, g := range gs {
 		jg := jsonGroup{ID: g.Key, Name: g.Name, SocialValue: exactMoney(g.SocialValue), Records: g.Records,
-			ByUnit: jsonQuantities(g.ByUnit), Measures: []jsonMeasure{}}
+			ByUnit: jsonQuantities(g.ByUnit), Measures: []jsonMeasure{}, Weighted: optional(g.Weighted, weighted, exactMoney)}
 		for _, m := range g.Measures {
 			jg.Measures = append(jg.Measures, jsonMeasure{ID: m.ID, Name: m.Name, Unit: string(m.Unit), Financial: m.Financial,
-				Quantity: exactQty(m.Quantity), SocialValue: exactMoney(m.SocialValue), Records: m.Records})
+				Quantity: exactQty(m.Quantity), SocialValue: exactMoney(m.SocialValue), Records: m.Records,
+				Priority: optional(m.Priority, weighted, exactQty), Weighted: optional(m.Weighted, weighted, exactMoney)})
 		}
 		out = append(out, jg)
 	}
@@ -191,9 +202,10 @@ func (rv *Review) jsonModel() jsonReport {
 	j := jsonReport{
 		Title:     rv.Title,
 		Framework: jsonFramework{ID: rv.Framework.ID, Name: rv.Framework.Name},
-		Totals:    jsonTotals{SocialValue: exactMoney(rv.Totals.SocialValue), Records: rv.Totals.Records, ByUnit: jsonQuantities(rv.Totals.ByUnit)},
-		Themes:    jsonGroups(rv.Themes), Years: jsonGroups(rv.Years),
-		Contracts: jsonGroups(rv.Contracts), Suppliers: jsonGroups(rv.Suppliers),
+		Totals: jsonTotals{SocialValue: exactMoney(rv.Totals.SocialValue), Records: rv.Totals.Records, ByUnit: jsonQuantities(rv.Totals.ByUnit),
+			Weighted: optional(rv.Totals.Weighted, rv.Prioritised, exactMoney)},
+		Themes: jsonGroups(rv.Themes, rv.Prioritised), Years: jsonGroups(rv.Years, rv.Prioritised),
+		Contracts: jsonGroups(rv.Contracts, rv.Prioritised), Suppliers: jsonGroups(rv.Suppliers, rv.Prioritised),
 		Commitments: []jsonCommitment{}, Proxies: []jsonProxy{}, Rejected: []jsonRejected{},
 		Notes: append([]string{}, rv.Notes...), RejectedRows: rv.RejectedRows, RejectedNotKept: rv.RejectedNotKept,
 	}
@@ -225,6 +237,7 @@ func (rv *Review) jsonModel() jsonReport {
 	for _, d := range rv.Rejected {
 		j.Rejected = append(j.Rejected, jsonRejected{File: d.File, Line: d.Line, Column: d.Column, Field: d.Field, Reason: d.Message})
 	}
+	rv.jsonAgainst(&j)
 	return j
 }
 

@@ -214,15 +214,23 @@ type MeasureTotal struct {
 	Financial   bool
 	Quantity    decimal.Decimal
 	SocialValue decimal.Decimal
-	Records     int64
+	// Priority is the measure's local weight (tom.Measure.Priority) and
+	// Weighted is SocialValue × Priority, exactly.
+	Priority decimal.Decimal
+	Weighted decimal.Decimal
+	Records  int64
 }
 
 // Totals are £ social value and quantities per unit, side by side: the £
 // figure covers financial measures only, the quantities every measure.
 type Totals struct {
 	SocialValue decimal.Decimal
-	ByUnit      []UnitQuantity // in the framework's unit order
-	Records     int64
+	// Weighted is the social value weighted by each measure's priority
+	// (Σ £ × priority): the figure where outcomes are weighted to local
+	// priorities. It equals SocialValue when every priority is 1.
+	Weighted decimal.Decimal
+	ByUnit   []UnitQuantity // in the framework's unit order
+	Records  int64
 }
 
 // Group is the total of one theme, outcome, measure, contract, supplier or
@@ -329,13 +337,16 @@ func (r *Result) group(key func(Cell) (id, name string)) []Group {
 		m, _ := r.Framework.Measure(c.Measure)
 		mt := g.measures[c.Measure]
 		if mt == nil {
-			mt = &MeasureTotal{ID: m.ID, Name: m.Name, Unit: m.Unit, Financial: m.Financial}
+			mt = &MeasureTotal{ID: m.ID, Name: m.Name, Unit: m.Unit, Financial: m.Financial, Priority: priority(m)}
 			g.measures[c.Measure] = mt
 		}
 		mt.Quantity = mt.Quantity.Add(c.Quantity)
 		mt.SocialValue = mt.SocialValue.Add(c.SocialValue)
+		w := c.SocialValue.Mul(mt.Priority)
+		mt.Weighted = mt.Weighted.Add(w)
 		mt.Records += c.Records
 		g.g.SocialValue = g.g.SocialValue.Add(c.SocialValue)
+		g.g.Weighted = g.g.Weighted.Add(w)
 		g.g.Records += c.Records
 		g.units[m.Unit] = g.units[m.Unit].Add(c.Quantity)
 	}
@@ -421,4 +432,20 @@ func (r *Result) SpendShares() SpendShares {
 		s.UnknownLocal += c.Spend.UnknownLocal
 	}
 	return s
+}
+
+// priority is a measure's local weight (the catalogue's default is 1).
+func priority(m tom.Measure) decimal.Decimal { return m.Priority }
+
+// Prioritised reports whether any measure of the framework has a priority
+// other than 1, so that weighted social value differs from the plain £ and
+// the review shows it.
+func Prioritised(fw *tom.Framework) bool {
+	one := decimal.NewFromInt(1)
+	for _, m := range fw.Measures() {
+		if !priority(m).Equal(one) {
+			return true
+		}
+	}
+	return false
 }

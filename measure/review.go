@@ -23,6 +23,13 @@ type ReviewOptions struct {
 	// Top is how many contracts and suppliers the Markdown and HTML
 	// renderers show (JSON and CSV list all); DefaultTop when zero.
 	Top int
+	// Contracts is the contract register (see ReadContracts): with it the
+	// review values each contract, its social value per £1 and its
+	// commitments over its life, and works out shares of total spend.
+	Contracts []Contract
+	// Targets are the council's targets for a year (see ReadTargets),
+	// each judged with its RAG rating.
+	Targets *Targets
 }
 
 // DefaultTitle is the title of a review made without one.
@@ -68,6 +75,28 @@ type Review struct {
 	// forward, rejected rows, empty spend flags.
 	Notes []string
 
+	// Prioritised is true when a measure of the catalogue has a priority
+	// other than 1: the review then shows weighted social value (Σ £ ×
+	// priority) beside the £ (Totals.Weighted, MeasureTotal.Weighted).
+	Prioritised bool
+	// JudgedYear is the year the targets, the contracts' values and the
+	// shares of total spend are worked out for: the targets' year, else
+	// Year, else the only year of the data; zero when the data covers
+	// several years and nothing names one (contracts are then valued over
+	// their whole terms, and there are no shares of total spend).
+	JudgedYear tom.Year
+	// Register has one entry per contract of ReviewOptions.Contracts, by id.
+	Register []ContractReview
+	// TotalSpend is spend with SMEs, VCSEs and local suppliers against
+	// total spend (the register's value in JudgedYear); nil without a
+	// register or a judged year.
+	TotalSpend *SpendAgainstTotal
+	// Targets are ReviewOptions.Targets judged, in file order.
+	Targets []TargetResult
+	// YearOnYear compares the latest year of the data with the year
+	// before, per theme, when the data covers both.
+	YearOnYear []YearChange
+
 	unitNames map[string]string
 	framework *tom.Framework
 	cells     []Cell
@@ -85,8 +114,11 @@ const (
 	ProgressOnTrack Progress = "on track"
 	// ProgressBehind: delivered something, but less than that share.
 	ProgressBehind Progress = "behind"
-	// ProgressNotStarted: nothing delivered yet.
+	// ProgressNotStarted: nothing delivered yet, and the year is not over.
 	ProgressNotStarted Progress = "not started"
+	// ProgressMissed: the year (or, over a contract's life, the contract)
+	// ended with less than the commitment delivered.
+	ProgressMissed Progress = "missed"
 )
 
 // CommitmentProgress is a commitment with what was delivered and how it stands.
@@ -104,29 +136,16 @@ func (c CommitmentProgress) Percent(places int32) (pct decimal.Decimal, ok bool)
 	return c.Delivered.Mul(decimal.NewFromInt(100)).DivRound(c.Committed, places), true
 }
 
-// status judges a commitment at asOf: met when delivered ≥ committed; not
-// started when nothing was delivered; otherwise on track when delivered /
-// committed ≥ elapsed / days, the share of the financial year elapsed up to
-// and including asOf, and behind when not. The comparison is exact (cross
-// multiplied), not rounded.
+// progress judges a commitment at asOf: met when delivered ≥ committed;
+// missed when its financial year ended (asOf is after 31 March) short;
+// not started when nothing was delivered; otherwise on track when
+// delivered / committed ≥ elapsed / days, the share of the financial year
+// elapsed up to and including asOf, and behind when not. The comparison is
+// exact (cross multiplied), not rounded.
 func progress(c Commitment, asOf time.Time) Progress {
-	switch {
-	case c.Delivered.GreaterThanOrEqual(c.Committed):
-		return ProgressMet
-	case c.Delivered.IsZero():
-		return ProgressNotStarted
-	}
 	start := time.Date(c.Year.Start(), time.April, 1, 0, 0, 0, 0, time.UTC)
 	end := time.Date(c.Year.Start()+1, time.April, 1, 0, 0, 0, 0, time.UTC)
-	const day = 24 * time.Hour
-	days := int64(end.Sub(start) / day)
-	asOfDay := time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, time.UTC)
-	elapsed := int64(asOfDay.Sub(start)/day) + 1
-	elapsed = max(0, min(elapsed, days))
-	if c.Delivered.Mul(decimal.NewFromInt(days)).GreaterThanOrEqual(c.Committed.Mul(decimal.NewFromInt(elapsed))) {
-		return ProgressOnTrack
-	}
-	return ProgressBehind
+	return progressOver(c.Committed, c.Delivered, start, end, asOf)
 }
 
 // NewReview builds the annual review from an aggregation result.
@@ -164,6 +183,8 @@ func NewReview(res *Result, opts ReviewOptions) *Review {
 	rv.Proxies = res.Proxies
 	rv.Rejected, rv.RejectedRows, rv.RejectedNotKept = res.Rejected, res.RejectedRows, res.RejectedNotKept
 	rv.Notes = notes(res, rv)
+	rv.Prioritised = Prioritised(res.Framework)
+	rv.against(opts.Contracts, opts.Targets)
 	return rv
 }
 

@@ -55,8 +55,35 @@ func sampleReview(t *testing.T) *Review {
 	require.NoError(t, err)
 	_, err = readString(t, a, "commitments.csv", reviewCommitments, Commitments, ReadOptions{})
 	require.NoError(t, err)
-	return NewReview(a.Result(), ReviewOptions{AsOf: time.Date(2024, 9, 30, 0, 0, 0, 0, time.UTC)})
+	contracts, err := ReadContracts(strings.NewReader(sampleRegister), "register.csv")
+	require.NoError(t, err)
+	targets, err := ReadTargets(strings.NewReader(sampleTargets), "targets.yaml", a.Result().Framework)
+	require.NoError(t, err)
+	return NewReview(a.Result(), ReviewOptions{AsOf: time.Date(2024, 9, 30, 0, 0, 0, 0, time.UTC), Contracts: contracts, Targets: targets})
 }
+
+// sampleRegister has C1 and C2 (C3 is not in it: the review notes it), each
+// for the whole of 2024/25.
+const sampleRegister = `id,title,supplier,value,start,end,sme,vcse,local
+C1,Grounds maintenance,Acme Ltd,10000,2024-04-01,2025-03-31,no,no,yes
+C2,Community transport,Beta CIC,2000,2024-04-01,2025-03-31,yes,yes,yes
+`
+
+// sampleTargets, judged on the sample (2024/25):
+//
+//	socialValue      £835.625 of £1,000: 83.6% of the target, red (below 85%)
+//	socialValueRate  (218.75 + 4.375) / (10,000 + 2,000) = 1.859…% of 5%: red
+//	smeShare         C2 is an SME: 2,000 of 12,000 = 16.7% of 19%: 87.7%, amber
+//	measure          12.75 volunteering hours of 12: green
+const sampleTargets = `apiVersion: toms/v1
+kind: Targets
+year: 2024/25
+targets:
+  - {metric: socialValue, target: 1000}
+  - {metric: socialValueRate, target: 5}
+  - {metric: smeShare, target: 19}
+  - {metric: measure, measure: volunteering-hours, target: 12}
+`
 
 func TestReviewModel(t *testing.T) {
 	rv := sampleReview(t)
@@ -78,6 +105,18 @@ func TestReviewModel(t *testing.T) {
 	assert.Contains(t, strings.Join(rv.Notes, "\n"), "carbon-saved delivered in 2024/25 valued with the 2021/22 proxy value of £245.00")
 	assert.Contains(t, strings.Join(rv.Notes, "\n"), "1 row was rejected")
 	assert.Contains(t, strings.Join(rv.Notes, "\n"), "2 valid outcome records dated outside 2024/25 were left out")
+	assert.Contains(t, strings.Join(rv.Notes, "\n"), "Deliveries were reported on 1 contract not in the contract register (C3)")
+	var rags []RAG
+	for _, r := range rv.Targets {
+		rags = append(rags, r.RAG)
+	}
+	assert.Equal(t, []RAG{Red, Red, Amber, Green}, rags)
+	p, _ = rv.Targets[0].PercentOfTarget(1)
+	requireDec(t, "83.6", p)
+	requireDec(t, "1.9", rv.Targets[1].Actual)
+	requireDec(t, "16.7", rv.Targets[2].Actual)
+	p, _ = rv.Targets[2].PercentOfTarget(1)
+	requireDec(t, "87.7", p)
 }
 
 func TestStatusBoundary(t *testing.T) {
@@ -86,7 +125,26 @@ func TestStatusBoundary(t *testing.T) {
 	assert.Equal(t, ProgressOnTrack, progress(c, time.Date(2024, 9, 30, 0, 0, 0, 0, time.UTC)))
 	assert.Equal(t, ProgressBehind, progress(c, time.Date(2024, 10, 1, 0, 0, 0, 0, time.UTC)))
 	assert.Equal(t, ProgressOnTrack, progress(c, time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)))
-	assert.Equal(t, ProgressBehind, progress(c, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)))
+	// On 31 March 2025, the year's last day, 183 of 365 is short of the
+	// whole year but the year is not over: behind. From 1 April 2025 the
+	// year has ended short: missed.
+	assert.Equal(t, ProgressBehind, progress(c, time.Date(2025, 3, 31, 0, 0, 0, 0, time.UTC)))
+	assert.Equal(t, ProgressMissed, progress(c, time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC)))
+	assert.Equal(t, ProgressMissed, progress(c, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)))
+	// Nothing delivered: not started while the year runs, missed after it.
+	none := Commitment{Year: tom.MustYear("2024/25"), Committed: dec("10")}
+	assert.Equal(t, ProgressNotStarted, progress(none, time.Date(2025, 3, 31, 0, 0, 0, 0, time.UTC)))
+	assert.Equal(t, ProgressMissed, progress(none, time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC)))
+}
+
+// A 2023/24 commitment of 40 hours with 20 delivered (50%), judged on 1
+// April 2024, the day after its year ended: missed, not behind.
+func TestMissedAfterYearEnd(t *testing.T) {
+	c := Commitment{Year: tom.MustYear("2023/24"), Committed: dec("40"), Delivered: dec("20")}
+	assert.Equal(t, ProgressMissed, progress(c, time.Date(2024, 4, 1, 0, 0, 0, 0, time.UTC)))
+	// On 31 March 2024 it was behind: 20/40 = 50% against 366/366 of the
+	// year elapsed (2023/24 has 29 February 2024).
+	assert.Equal(t, ProgressBehind, progress(c, time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC)))
 }
 
 func TestGoldenJSON(t *testing.T) {

@@ -201,7 +201,7 @@ func ReadTargets(r io.Reader, name string, fw *tom.Framework) (*Targets, error) 
 			if s := diag.Suggest(f.Metric, names); s != "" {
 				msg += fmt.Sprintf("; did you mean %q?", s)
 			}
-			e("metric", diag.ErrValue, "%s; the metrics are %s", msg, strings.Join(names, ", "))
+			e("metric", diag.ErrValue, "%s (the metrics are %s)", msg, strings.Join(names, ", "))
 		}
 		if f.Target != nil && !t.Target.IsPositive() {
 			e("target", diag.ErrValue, "is %s; a target must be above zero", t.Target)
@@ -232,7 +232,7 @@ func ReadTargets(r io.Reader, name string, fw *tom.Framework) (*Targets, error) 
 				if s := diag.Suggest(f.Unit, names); s != "" {
 					msg += fmt.Sprintf("; did you mean %q?", s)
 				}
-				e("unit", diag.ErrValue, "%s; the catalogue's units are %s", msg, strings.Join(names, ", "))
+				e("unit", diag.ErrValue, "%s (the catalogue's units are %s)", msg, strings.Join(names, ", "))
 			}
 		}
 		if t.Name == "" {

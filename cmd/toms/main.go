@@ -8,7 +8,7 @@
 //	toms check TENDER [--policy DIR|FILE]... [--format text|json]
 //	toms evaluate TENDER [--bids F] [--framework F] [--proxies F] [--policy ...] [--format table|json|csv]
 //	toms award TENDER --contract ID --start DATE --end DATE [--supplier NAME] [--profile even|FILE] [--out F] [--register F]
-//	toms report OUTCOMES [--commitments F] [--year Y] [--format md|html|csv|json] [--out F|DIR] [--lenient]
+//	toms report OUTCOMES [--commitments F] [--contracts F]... [--targets F] [--year Y] [--format md|html|csv|json] [--out F|DIR] [--lenient]
 //	toms test [DIR|FILE]... [--run REGEX] [--format text|json|junit] [-v]
 //
 // Exit codes: 0 success; 1 a policy rule of severity error failed; 2 usage or

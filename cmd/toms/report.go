@@ -19,140 +19,226 @@ import (
 // maxProblemsShown bounds the input problems printed on stderr.
 const maxProblemsShown = 50
 
+// reportFlags are the command line of `toms report`.
+type reportFlags struct {
+	files                          []string
+	commitments, year, format, out string
+	frameworkPath, proxiesPath     string
+	targets, asOf, title           string
+	contracts                      multiFlag
+	lenient, carry, noDup          bool
+	top                            int
+}
+
 // runReport is `toms report OUTCOMES... [flags]`: read delivered outcomes
-// (and commitments), value them and publish the annual review.
+// (and commitments, the contract register and targets), value them and
+// publish the annual review.
 func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	rf, code, ok := parseReportFlags(args, stderr)
+	if !ok {
+		return code
+	}
+	opts, err := rf.options()
+	if err != nil {
+		return fail(stderr, err)
+	}
+	fw, err := loadFramework(rf.frameworkPath, rf.proxiesPath)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	ropts, err := rf.reviewOptions(fw, opts.Year)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	limitMemory()
+	res, code, ok := rf.read(ctx, measure.NewAggregator(fw, opts), stderr)
+	if !ok {
+		return code
+	}
+	if !ropts.AsOf.IsZero() && ropts.AsOf.Before(res.Latest) {
+		return fail(stderr, fmt.Errorf("--as-of %s is before the latest delivery (%s), which the totals include; give a later date, or leave --as-of out to judge at the latest delivery",
+			ropts.AsOf.Format("2006-01-02"), res.Latest.Format("2006-01-02")))
+	}
+	if err := writeReview(measure.NewReview(res, ropts), rf.format, rf.out, stdout); err != nil {
+		return fail(stderr, err)
+	}
+	return exitOK
+}
+
+// parseReportFlags reads the command line; ok is false (with the exit
+// code) when it is wrong or asks for help.
+func parseReportFlags(args []string, stderr io.Writer) (rf reportFlags, code int, ok bool) {
 	fs := newFlags("report", stderr)
-	commitments := fs.String("commitments", "", "commitments file, CSV or JSON lines (same columns as outcomes, without evidence)")
-	year := fs.String("year", "", "financial year to report, such as 2024/25; records of other years are left out and counted in a note (default: every year in the data)")
-	frameworkPath := fs.String("framework", "", "catalogue file (default: the embedded council catalogue)")
-	proxiesPath := fs.String("proxies", "", "proxy-values file laid over the catalogue")
-	format := fs.String("format", "md", "output format: md, html, csv or json")
-	out := fs.String("out", "", "output file (md, html, json; default stdout) or directory (csv, one file per table: required)")
-	lenient := fs.Bool("lenient", false, "count the good rows and list every rejected row in the report, instead of failing the run on any bad row")
-	carry := fs.Bool("carry-forward", false, "value a year without a proxy value with the latest earlier year's value, and list it in the report")
-	asOf := fs.String("as-of", "", "date YYYY-MM-DD to judge commitments at (default: the latest delivery)")
-	title := fs.String("title", "", "report title (default \""+measure.DefaultTitle+"\")")
-	top := fs.Int("top", measure.DefaultTop, "how many contracts and suppliers the md and html reports show")
-	noDup := fs.Bool("no-duplicate-check", false, "skip duplicate and double-counting detection (it spills fingerprints to temporary files beyond a few MiB, and costs about a third of the run time)")
+	fs.StringVar(&rf.commitments, "commitments", "", "commitments file, CSV or JSON lines (same columns as outcomes, without evidence), such as toms award writes")
+	fs.Var(&rf.contracts, "contracts", "contract register (kind: Contracts, or CSV); repeatable, each contract once: values contracts, social value per £1 and shares of total spend")
+	fs.StringVar(&rf.targets, "targets", "", "targets file (kind: Targets): each target judged red, amber or green for its year")
+	fs.StringVar(&rf.year, "year", "", "financial year to report, such as 2024/25; records of other years are left out and counted in a note (default: every year in the data)")
+	fs.StringVar(&rf.frameworkPath, "framework", "", "catalogue file (default: the embedded council catalogue)")
+	fs.StringVar(&rf.proxiesPath, "proxies", "", "proxy-values file laid over the catalogue")
+	fs.StringVar(&rf.format, "format", "md", "output format: md, html, csv or json")
+	fs.StringVar(&rf.out, "out", "", "output file (md, html, json; default stdout) or directory (csv, one file per table: required)")
+	fs.BoolVar(&rf.lenient, "lenient", false, "count the good rows and list every rejected row in the report, instead of failing the run on any bad row")
+	fs.BoolVar(&rf.carry, "carry-forward", false, "value a year without a proxy value with the latest earlier year's value, and list it in the report")
+	fs.StringVar(&rf.asOf, "as-of", "", "date YYYY-MM-DD to judge commitments at (default: the latest delivery)")
+	fs.StringVar(&rf.title, "title", "", "report title (default \""+measure.DefaultTitle+"\")")
+	fs.IntVar(&rf.top, "top", measure.DefaultTop, "how many contracts and suppliers the md and html reports show")
+	fs.BoolVar(&rf.noDup, "no-duplicate-check", false, "skip duplicate and double-counting detection (it spills fingerprints to temporary files beyond a few MiB, and costs about a third of the run time)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: toms report OUTCOMES... [--commitments F] [--year 2024/25] [--framework F] [--proxies F] [--format md|html|csv|json] [--out F|DIR] [--lenient] [--carry-forward] [--as-of DATE] [--title T] [--top N] [--no-duplicate-check]")
+		fmt.Fprintln(stderr, "usage: toms report OUTCOMES... [--commitments F] [--contracts F]... [--targets F] [--year 2024/25] [--framework F] [--proxies F] [--format md|html|csv|json] [--out F|DIR] [--lenient] [--carry-forward] [--as-of DATE] [--title T] [--top N] [--no-duplicate-check]")
 		fs.PrintDefaults()
 	}
 	files, err := parseFlags(fs, args)
 	if err != nil {
-		return flagError(err)
+		return rf, flagError(err), false
 	}
+	rf.files = files
 	if len(files) == 0 {
-		return usageError(fs, stderr, "give at least one outcomes file (CSV or JSON lines)")
+		return rf, usageError(fs, stderr, "give at least one outcomes file (CSV or JSON lines)"), false
 	}
-	switch *format {
+	switch rf.format {
 	case "md", "html", "json":
 	case "csv":
-		if *out == "" {
-			return fail(stderr, errors.New("--format csv writes one file per table; give a directory with --out DIR"))
+		if rf.out == "" {
+			return rf, fail(stderr, errors.New("--format csv writes one file per table; give a directory with --out DIR")), false
 		}
 	default:
-		return fail(stderr, fmt.Errorf("--format %q: use md, html, csv or json", *format))
+		return rf, fail(stderr, fmt.Errorf("--format %q: use md, html, csv or json", rf.format)), false
 	}
-	opts := measure.Options{NoDuplicateCheck: *noDup}
-	if *carry {
+	if rf.top < 1 {
+		return rf, usageError(fs, stderr, "--top %d: show at least 1 contract and supplier (JSON and CSV always list all)", rf.top), false
+	}
+	return rf, exitOK, true
+}
+
+// options are the aggregation options of the command line.
+func (rf reportFlags) options() (measure.Options, error) {
+	opts := measure.Options{NoDuplicateCheck: rf.noDup}
+	if rf.carry {
 		opts.YearPolicy = tom.CarryForward
 	}
-	if *year != "" {
-		y, err := tom.ParseYear(*year)
+	if rf.year != "" {
+		y, err := tom.ParseYear(rf.year)
 		if err != nil {
-			return fail(stderr, fmt.Errorf("--year: %w", err))
+			return opts, fmt.Errorf("--year: %w", err)
 		}
 		opts.Year = y
 	}
-	if *top < 1 {
-		return usageError(fs, stderr, "--top %d: show at least 1 contract and supplier (JSON and CSV always list all)", *top)
-	}
-	ropts := measure.ReviewOptions{Title: *title, Top: *top}
-	if *asOf != "" {
-		d, err := time.Parse("2006-01-02", *asOf)
+	return opts, nil
+}
+
+// reviewOptions reads --as-of, the contract registers and the targets. The
+// targets' year must be the --year reported, when one is given.
+func (rf reportFlags) reviewOptions(fw *tom.Framework, year tom.Year) (measure.ReviewOptions, error) {
+	ropts := measure.ReviewOptions{Title: rf.title, Top: rf.top}
+	if rf.asOf != "" {
+		d, err := time.Parse("2006-01-02", rf.asOf)
 		if err != nil {
-			return fail(stderr, fmt.Errorf("--as-of %q: write the date as YYYY-MM-DD", *asOf))
+			return ropts, fmt.Errorf("--as-of %q: write the date as YYYY-MM-DD", rf.asOf)
 		}
 		ropts.AsOf = d
 	}
-	fw, err := loadFramework(*frameworkPath, *proxiesPath)
-	if err != nil {
-		return fail(stderr, err)
+	seen := map[string]diag.Pos{}
+	var errs diag.List
+	for _, path := range rf.contracts {
+		cs, err := readFile(path, func(r io.Reader) ([]measure.Contract, error) { return measure.ReadContracts(r, path) })
+		if err != nil {
+			return ropts, err
+		}
+		for _, c := range cs {
+			if p, dup := seen[c.ID]; dup {
+				errs.Add(&diag.Diagnostic{File: c.Pos.File, Line: c.Pos.Line, Column: c.Pos.Column, Field: "id", Kind: diag.ErrDuplicateKey,
+					Message: fmt.Sprintf("contract %q is already in the register at %s:%d", c.ID, p.File, p.Line)})
+				continue
+			}
+			seen[c.ID] = c.Pos
+			ropts.Contracts = append(ropts.Contracts, c)
+		}
 	}
+	if err := errs.Err(); err != nil {
+		return ropts, err
+	}
+	if rf.targets != "" {
+		ts, err := readFile(rf.targets, func(r io.Reader) (*measure.Targets, error) { return measure.ReadTargets(r, rf.targets, fw) })
+		if err != nil {
+			return ropts, err
+		}
+		if !year.IsZero() && ts.Year != year {
+			return ropts, fmt.Errorf("%s: the targets are for %s but --year is %s; give the targets of the year reported", rf.targets, ts.Year, year)
+		}
+		ropts.Targets = ts
+	}
+	return ropts, nil
+}
 
-	limitMemory()
-	agg := measure.NewAggregator(fw, opts)
+// readFile opens path and reads it with read.
+func readFile[T any](path string, read func(io.Reader) (T, error)) (T, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	defer f.Close()
+	return read(f)
+}
+
+// read reads every outcomes and commitments file into agg and closes it;
+// ok is false (with the exit code, the problems said on stderr) when the
+// batch fails.
+func (rf reportFlags) read(ctx context.Context, agg *measure.Aggregator, stderr io.Writer) (res *measure.Result, code int, ok bool) {
 	defer func() {
 		if agg != nil {
 			agg.Close()
 		}
 	}()
-	inputs := make([]reportInput, 0, len(files)+1)
-	for _, f := range files {
+	inputs := make([]reportInput, 0, len(rf.files)+1)
+	for _, f := range rf.files {
 		inputs = append(inputs, reportInput{f, measure.Outcomes})
 	}
-	if *commitments != "" {
-		inputs = append(inputs, reportInput{*commitments, measure.Commitments})
+	if rf.commitments != "" {
+		inputs = append(inputs, reportInput{rf.commitments, measure.Commitments})
 	}
 	// Every input is read, even after a bad one, so that one run lists the
 	// problems of all of them; the batch fails once, at the end.
-	rejected, problemsFound, badFiles, unreadable, err := readReportInputs(ctx, agg, inputs, *lenient, stderr)
+	rejected, problemsFound, badFiles, unreadable, err := readReportInputs(ctx, agg, inputs, rf.lenient, stderr)
 	if err != nil {
-		return fail(stderr, err)
+		return nil, fail(stderr, err), false
 	}
 	if len(badFiles) > 0 || len(unreadable) > 0 {
-		return reportProblems(stderr, problemsFound, badFiles, unreadable, *lenient)
+		return nil, reportProblems(stderr, problemsFound, badFiles, unreadable, rf.lenient), false
 	}
-	res := agg.Result()
+	res = agg.Result()
 	// the totals are in res: let the aggregator's cells and duplicate
 	// detection go before the review is built and rendered, so that they
 	// do not add to the peak
-	if err := agg.Close(); err != nil {
-		return fail(stderr, err)
-	}
+	err = agg.Close()
 	agg = nil
+	if err != nil {
+		return nil, fail(stderr, err), false
+	}
 	if rejected > 0 && res.RejectedNotKept > 0 {
 		fmt.Fprintf(stderr, "toms: %s in %s; the first %d of each file are listed in the report, the rest counted\n",
 			problems(rejected), plural(int(res.RejectedRows), "rejected row", "rejected rows"), measure.DefaultKeepRejected)
 	} else if rejected > 0 {
 		fmt.Fprintf(stderr, "toms: %s in rejected rows; they are listed in the report\n", problems(rejected))
 	}
-	if !ropts.AsOf.IsZero() && ropts.AsOf.Before(res.Latest) {
-		return fail(stderr, fmt.Errorf("--as-of %s is before the latest delivery (%s), which the totals include; give a later date, or leave --as-of out to judge at the latest delivery",
-			ropts.AsOf.Format("2006-01-02"), res.Latest.Format("2006-01-02")))
+	return res, exitOK, true
+}
+
+// writeReview writes the review in format: CSV tables into the directory
+// out, or one document to the file out (stdout when empty).
+func writeReview(rv *measure.Review, format, out string, stdout io.Writer) error {
+	if format == "csv" {
+		return writeCSVTables(out, rv)
 	}
-	rv := measure.NewReview(res, ropts)
-	if *format == "csv" {
-		if err := writeCSVTables(*out, rv); err != nil {
-			return fail(stderr, err)
+	return writeTo(out, stdout, func(w io.Writer) error {
+		switch format {
+		case "html":
+			return rv.WriteHTML(w)
+		case "json":
+			return rv.WriteJSON(w)
 		}
-		return exitOK
-	}
-	w, closeOut := stdout, func() error { return nil }
-	if *out != "" {
-		f, err := os.Create(*out)
-		if err != nil {
-			return fail(stderr, err)
-		}
-		w, closeOut = f, f.Close
-	}
-	switch *format {
-	case "html":
-		err = rv.WriteHTML(w)
-	case "json":
-		err = rv.WriteJSON(w)
-	default:
-		err = rv.WriteMarkdown(w)
-	}
-	if cerr := closeOut(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fail(stderr, err)
-	}
-	return exitOK
+		return rv.WriteMarkdown(w)
+	})
 }
 
 // reportMemoryLimit is the soft limit of the Go heap that toms report sets
