@@ -181,10 +181,13 @@ func (a *Aggregator) Options() Options { return a.opts }
 // Rows are checked as ReadRecords checks them and, for financial measures,
 // must have a proxy value for their financial year under Options.YearPolicy.
 // Without opts.Lenient, any bad row fails the batch: the error is
-// diag.List listing every bad row, and the Aggregator must then be
+// diag.List listing the bad rows, and the Aggregator must then be
 // discarded (it holds the good rows of a batch that failed). With
-// opts.Lenient, the good rows are counted and every rejected row is
-// returned with its reason, and kept for Result.Rejected. A problem with
+// opts.Lenient, the good rows are counted and the rejected rows are
+// returned with their reasons, and kept for Result.Rejected (counted in
+// Result.RejectedRows). Either list holds the first opts.KeepRejected
+// problems in full and ends with a *NotKept diagnostic counting the rest,
+// if any. A problem with
 // the file as a whole (an unknown CSV column, an unknown JSON key) fails
 // the read in either mode, and the Aggregator must then be discarded too.
 //

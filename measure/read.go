@@ -15,11 +15,12 @@ import (
 type ReadOptions struct {
 	// Format of the input; see FormatOf.
 	Format Format
-	// Lenient accepts the good rows and returns every rejected row, each
-	// with its reason, instead of failing the whole batch on the first bad
-	// row. Problems with the file as a whole (an unknown column, an
-	// unreadable header, an unknown key on any line of JSON lines) fail it
-	// in either mode.
+	// Lenient accepts the good rows and returns the rejected rows, each
+	// with its reason (the first KeepRejected problems in full, the rest
+	// counted), instead of failing the whole batch on the first bad row.
+	// Problems with the file as a whole (an unknown column, an unreadable
+	// header, an unknown key on any line of JSON lines, a row over
+	// MaxLineBytes) fail it in either mode.
 	Lenient bool
 	// Progress, if set, is called with the number of rows read so far every
 	// ProgressEvery rows, and once at the end.
@@ -335,13 +336,15 @@ func (h *lastFirst) Pop() any {
 // Every row is checked: an unknown measure, an empty or non-decimal or
 // negative quantity, a date that is not YYYY-MM-DD, missing evidence where
 // the measure requires it, a unit that is not the measure's, a bad yes/no
-// flag, a duplicate record, and the same quantity counted twice in an
-// exclusive group. Without opts.Lenient, any bad row fails the batch: the
-// error is diag.List listing every bad row (file:line:column, field and
-// reason), and the records fn already saw must be discarded. With
-// opts.Lenient the error is nil for bad rows, and the returned diag.List
-// lists every rejected row with its reason. fn returning an error stops the
-// read with that error.
+// flag, a duplicate record, the same quantity counted twice in an
+// exclusive group, and a cell that is not plain text on one line. Without
+// opts.Lenient, any bad row fails the batch: the error is diag.List listing
+// the bad rows (file:line:column, field and reason), and the records fn
+// already saw must be discarded. With opts.Lenient the error is nil for
+// bad rows, and the returned diag.List lists the rejected rows with their
+// reasons. Either list holds the first opts.KeepRejected problems in full
+// and ends with a *NotKept diagnostic counting the rest, if any. fn
+// returning an error stops the read with that error.
 //
 // ReadRecords does not value records, so it does not check proxy values;
 // an Aggregator does.

@@ -77,7 +77,7 @@ func parseReportFlags(args []string, stderr io.Writer) (rf reportFlags, code int
 	fs.StringVar(&rf.proxiesPath, "proxies", "", "proxy-values file laid over the catalogue")
 	fs.StringVar(&rf.format, "format", "md", "output format: md, html, csv or json")
 	fs.StringVar(&rf.out, "out", "", "output file (md, html, json; default stdout) or directory (csv, one file per table: required)")
-	fs.BoolVar(&rf.lenient, "lenient", false, "count the good rows and list every rejected row in the report, instead of failing the run on any bad row")
+	fs.BoolVar(&rf.lenient, "lenient", false, fmt.Sprintf("count the good rows and list the rejected rows in the report (the first %d problems of each file in full, the rest counted), instead of failing the run on any bad row", measure.DefaultKeepRejected))
 	fs.BoolVar(&rf.carry, "carry-forward", false, "value a year without a proxy value with the latest earlier year's value, and list it in the report")
 	fs.StringVar(&rf.asOf, "as-of", "", "date YYYY-MM-DD to judge commitments at (default: the latest delivery)")
 	fs.StringVar(&rf.title, "title", "", "report title (default \""+measure.DefaultTitle+"\")")
