@@ -19,8 +19,8 @@ func BenchmarkBidRules(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	t := benchTender()
-	bids, _ := benchBids(100_000)
+	t := benchTender(Highest)
+	bids, _ := benchBids(100_000, Highest)
 	withBidRule, err := rules.Parse("bids.yaml", []byte("apiVersion: toms/v1\nkind: RuleSet\nmetadata: {name: b}\n"+
 		"rules:\n  - {id: priced, expr: 'bid.price > money(\"0\")'}\n"))
 	if err != nil {
