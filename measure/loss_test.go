@@ -275,7 +275,13 @@ func TestDateBeforeFirstFinancialYear(t *testing.T) {
 		require.Len(t, res.Cells, 1)
 		assert.Equal(t, year, res.Cells[0].Year.String())
 		assert.Equal(t, "schools-supported", res.Cells[0].Measure)
-		assert.NotPanics(t, func() { NewReview(res, ReviewOptions{}) })
+		assert.NotPanics(t, func() {
+			rv := NewReview(res, ReviewOptions{})
+			for _, write := range []func(io.Writer) error{rv.WriteJSON, rv.WriteMarkdown, rv.WriteHTML} {
+				require.NoError(t, write(io.Discard))
+			}
+			rv.CSVTables()
+		}, date)
 	}
 }
 
