@@ -153,6 +153,10 @@ type ReadOptions struct {
 	// MaxBytes is the size limit of the file, in bytes; zero means the
 	// default, 4 MiB. A larger file is an error matching diag.ErrTooLarge.
 	MaxBytes int64
+	// Dir, when set, is the directory that relative Catalogue and Proxies
+	// paths in a tender are resolved against, as LoadTenderFile does with
+	// the file's own directory; when empty they are returned as written.
+	Dir string
 }
 
 // LoadTenderFile reads a tender file (YAML or JSON, kind: Tender) of at most
@@ -169,7 +173,7 @@ func LoadTenderDesign(path string) (*Tender, error) { return loadTender(path, fa
 // name is used in positions. It reads no more than opts.MaxBytes (default
 // 4 MiB) plus one byte: a longer input is an error matching
 // diag.ErrTooLarge, so an endless stream cannot exhaust memory. Catalogue
-// and Proxies paths in the tender are returned as written.
+// and Proxies paths in the tender are resolved against opts.Dir, if set.
 func ReadTender(r io.Reader, name string, opts ReadOptions) (*Tender, error) {
 	return readTender(r, name, opts, true)
 }
@@ -185,7 +189,16 @@ func readTender(r io.Reader, name string, opts ReadOptions, withBids bool) (*Ten
 	if err != nil {
 		return nil, err
 	}
-	return parseTender(name, data, opts.MaxBytes, withBids)
+	t, err := parseTender(name, data, opts.MaxBytes, withBids)
+	if err != nil || opts.Dir == "" {
+		return t, err
+	}
+	for _, p := range []*string{&t.Catalogue, &t.Proxies} {
+		if *p != "" && !filepath.IsAbs(*p) {
+			*p = filepath.Join(opts.Dir, *p)
+		}
+	}
+	return t, nil
 }
 
 func loadTender(path string, withBids bool) (*Tender, error) {
@@ -194,17 +207,7 @@ func loadTender(path string, withBids bool) (*Tender, error) {
 		return nil, err
 	}
 	defer f.Close()
-	t, err := readTender(f, path, ReadOptions{}, withBids)
-	if err != nil {
-		return nil, err
-	}
-	dir := filepath.Dir(path)
-	for _, p := range []*string{&t.Catalogue, &t.Proxies} {
-		if *p != "" && !filepath.IsAbs(*p) {
-			*p = filepath.Join(dir, *p)
-		}
-	}
-	return t, nil
+	return readTender(f, path, ReadOptions{Dir: filepath.Dir(path)}, withBids)
 }
 
 // ParseTender reads a tender (kind: Tender) from YAML or JSON; name is used in

@@ -54,40 +54,47 @@ func DefaultSource() []byte {
 
 // ReadOptions tune reading a catalogue, proxy-values or index file.
 type ReadOptions struct {
-	// MaxBytes is the size limit of the file, in bytes; zero means the
+	// MaxBytes is the size limit of each file, in bytes; zero means the
 	// default, 4 MiB. A larger file is an error matching diag.ErrTooLarge.
 	MaxBytes int64
+	// ReadIndexes makes Read, ReadProxies and ApplyProxiesFrom read the
+	// index series files the document lists under indexes: from the
+	// operating system, relative to the directory of the name given, as
+	// LoadFile does. Without it no other file is read (an upload cannot
+	// make a server open files); give the series with WithIndexes.
+	ReadIndexes bool
 }
 
 // LoadFile reads and parses a catalogue file (YAML or JSON), with the index
 // series it lists under indexes: (paths relative to the file), and checks
 // that every value marked uprate names one of them. Each file may be at
-// most 4 MiB; to read a larger catalogue, open it and call Read.
+// most 4 MiB; Read with ReadOptions{MaxBytes: n, ReadIndexes: true} on the
+// opened file raises the limit.
 func LoadFile(path string) (*Framework, error) {
-	read := readFile(0)
-	data, err := read(path)
+	file, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	f, err := Parse(path, data)
-	if err != nil {
-		return nil, err
-	}
-	return f.withIndexFiles(read)
+	defer file.Close()
+	return Read(file, path, ReadOptions{ReadIndexes: true})
 }
 
 // Read reads a catalogue (kind: Framework) from r, such as an upload, as
 // Parse does; name is used in positions. It reads no more than
 // opts.MaxBytes (default 4 MiB) plus one byte: a longer input is an error
 // matching diag.ErrTooLarge, so an endless stream cannot exhaust memory.
-// Like Parse it reads no other file: index series the catalogue lists are
-// loaded by LoadFile, or given with WithIndexes.
+// With opts.ReadIndexes it also reads the index series the catalogue lists
+// and checks every uprate, as LoadFile does.
 func Read(r io.Reader, name string, opts ReadOptions) (*Framework, error) {
 	data, err := yamlx.ReadAll(r, name, opts.MaxBytes)
 	if err != nil {
 		return nil, err
 	}
-	return parse(name, data, opts.MaxBytes)
+	f, err := parse(name, data, opts.MaxBytes)
+	if err != nil || !opts.ReadIndexes {
+		return f, err
+	}
+	return f.withIndexFiles(readFile(opts.MaxBytes))
 }
 
 // readFile returns a function that reads a file of at most max bytes (zero:

@@ -1,8 +1,10 @@
 package tom
 
 import (
+	"bytes"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
 
@@ -59,62 +61,58 @@ type proxyValueFile struct {
 
 // LoadProxiesFile reads and parses a proxy-values file, with the index
 // series it lists under indexes: (paths relative to the file). Each file
-// may be at most 4 MiB; to read a larger one, open it and call ReadProxies.
+// may be at most 4 MiB; ReadProxies with ReadOptions{MaxBytes: n,
+// ReadIndexes: true} on the opened file raises the limit.
 func LoadProxiesFile(path string) (*ProxyValues, error) {
-	read := readFile(0)
-	data, err := read(path)
+	file, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	pv, errs := parseProxies(path, data, 0)
-	if pv != nil {
-		var more diag.List
-		pv.indexes, more = pv.indexFiles.load(read, nil)
-		errs = append(errs, more...)
-	}
+	defer file.Close()
+	return ReadProxies(file, path, ReadOptions{ReadIndexes: true})
+}
+
+// ReadProxies reads a proxy-values file (kind: ProxyValues) from r, such as
+// an upload, as ParseProxies does; name is used in positions. It reads no
+// more than opts.MaxBytes (default 4 MiB) plus one byte: a longer input is
+// an error matching diag.ErrTooLarge. With opts.ReadIndexes it also reads
+// the index series the file lists, as LoadProxiesFile does.
+func ReadProxies(r io.Reader, name string, opts ReadOptions) (*ProxyValues, error) {
+	pv, errs := readProxies(r, name, opts, nil)
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
 	return pv, nil
 }
 
-// ReadProxies reads a proxy-values file (kind: ProxyValues) from r, such as
-// an upload, as ParseProxies does; name is used in positions. It reads no
-// more than opts.MaxBytes (default 4 MiB) plus one byte: a longer input is
-// an error matching diag.ErrTooLarge. Like ParseProxies it reads no other
-// file (see LoadProxiesFile for index series).
-func ReadProxies(r io.Reader, name string, opts ReadOptions) (*ProxyValues, error) {
+// readProxies reads and parses a proxy-values file and, with
+// opts.ReadIndexes, the index series it lists (known: those already loaded).
+func readProxies(r io.Reader, name string, opts ReadOptions, known map[string]*Index) (*ProxyValues, diag.List) {
+	var errs diag.List
 	data, err := yamlx.ReadAll(r, name, opts.MaxBytes)
 	if err != nil {
-		return nil, err
+		errs.Append(err)
+		return nil, errs
 	}
 	pv, errs := parseProxies(name, data, opts.MaxBytes)
-	if err := errs.Err(); err != nil {
-		return nil, err
+	if pv != nil && opts.ReadIndexes {
+		var more diag.List
+		pv.indexes, more = pv.indexFiles.load(readFile(opts.MaxBytes), known)
+		errs = append(errs, more...)
 	}
-	return pv, nil
+	return pv, errs
 }
 
 // ApplyProxiesFile reads a proxy-values file, with the index series it
 // lists, and lays it over f as ApplyProxies does. Each file may be at most
 // 4 MiB (see ApplyProxiesFrom).
 func (f *Framework) ApplyProxiesFile(path string) (*Framework, error) {
-	read := readFile(0)
-	data, err := read(path)
+	file, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	pv, errs := parseProxies(path, data, 0)
-	if pv != nil {
-		var more diag.List
-		pv.indexes, more = pv.indexFiles.load(read, f.indexes)
-		errs = append(errs, more...)
-		errs = append(errs, f.unknownMeasures(pv)...)
-	}
-	if err := errs.Err(); err != nil {
-		return nil, err
-	}
-	return f.WithProxies(pv)
+	defer file.Close()
+	return f.ApplyProxiesFrom(file, path, ReadOptions{ReadIndexes: true})
 }
 
 // ApplyProxies reads a proxy-values file and lays it over f, as ParseProxies
@@ -122,22 +120,15 @@ func (f *Framework) ApplyProxiesFile(path string) (*Framework, error) {
 // have are reported together with every other problem in the file. The
 // file may be at most 4 MiB (see ApplyProxiesFrom to raise the limit).
 func (f *Framework) ApplyProxies(name string, data []byte) (*Framework, error) {
-	return f.applyProxies(name, data, 0)
+	return f.ApplyProxiesFrom(bytes.NewReader(data), name, ReadOptions{})
 }
 
 // ApplyProxiesFrom is ApplyProxies reading the file from r, at most
-// opts.MaxBytes (default 4 MiB) plus one byte; a longer input is an error
-// matching diag.ErrTooLarge.
+// opts.MaxBytes (default 4 MiB) plus one byte (a longer input is an error
+// matching diag.ErrTooLarge), and with opts.ReadIndexes the index series it
+// lists, as ApplyProxiesFile does.
 func (f *Framework) ApplyProxiesFrom(r io.Reader, name string, opts ReadOptions) (*Framework, error) {
-	data, err := yamlx.ReadAll(r, name, opts.MaxBytes)
-	if err != nil {
-		return nil, err
-	}
-	return f.applyProxies(name, data, opts.MaxBytes)
-}
-
-func (f *Framework) applyProxies(name string, data []byte, max int64) (*Framework, error) {
-	pv, errs := parseProxies(name, data, max)
+	pv, errs := readProxies(r, name, opts, f.indexes)
 	if pv != nil {
 		errs = append(errs, f.unknownMeasures(pv)...)
 	}

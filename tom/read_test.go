@@ -81,3 +81,29 @@ themes:
 	require.NoError(t, err)
 	assertDec(t, "10", v.Value, "4 × 2.50")
 }
+
+// TestReadIndexesOnlyWhenAsked: a catalogue read from a stream opens the
+// index files it lists only with ReadIndexes, so that an upload cannot make
+// a server open files.
+func TestReadIndexesOnlyWhenAsked(t *testing.T) {
+	src := `apiVersion: toms/v1
+kind: Framework
+id: c
+name: C
+indexes: [no-such-index.yaml]
+themes:
+  - id: t
+    name: T
+    outcomes:
+      - id: o
+        name: O
+        measures:
+          - {id: a, name: A, unit: hours}
+`
+	_, err := Read(strings.NewReader(src), "dir/c.yaml", ReadOptions{})
+	require.NoError(t, err)
+	_, err = Read(strings.NewReader(src), "dir/c.yaml", ReadOptions{ReadIndexes: true})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "dir/c.yaml:5:")
+	assert.Contains(t, err.Error(), "cannot read the index file")
+}

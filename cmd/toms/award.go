@@ -18,23 +18,19 @@ import (
 // commitments spread over the contract's financial years, and the
 // contract's register entry.
 func runAward(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("award", stderr)
-	bidsPath := fs.String("bids", "", "bids file (kind: Bids); default: the bids inside the tender file")
-	frameworkPath := fs.String("framework", "", "catalogue file; default: the tender's catalogue, else the embedded one")
-	proxiesPath := fs.String("proxies", "", "proxy-values file; default: the tender's proxies file, if any")
+	fs := newFlags("award", stdout, stderr)
+	bidsPath := fs.String("bids", "", "bids `FILE` (kind: Bids); default: the bids inside the tender file")
+	frameworkPath := fs.String("framework", "", "catalogue `FILE`; default: the tender's catalogue, else the embedded one")
+	proxiesPath := fs.String("proxies", "", "proxy-values `FILE`; default: the tender's proxies file, if any")
 	var policies multiFlag
-	fs.Var(&policies, "policy", "rule-set file or directory checked with the default policy (repeatable)")
-	supplier := fs.String("supplier", "", "supplier whose bid is awarded (default: the bid ranked 1)")
-	contract := fs.String("contract", "", "the new contract's id (required)")
-	start := fs.String("start", "", "the contract's first day, YYYY-MM-DD (required)")
-	end := fs.String("end", "", "the contract's last day, YYYY-MM-DD, included (required)")
-	profile := fs.String("profile", "even", "how commitments are spread over the financial years: even (by days) or a profile file (kind: Profile)")
-	out := fs.String("out", "", "commitments file to write: .jsonl for JSON lines, CSV otherwise (default: CSV on stdout)")
-	register := fs.String("register", "", "file to write the contract's register entry to: .csv for CSV, YAML otherwise; it must not exist yet")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: toms award TENDER --contract ID --start DATE --end DATE [--supplier NAME] [--profile even|FILE] [--out F] [--register F] [--bids F] [--framework F] [--proxies F] [--policy DIR|FILE]...")
-		fs.PrintDefaults()
-	}
+	fs.Var(&policies, "policy", "rule-set file or directory (`DIR|FILE`) checked with the default policy")
+	supplier := fs.String("supplier", "", "supplier (`NAME`) whose bid is awarded (default: the bid ranked 1)")
+	contract := fs.String("contract", "", "the new contract's `ID` (required)")
+	start := fs.String("start", "", "the contract's first day, a `DATE` written YYYY-MM-DD (required)")
+	end := fs.String("end", "", "the contract's last day, a `DATE` written YYYY-MM-DD, included (required)")
+	profile := fs.String("profile", "even", "how commitments are spread over the financial years: `even|FILE`, even (by days) or a profile file (kind: Profile)")
+	out := fs.String("out", "", "commitments `FILE` to write: .jsonl for JSON lines, CSV otherwise (default: CSV on stdout)")
+	register := fs.String("register", "", "`FILE` to write the contract's register entry to: .csv for CSV, YAML otherwise; it must not exist yet")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return flagError(err)

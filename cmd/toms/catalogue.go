@@ -16,16 +16,12 @@ import (
 )
 
 func runCatalogue(_ context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("catalogue", stderr)
-	frameworkPath := fs.String("framework", "", "catalogue file (YAML or JSON); default: the embedded council catalogue")
-	proxiesPath := fs.String("proxies", "", "proxy-values file laid over the catalogue")
-	yearText := fs.String("year", "", "financial year of the proxy values to show, e.g. 2024/25; default: each measure's latest value")
+	fs := newFlags("catalogue", stdout, stderr)
+	frameworkPath := fs.String("framework", "", "catalogue `FILE` (YAML or JSON); default: the embedded council catalogue")
+	proxiesPath := fs.String("proxies", "", "proxy-values `FILE` laid over the catalogue")
+	yearText := fs.String("year", "", "financial `YEAR` of the proxy values to show, e.g. 2024/25; default: each measure's latest value")
 	carry := fs.Bool("carry-forward", false, "with --year, show the latest earlier value where the year has none")
-	format := fs.String("format", "table", "output format: table, json or csv")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: toms catalogue [--framework F] [--proxies F] [--year Y] [--carry-forward] [--format table|json|csv]")
-		fs.PrintDefaults()
-	}
+	format := fs.String("format", "table", "output format: `table|json|csv`")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return flagError(err)

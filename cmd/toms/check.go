@@ -11,14 +11,10 @@ import (
 )
 
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("check", stderr)
+	fs := newFlags("check", stdout, stderr)
 	var policies multiFlag
-	fs.Var(&policies, "policy", "rule-set file or directory checked with the default policy (repeatable)")
-	format := fs.String("format", "text", "output format: text or json")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: toms check TENDER [--policy DIR|FILE]... [--format text|json]")
-		fs.PrintDefaults()
-	}
+	fs.Var(&policies, "policy", "rule-set file or directory (`DIR|FILE`) checked with the default policy")
+	format := fs.String("format", "text", "output format: `text|json`")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return flagError(err)
@@ -30,7 +26,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if !ok {
 		return code
 	}
-	t, err := evaluate.LoadTenderDesign(tenderPath) // bids play no part in the policy check
+	t, err := loadTender(tenderPath, true) // bids play no part in the policy check
 	if err != nil {
 		return fail(stderr, err)
 	}
@@ -65,7 +61,11 @@ func loadPolicy(ctx context.Context, paths []string) (*rules.Set, error) {
 	if err != nil || len(paths) == 0 {
 		return def, err
 	}
-	set, err := rules.Load(ctx, nil, paths...)
+	max, err := maxFileSize()
+	if err != nil {
+		return nil, err
+	}
+	set, err := rules.LoadWith(ctx, nil, rules.ReadOptions{MaxBytes: max}, paths...)
 	if err == nil {
 		set, err = def.Combine(set)
 	}

@@ -25,7 +25,7 @@ type tenderInput struct {
 // shows and `toms award` awards. The error is evaluate.ErrPolicyFailed,
 // with the result, when the policy stopped the scoring.
 func (in tenderInput) evaluate(ctx context.Context, scoreAnyway bool) (*evaluate.Tender, *tom.Framework, *evaluate.Result, error) {
-	t, err := evaluate.LoadTenderFile(in.tender)
+	t, err := loadTender(in.tender, false)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -35,7 +35,7 @@ func (in tenderInput) evaluate(ctx context.Context, scoreAnyway bool) (*evaluate
 	if in.proxies != "" {
 		t.Proxies = in.proxies
 	}
-	fw, err := evaluate.LoadFramework(t)
+	fw, err := loadFramework(t.Catalogue, t.Proxies)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -45,7 +45,7 @@ func (in tenderInput) evaluate(ctx context.Context, scoreAnyway bool) (*evaluate
 			return nil, nil, nil, fmt.Errorf("%s has bids inline and --bids names %s: give the bids once", in.tender, in.bids)
 		}
 		// With the catalogue, so that one run lists every problem in the file.
-		if bids, err = evaluate.LoadBidsFile(in.bids, t, fw); err != nil {
+		if bids, err = loadBids(in.bids, t, fw); err != nil {
 			return nil, nil, nil, err
 		}
 	}
@@ -64,18 +64,14 @@ func (in tenderInput) evaluate(ctx context.Context, scoreAnyway bool) (*evaluate
 }
 
 func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("evaluate", stderr)
-	bidsPath := fs.String("bids", "", "bids file (kind: Bids); default: the bids inside the tender file")
-	frameworkPath := fs.String("framework", "", "catalogue file; default: the tender's catalogue, else the embedded one")
-	proxiesPath := fs.String("proxies", "", "proxy-values file; default: the tender's proxies file, if any")
+	fs := newFlags("evaluate", stdout, stderr)
+	bidsPath := fs.String("bids", "", "bids `FILE` (kind: Bids); default: the bids inside the tender file")
+	frameworkPath := fs.String("framework", "", "catalogue `FILE`; default: the tender's catalogue, else the embedded one")
+	proxiesPath := fs.String("proxies", "", "proxy-values `FILE`; default: the tender's proxies file, if any")
 	var policies multiFlag
-	fs.Var(&policies, "policy", "rule-set file or directory checked with the default policy (repeatable)")
+	fs.Var(&policies, "policy", "rule-set file or directory (`DIR|FILE`) checked with the default policy")
 	scoreAnyway := fs.Bool("score-anyway", false, "score even when a policy rule of severity error fails (the output says so)")
-	format := fs.String("format", "table", "output format: table, json or csv")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: toms evaluate TENDER [--bids F] [--framework F] [--proxies F] [--policy DIR|FILE]... [--score-anyway] [--format table|json|csv]")
-		fs.PrintDefaults()
-	}
+	format := fs.String("format", "table", "output format: `table|json|csv`")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return flagError(err)

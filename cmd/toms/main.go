@@ -4,16 +4,26 @@
 //
 // Usage:
 //
-//	toms catalogue [--framework F] [--proxies F] [--year Y] [--format table|json|csv]
+//	toms evaluate TENDER [--bids FILE] [--framework FILE] [--proxies FILE] [--policy DIR|FILE]... [--score-anyway] [--format table|json|csv]
 //	toms check TENDER [--policy DIR|FILE]... [--format text|json]
-//	toms evaluate TENDER [--bids F] [--framework F] [--proxies F] [--policy ...] [--format table|json|csv]
-//	toms award TENDER --contract ID --start DATE --end DATE [--supplier NAME] [--profile even|FILE] [--out F] [--register F]
-//	toms report OUTCOMES [--commitments F] [--contracts F]... [--targets F] [--year Y] [--format md|html|csv|json] [--out F|DIR] [--lenient]
+//	toms award TENDER --contract ID --start DATE --end DATE [--supplier NAME] [--profile even|FILE] [--out FILE] [--register FILE]
 //	toms test [DIR|FILE]... [--run REGEX] [--format text|json|junit] [-v]
+//	toms report OUTCOMES... [--commitments FILE] [--contracts FILE]... [--targets FILE] [--year YEAR] [--format md|html|csv|json] [--out FILE|DIR] ...
+//	toms catalogue [--framework FILE] [--proxies FILE] [--year YEAR] [--carry-forward] [--format table|json|csv]
+//	toms help [COMMAND]
+//	toms version
+//	toms completion bash|zsh|fish
+//
+// `toms help COMMAND` shows every flag of a command (the commands and
+// their flags are defined once, in commandTable and each command's flag
+// set; help, usage lines and completion scripts are generated from them).
 //
 // Exit codes: 0 success; 1 a policy rule of severity error failed; 2 usage or
 // input error (the message, with file and line, goes to stderr); 3 invalid
 // policy rules; 4 failing rule tests.
+//
+// The environment variable TOMS_MAX_FILE_SIZE raises (or lowers) the size
+// limit of each YAML or JSON input file, 4 MiB by default.
 package main
 
 import (
@@ -24,25 +34,14 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"sort"
 
+	"github.com/socialvalue-toms/toms/diag"
 	"github.com/socialvalue-toms/toms/evaluate"
 	"github.com/socialvalue-toms/toms/rules"
 )
 
 // command runs one subcommand and returns the process exit code.
 type command func(ctx context.Context, args []string, stdout, stderr io.Writer) int
-
-func commands() map[string]command {
-	return map[string]command{
-		"award":     runAward,
-		"catalogue": runCatalogue,
-		"check":     runCheck,
-		"evaluate":  runEvaluate,
-		"report":    runReport,
-		"test":      runTest,
-	}
-}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -51,35 +50,30 @@ func main() {
 	os.Exit(code)
 }
 
+// run runs the command line args: help asked for goes to stdout; a missing
+// or unknown command is a usage error, with the help on stderr.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	cmds := commands()
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		usage(stderr, cmds)
-		if len(args) == 0 {
-			return exitUsage
-		}
-		return exitOK
-	}
-	cmd, ok := cmds[args[0]]
-	if !ok {
-		fmt.Fprintf(stderr, "toms: unknown command %q\n", args[0])
-		usage(stderr, cmds)
+	if len(args) == 0 {
+		writeUsage(stderr)
 		return exitUsage
 	}
-	return cmd(ctx, args[1:], stdout, stderr)
-}
-
-func usage(w io.Writer, cmds map[string]command) {
-	names := make([]string, 0, len(cmds))
-	for n := range cmds {
-		names = append(names, n)
+	switch args[0] {
+	case "-h", "--help":
+		args = append([]string{"help"}, args[1:]...)
+	case "--version":
+		args = append([]string{"version"}, args[1:]...)
 	}
-	sort.Strings(names)
-	fmt.Fprintln(w, "usage: toms COMMAND [flags]; commands:")
-	for _, n := range names {
-		fmt.Fprintf(w, "  %s\n", n)
+	c, ok := lookupCommand(args[0])
+	if !ok {
+		msg := fmt.Sprintf("toms: unknown command %q", args[0])
+		if s := diag.Suggest(args[0], commandNames()); s != "" {
+			msg += fmt.Sprintf("; did you mean %q?", s)
+		}
+		fmt.Fprintf(stderr, "%s\n\n", msg)
+		writeUsage(stderr)
+		return exitUsage
 	}
-	fmt.Fprintln(w, "run 'toms COMMAND -h' for a command's flags")
+	return c.run(ctx, args[1:], stdout, stderr)
 }
 
 // exitCode is the one place that turns an error into the process exit code
@@ -107,5 +101,8 @@ var errTestsFailed = errors.New("rule tests failed")
 // fail prints err to stderr for a user and returns its exit code.
 func fail(stderr io.Writer, err error) int {
 	fmt.Fprintf(stderr, "toms: %v\n", err)
+	if errors.Is(err, diag.ErrTooLarge) {
+		fmt.Fprintf(stderr, "toms: to read a larger file, raise the limit with the environment variable %s, such as %s=64MiB\n", maxFileSizeEnv, maxFileSizeEnv)
+	}
 	return exitCode(err)
 }

@@ -34,7 +34,7 @@ type reportFlags struct {
 // (and commitments, the contract register and targets), value them and
 // publish the annual review.
 func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	rf, code, ok := parseReportFlags(args, stderr)
+	rf, code, ok := parseReportFlags(args, stdout, stderr)
 	if !ok {
 		return code
 	}
@@ -67,26 +67,22 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 
 // parseReportFlags reads the command line; ok is false (with the exit
 // code) when it is wrong or asks for help.
-func parseReportFlags(args []string, stderr io.Writer) (rf reportFlags, code int, ok bool) {
-	fs := newFlags("report", stderr)
-	fs.StringVar(&rf.commitments, "commitments", "", "commitments file, CSV or JSON lines (same columns as outcomes, without evidence), such as toms award writes")
-	fs.Var(&rf.contracts, "contracts", "contract register (kind: Contracts, or CSV); repeatable, each contract once: values contracts, social value per £1 and shares of total spend")
-	fs.StringVar(&rf.targets, "targets", "", "targets file (kind: Targets): each target judged red, amber or green for its year")
-	fs.StringVar(&rf.year, "year", "", "financial year to report, such as 2024/25; records of other years are left out and counted in a note (default: every year in the data)")
-	fs.StringVar(&rf.frameworkPath, "framework", "", "catalogue file (default: the embedded council catalogue)")
-	fs.StringVar(&rf.proxiesPath, "proxies", "", "proxy-values file laid over the catalogue")
-	fs.StringVar(&rf.format, "format", "md", "output format: md, html, csv or json")
-	fs.StringVar(&rf.out, "out", "", "output file (md, html, json; default stdout) or directory (csv, one file per table: required)")
+func parseReportFlags(args []string, stdout, stderr io.Writer) (rf reportFlags, code int, ok bool) {
+	fs := newFlags("report", stdout, stderr)
+	fs.StringVar(&rf.commitments, "commitments", "", "commitments `FILE`, CSV or JSON lines (same columns as outcomes, without evidence), such as toms award writes")
+	fs.Var(&rf.contracts, "contracts", "contract register `FILE` (kind: Contracts, or CSV), each contract once: values contracts, social value per £1 and shares of total spend")
+	fs.StringVar(&rf.targets, "targets", "", "targets `FILE` (kind: Targets): each target judged red, amber or green for its year")
+	fs.StringVar(&rf.year, "year", "", "financial `YEAR` to report, such as 2024/25; records of other years are left out and counted in a note (default: every year in the data)")
+	fs.StringVar(&rf.frameworkPath, "framework", "", "catalogue `FILE` (default: the embedded council catalogue)")
+	fs.StringVar(&rf.proxiesPath, "proxies", "", "proxy-values `FILE` laid over the catalogue")
+	fs.StringVar(&rf.format, "format", "md", "output format: `md|html|csv|json`")
+	fs.StringVar(&rf.out, "out", "", "where to write: `FILE|DIR`, a file for md, html and json (default: stdout), a directory, which csv needs, for one file per table")
 	fs.BoolVar(&rf.lenient, "lenient", false, fmt.Sprintf("count the good rows and list the rejected rows in the report (the first %d problems of each file in full, the rest counted), instead of failing the run on any bad row", measure.DefaultKeepRejected))
 	fs.BoolVar(&rf.carry, "carry-forward", false, "value a year without a proxy value with the latest earlier year's value, and list it in the report")
-	fs.StringVar(&rf.asOf, "as-of", "", "date YYYY-MM-DD to judge commitments at (default: the latest delivery)")
-	fs.StringVar(&rf.title, "title", "", "report title (default \""+measure.DefaultTitle+"\")")
-	fs.IntVar(&rf.top, "top", measure.DefaultTop, "how many contracts and suppliers the md and html reports show")
+	fs.StringVar(&rf.asOf, "as-of", "", "`DATE` (YYYY-MM-DD) to judge commitments at (default: the latest delivery)")
+	fs.StringVar(&rf.title, "title", "", "report `TITLE` (default \""+measure.DefaultTitle+"\")")
+	fs.IntVar(&rf.top, "top", measure.DefaultTop, "how many (`N`) contracts and suppliers the md and html reports show")
 	fs.BoolVar(&rf.noDup, "no-duplicate-check", false, "skip duplicate and double-counting detection (it spills fingerprints to temporary files beyond a few MiB, and costs about a third of the run time)")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: toms report OUTCOMES... [--commitments F] [--contracts F]... [--targets F] [--year 2024/25] [--framework F] [--proxies F] [--format md|html|csv|json] [--out F|DIR] [--lenient] [--carry-forward] [--as-of DATE] [--title T] [--top N] [--no-duplicate-check]")
-		fs.PrintDefaults()
-	}
 	files, err := parseFlags(fs, args)
 	if err != nil {
 		return rf, flagError(err), false

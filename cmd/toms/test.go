@@ -20,15 +20,10 @@ import (
 // current directory. Exit codes: 0 every test passed, 2 usage or input
 // error, 3 some rules are invalid, 4 some tests failed or could not run.
 func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("test", stderr)
-	runExpr := fs.String("run", "", "run only tests whose name (or suite/name) matches this regular expression; a filter that matches no test fails (exit 4)")
-	format := fs.String("format", "text", "output format: text, json or junit")
+	fs := newFlags("test", stdout, stderr)
+	runExpr := fs.String("run", "", "run only tests whose name (or suite/name) matches this regular expression (`REGEX`); a filter that matches no test fails (exit 4)")
+	format := fs.String("format", "text", "output format: `text|json|junit`")
 	verbose := fs.Bool("v", false, "list every test, and show the values each failing rule compared")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: toms test [DIR|FILE]... [--run REGEX] [--format text|json|junit] [-v]")
-		fmt.Fprintln(stderr, "Runs the rule tests (*_test.yaml) beside the policy rules in each directory; default: the current directory.")
-		fs.PrintDefaults()
-	}
 	paths, err := parseFlags(fs, args)
 	if err != nil {
 		return flagError(err)
@@ -45,6 +40,9 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "toms test: --run: %v\n", err)
 			return exitUsage
 		}
+	}
+	if opts.MaxBytes, err = maxFileSize(); err != nil {
+		return fail(stderr, err)
 	}
 	rep, err := rules.RunTests(ctx, nil, opts)
 	if err != nil && len(rep.Suites) == 0 {

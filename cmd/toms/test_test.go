@@ -72,8 +72,11 @@ func TestRunTestUsage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, stderr, code := runTestCmd(t, tt.args...)
+			stdout, stderr, code := runTestCmd(t, tt.args...)
 			assert.Equal(t, tt.code, code)
+			if tt.code == exitOK {
+				stderr = stdout // help asked for goes to stdout
+			}
 			assert.Contains(t, stderr, tt.want)
 		})
 	}
