@@ -95,7 +95,7 @@ type compiler struct {
 }
 
 func compileFiles(files []*ruleFile) (*Set, error) {
-	voc, err := newVocab(APIVersion)
+	voc, err := vocabFor(APIVersion)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/google/cel-go/cel"
 	"github.com/google/cel-go/common/types"
@@ -45,12 +46,31 @@ const (
 )
 
 // vocab is one version of the CEL environment: the declared variables and
-// their object types. It is built per Load, never shared globally.
+// their object types. It is immutable once built, so each version is built
+// once per process (vocabFor) and shared by every Load.
 type vocab struct {
 	env                                    *cel.Env
 	tender, weights, split, waiver, bidObj *celx.ObjectType
 	provider                               *celx.Provider
 	topLevel                               []string
+}
+
+// vocabs caches the vocabulary of each apiVersion: building one takes
+// about a third of a millisecond, as much as compiling a small rule file.
+var vocabs sync.Map // apiVersion -> *vocabOnce
+
+type vocabOnce struct {
+	once sync.Once
+	v    *vocab
+	err  error
+}
+
+// vocabFor returns the vocabulary of apiVersion, built on first use.
+func vocabFor(apiVersion string) (*vocab, error) {
+	e, _ := vocabs.LoadOrStore(apiVersion, &vocabOnce{})
+	vo := e.(*vocabOnce)
+	vo.once.Do(func() { vo.v, vo.err = newVocab(apiVersion) })
+	return vo.v, vo.err
 }
 
 func newVocab(apiVersion string) (*vocab, error) {

@@ -28,7 +28,7 @@ func (f *ruleFile) locate(n *yaml.Node, celLine, celCol int) (int, int) {
 		}
 		off++
 	}
-	off += celCol
+	off += max(celCol, 0) // cel-go reports -1 for "no column"
 	if off > len(val) {
 		off = len(val)
 	}
