@@ -66,7 +66,8 @@ func check(ctx context.Context, t *Tender, set *rules.Set, now time.Time) (rules
 		return rules.Report{}, errors.New("evaluate: Check needs a tender")
 	}
 	in := t.RuleInput()
-	rep, err := set.Check(ctx, rules.Input{Tender: &in, Now: now}, rules.CheckOptions{})
+	// Values: the award table shows what each passing rule compared.
+	rep, err := set.Check(ctx, rules.Input{Tender: &in, Now: now}, rules.CheckOptions{Values: true})
 	if err != nil && errors.Is(err, rules.ErrWaiver) && ctx.Err() == nil {
 		return rep, t.waiverErrors(err)
 	}

@@ -51,6 +51,7 @@ func (r *Result) WriteTable(w io.Writer) error {
 	}
 	p.println()
 	writeRanking(p, r)
+	writeBreakdown(p, r)
 	writeNotes(p, r)
 	writeBidPolicy(p, r)
 	if len(r.MeasureScores) > 0 {
@@ -117,21 +118,77 @@ func writeSocialValueFormula(p *printer, r *Result, highest string) {
 	p.println()
 }
 
-// writePolicy writes one line per rule verdict, each line starting with
-// indent, as the award table and `toms check` show them.
+// writePolicy writes one line per rule verdict under a header, each line
+// starting with indent, as the award table and `toms check` show them: the
+// message of a rule that did not pass, the values a passing rule compared
+// (in short), and under a waived rule the waiver's reason, approver and
+// date.
 func writePolicy(p *printer, verdicts []rules.Verdict, indent string) {
 	tw := tabwriter.NewWriter(&trimWriter{w: p}, 0, 0, 2, ' ', 0)
-	for _, o := range verdicts {
-		msg := o.Message
-		if o.Status == rules.StatusPass || o.Status == rules.StatusSkipped {
-			msg = ""
-		}
-		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\n", indent, strings.ToUpper(o.Status.String()), o.Rule, o.Severity, msg)
-	}
 	if len(verdicts) == 0 {
 		fmt.Fprintln(tw, indent+"(not checked)")
+	} else {
+		fmt.Fprintf(tw, "%sStatus\tRule\tSeverity\tMessage, or the values compared\n", indent)
+	}
+	for _, o := range verdicts {
+		detail := o.Message
+		switch o.Status {
+		case rules.StatusPass:
+			detail = shortValues(o.Values)
+		case rules.StatusSkipped:
+			detail = ""
+		}
+		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\n", indent, strings.ToUpper(o.Status.String()), o.Rule, o.Severity, oneLine(detail))
+		if w := o.Waiver; w != nil {
+			fmt.Fprintf(tw, "%s\t\t\t%s\n", indent, waiverLine(w))
+		}
 	}
 	p.flush(tw)
+}
+
+// waiverLine says who approved a waiver, when and why.
+func waiverLine(w *rules.Waiver) string {
+	who := ""
+	if w.Supplier != "" {
+		who = " for " + w.Supplier
+	}
+	return fmt.Sprintf("waived%s: approved by %s on %s; reason: %s", who, oneLine(w.ApprovedBy), w.Date.Format("2006-01-02"), oneLine(w.Reason))
+}
+
+// Limits of shortValues: a passing rule's values are shown for a reader to
+// check by eye, not in full (the JSON has them all).
+const (
+	shortValuesMax   = 2  // values shown: usually the two sides compared
+	shortExprLength  = 48 // characters of each expression
+	shortValueLength = 32 // characters of each value
+)
+
+// shortValues renders the values a rule compared as "expr = value; ...",
+// at most shortValuesMax of them, each expression and value cut to
+// shortExprLength and shortValueLength characters; "…" marks what was left
+// out.
+func shortValues(vs []rules.Value) string {
+	var sb strings.Builder
+	for i, v := range vs {
+		if i == shortValuesMax {
+			sb.WriteString("; …")
+			break
+		}
+		if i > 0 {
+			sb.WriteString("; ")
+		}
+		sb.WriteString(cut(v.Expr, shortExprLength) + " = " + cut(v.Value, shortValueLength))
+	}
+	return sb.String()
+}
+
+// cut shortens s to n characters, the last one "…", when it is longer.
+func cut(s string, n int) string {
+	r := []rune(oneLine(s))
+	if len(r) <= n {
+		return string(r)
+	}
+	return string(r[:n-1]) + "…"
 }
 
 // writeRanking writes one row per bid with its points, rounded for display.
@@ -163,6 +220,71 @@ func writeRanking(p *printer, r *Result) {
 	if r.Ranked() == 0 {
 		p.println("No bid was ranked: every bid was excluded; there is no lowest price or highest offer (n/a).")
 	}
+}
+
+// writeBreakdown writes, per bid, the inputs of each score and the points
+// they give, so that an officer can rebuild every figure of the ranking by
+// hand: each quality criterion's score and points (score × weight / max),
+// the social value quantitative points with their input (the £ value, the
+// £ per £1 for method target; per measure for method measures, below) and
+// the qualitative score and points.
+func writeBreakdown(p *printer, r *Result) {
+	c := r.Criteria
+	sv := c.SocialValue
+	quant, qual := sv.QuantitativeWeight.IsPositive(), sv.QualitativeWeight.IsPositive()
+	if len(c.Quality) == 0 && !quant && !qual {
+		return
+	}
+	p.println("\nScores and points (score → points; \"below\" marks a score under the pass mark)")
+	tw := tabwriter.NewWriter(&trimWriter{w: p}, 0, 0, 2, ' ', 0)
+	head := "  Supplier"
+	for _, q := range c.Quality {
+		head += fmt.Sprintf("\t%s (%s × score / %s)", q.ID, q.Weight, q.Max)
+	}
+	if quant {
+		head += fmt.Sprintf("\tsocial value quantitative (of %s)", sv.QuantitativeWeight)
+	}
+	if qual {
+		head += fmt.Sprintf("\tsocial value qualitative (%s × score / %s)", sv.QualitativeWeight, sv.Max)
+	}
+	fmt.Fprintln(tw, head)
+	for i := range r.Bids {
+		b := &r.Bids[i]
+		row := "  " + b.Supplier.Name
+		for _, cs := range b.Quality.Criteria {
+			row += "\t" + cs.Score.String() + " → " + cs.Points.StringFixed(2)
+			if !cs.Passed {
+				row += " below"
+			}
+		}
+		if quant {
+			row += "\t" + quantitativeInput(r, b) + " → " + pts(*b, b.SocialValue.Quantitative)
+		}
+		if qual {
+			score := "none"
+			if q := b.SocialValue.QualitativeScore; q != nil {
+				score = q.String()
+			}
+			row += "\t" + score + " → " + pts(*b, b.SocialValue.Qualitative)
+		}
+		fmt.Fprintln(tw, row)
+	}
+	p.flush(tw)
+}
+
+// quantitativeInput is what a bid's quantitative social value points are
+// worked out from, by method.
+func quantitativeInput(r *Result, b *BidResult) string {
+	switch r.Criteria.SocialValue.Method {
+	case Target:
+		return "£" + b.PerPound().StringFixed(PerPoundPlaces) + " per £1"
+	case Measures:
+		return "by measure"
+	}
+	if r.Criteria.SocialValue.valuation() == Weighted {
+		return "£" + money(b.SocialValue.Weighted) + " weighted"
+	}
+	return "£" + money(b.SocialValue.Value)
 }
 
 // writeNotes writes the reasons for exclusions, the flags, incomplete

@@ -107,7 +107,7 @@ func TestCheckIgnoresInlineBids(t *testing.T) {
 
 	stdout, stderr, code := runCLI(t, "check", path)
 	assert.Equal(t, exitOK, code, stderr)
-	assert.Contains(t, stdout, "PASS  sv-floor")
+	assert.Contains(t, stdout, "PASS    sv-floor       error     tender.weights.socialValue = 20; constants.floor = 10\n")
 	_, stderr, code = runCLI(t, "evaluate", path)
 	assert.Equal(t, exitUsage, code, "evaluate still refuses the bad bid")
 	assert.Contains(t, stderr, "price")

@@ -313,3 +313,20 @@ bids:
 	assert.Equal(t, exitUsage, code)
 	assert.Equal(t, "toms: "+path+`:14:36: bids[0].quality.safety: "safety" is not a quality criterion of tender "T2"`+"\n", stderr)
 }
+
+// The award table shows a waiver as `toms check` does: who approved it,
+// when and why, under the waived rule (#10.6).
+func TestEvaluateTableShowsWaiver(t *testing.T) {
+	data, err := os.ReadFile("testdata/check/waived.yaml")
+	require.NoError(t, err)
+	doc := string(data) + `bids:
+  - {supplier: {name: A}, price: "100000", quality: {q: "3"}}
+`
+	path := filepath.Join(t.TempDir(), "waived.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(doc), 0o600))
+	stdout, stderr, code := runCmd(t, runEvaluate, path)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, "  Status  Rule           Severity  Message, or the values compared\n"+
+		"  WAIVED  sv-floor       error     Social value is weighted 5 points; tenders over £100,000.00 (excluding VAT) need at least 10 points, or an approved waiver.\n"+
+		"                                   waived: approved by Head of Procurement on 2025-04-01; reason: pre-market engagement showed an immature market (report PME-12)\n")
+}

@@ -150,7 +150,7 @@ func TestEvaluateRunsBidRules(t *testing.T) {
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, stdout, "  Meridian Infrastructure plc: excluded: rule bid-sv-share: The social value commitments are worth £13,080.00, less than 5% of the price of £1,032,750.00 (£51,637.50).\n")
 	assert.Contains(t, stdout, "  Meridian Infrastructure plc: policy: rule bid-skills-measure: The bid commits to no skills measure")
-	assert.Contains(t, stdout, "Bid rules (the policy's rules about bids, for each bid)\n  Kestrel Civils\n    FAIL  bid-sv-share        error    The social value commitments are worth £21,772.00")
+	assert.Contains(t, stdout, "Bid rules (the policy's rules about bids, for each bid)\n  Kestrel Civils\n    Status  Rule                Severity  Message, or the values compared\n    FAIL    bid-sv-share        error     The social value commitments are worth £21,772.00")
 	assert.NotContains(t, stdout, "SKIPPED  bid-sv-share", "bid rules are listed per bid, not as skipped tender rules")
 
 	stdout, _, code = runCLI(t, "evaluate", checkTender, "--policy", "../../examples/policy", "--format", "json")
