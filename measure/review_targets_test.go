@@ -193,3 +193,40 @@ func TestCSVByteOrderMark(t *testing.T) {
 		}
 	}
 }
+
+// What a councillor reads: a theme with no £ shows its results, not £0.00;
+// the committed table names measures and units; a bar past the commitment
+// is drawn past the 100% line; a source that is a web address is a link;
+// the top contracts name their suppliers; "1 record"; a title that names
+// the year does not get it twice.
+func TestReviewForPeople(t *testing.T) {
+	fw := targetsFramework(t)
+	rv := reviewWith(t, fw, "2024/25",
+		"contract,supplier,measure,quantity,date,evidence,supplier_sme\nC-1,Acme,volunteering-hours,30,2024-09-01,log,\n",
+		"contract,supplier,measure,quantity,date\nC-1,Acme,volunteering-hours,10,2025-03-31\n", "", "", time.Date(2025, 3, 31, 0, 0, 0, 0, time.UTC))
+	rv.Title = "Annual review 2024/25"
+	rv.Proxies[0].Proxy.Source = "Local evidence (https://example.org/values?year=2024)."
+	var md, page strings.Builder
+	require.NoError(t, rv.WriteMarkdown(&md))
+	require.NoError(t, rv.WriteHTML(&page))
+	m, h := md.String(), page.String()
+	assert.Contains(t, m, "# Annual review 2024/25\n")
+	assert.NotContains(t, m, "2024/25 2024/25")
+	assert.Contains(t, h, "<title>Annual review 2024/25</title>")
+	assert.Contains(t, m, ". 1 record.\n")
+	assert.Contains(t, m, "| C-1 | Acme | Volunteering hours | hours | 2024/25 | 10 | 30 | 300.0% | met |")
+	assert.Contains(t, m, "| Local evidence (<https://example.org/values?year=2024>). |")
+	assert.Contains(t, h, `<td>Local evidence (<a href="https://example.org/values?year=2024" rel="noopener noreferrer">https://example.org/values?year=2024</a>).</td>`)
+	assert.Contains(t, m, "| C-1 | Acme | £375.00 |")
+	// 300% is past 4/3 of the scale: a full bar with an arrow, and the
+	// line at 100% (3/4 of 320 = 240, after the 300-unit label column).
+	assert.Contains(t, h, `width="320" height="18" class="cb"/><text x="622" y="45" class="co">▶</text>`)
+	assert.Contains(t, h, `<line x1="540"`)
+
+	// A theme of spend only: its results, not £0.00.
+	rv = reviewWith(t, fw, "2024/25", "contract,supplier,measure,quantity,date,evidence,local\nC-1,Acme,local-spend,500,2024-09-01,inv,yes\n", "", "", "", time.Time{})
+	md.Reset()
+	require.NoError(t, rv.WriteMarkdown(&md))
+	assert.Contains(t, md.String(), "### Local economy: £500.00 spend reported\n")
+	assert.NotContains(t, md.String(), "£0.00\n")
+}

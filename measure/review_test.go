@@ -207,8 +207,8 @@ func TestHTMLWellFormed(t *testing.T) {
 		}
 	}
 	assert.Empty(t, stack)
-	assert.Equal(t, 5, svgs) // themes, contracts, suppliers, commitments, spend shares
-	assert.Equal(t, 3+3+3+4+3, rects)
+	assert.Equal(t, 6, svgs) // themes, contracts, suppliers, commitments, total spend, spend reported
+	assert.Equal(t, 3+3+3+4+3+3, rects)
 	assert.Contains(t, page, "Gamma &amp; Sons")
 	assert.Contains(t, page, "£835.63")
 }

@@ -30,10 +30,11 @@ type report struct {
 	}
 	Themes []struct {
 		Name, SocialValue string
+		Measures          []struct{ ID, Name string }
 	}
 	Commitments []struct {
-		Contract, Measure, Committed, Delivered, Status string
-		Percent                                         *string
+		Contract, Supplier, Measure, Unit, Committed, Delivered, Status string
+		Percent                                                         *string
 	}
 	SpendShares struct {
 		Spend string
@@ -126,16 +127,34 @@ func TestAnnualReviewMarkdownAgreesWithJSON(t *testing.T) {
 	}
 	assert.Contains(t, md, "| Spend reported | "+pounds(rep.SpendShares.Spend)+" | ")
 	assert.Contains(t, md, "Spend reported: "+pounds(rep.SpendShares.Spend)+".")
+	names := map[string]string{}
 	for _, th := range rep.Themes {
-		assert.Contains(t, md, "### "+th.Name+": "+pounds(th.SocialValue))
+		// a theme with no £ measure is headed by its results, not £0.00
+		if !decimal.RequireFromString(th.SocialValue).IsZero() {
+			assert.Contains(t, md, "### "+th.Name+": "+pounds(th.SocialValue))
+		} else {
+			assert.NotContains(t, md, "### "+th.Name+": £0.00")
+		}
+		for _, m := range th.Measures {
+			names[m.ID] = m.Name
+		}
 	}
 	for _, c := range rep.Commitments {
 		pct := "–"
 		if c.Percent != nil {
 			pct = *c.Percent + "%"
 		}
-		row := fmt.Sprintf("| %s | %s | 2024/25 | %s | %s | %s | %s |", c.Contract, c.Measure,
+		unit := labels[c.Unit]
+		if c.Unit == "gbp" {
+			unit = "£"
+		} else if unit == "" {
+			unit = c.Unit
+		}
+		row := fmt.Sprintf("| %s | %s | %s | %s | 2024/25 | %s | %s | %s | %s |", c.Contract, c.Supplier, names[c.Measure], unit,
 			dectext.Grouped(decimal.RequireFromString(c.Committed), 0), dectext.Grouped(decimal.RequireFromString(c.Delivered), 0), pct, c.Status)
+		if names[c.Measure] == "" { // a measure with nothing delivered is in no theme of the JSON
+			continue
+		}
 		assert.True(t, strings.Contains(md, row), "the Markdown lacks %s", row)
 	}
 }
@@ -145,5 +164,5 @@ func TestAnnualReviewHTML(t *testing.T) {
 	assert.True(t, strings.HasPrefix(page, "<!DOCTYPE html>"))
 	assert.Contains(t, page, "£54,914.53")
 	assert.Contains(t, page, "£1,560,733.69")
-	assert.Equal(t, 5, strings.Count(page, "<svg"))
+	assert.Equal(t, 5, strings.Count(page, "<svg")) // themes, contracts, suppliers, commitments, spend shares
 }
