@@ -511,7 +511,27 @@ func (a *Aggregator) Merge(b *Aggregator) error {
 	if !a.opts.sameTotals(b.opts) {
 		return fmt.Errorf("%w: their options differ (%+v and %+v)", ErrMerge, a.opts, b.opts)
 	}
-	fileMap := make([]int, len(b.files))
+	fileMap, cellMap, commitMap := a.mergeTotals(b)
+	if a.dd != nil {
+		n, err := a.dd.merge(b.dd, fileMap, cellMap)
+		if err != nil {
+			return err
+		}
+		m, err := a.cdd.merge(b.cdd, fileMap, commitMap)
+		if err != nil {
+			return err
+		}
+		a.crossShard += n + m
+	}
+	return nil
+}
+
+// mergeTotals adds b's totals, counts, files and rejected rows into a,
+// and returns where b's files, cells and commitments went in a, for the
+// refs of duplicate detection (an emptied cell holds no record a ref
+// needs, and maps to 0).
+func (a *Aggregator) mergeTotals(b *Aggregator) (fileMap []int, cellMap, commitMap []uint32) {
+	fileMap = make([]int, len(b.files))
 	for i, f := range b.files {
 		fileMap[i] = len(a.files)
 		a.files = append(a.files, f)
@@ -524,10 +544,8 @@ func (a *Aggregator) Merge(b *Aggregator) error {
 	for i, n := range b.suppliers.names {
 		smap[i] = a.suppliers.id(n)
 	}
-	// cells and commitments of b by their index in a, for the refs of
-	// duplicate detection (an emptied cell holds no record a ref needs)
-	cellMap := make([]uint32, len(b.cells))
-	commitMap := make([]uint32, len(b.commits))
+	cellMap = make([]uint32, len(b.cells))
+	commitMap = make([]uint32, len(b.commits))
 	for i := range b.cells {
 		bc := &b.cells[i]
 		if bc.records == 0 {
@@ -555,17 +573,6 @@ func (a *Aggregator) Merge(b *Aggregator) error {
 		c.records += bc.records
 		c.qty.merge(&bc.qty, qtyScale)
 	}
-	if a.dd != nil {
-		n, err := a.dd.merge(b.dd, fileMap, cellMap)
-		if err != nil {
-			return err
-		}
-		m, err := a.cdd.merge(b.cdd, fileMap, commitMap)
-		if err != nil {
-			return err
-		}
-		a.crossShard += n + m
-	}
 	a.crossShard += b.crossShard
 	a.records += b.records
 	a.commitRecords += b.commitRecords
@@ -575,7 +582,7 @@ func (a *Aggregator) Merge(b *Aggregator) error {
 	a.rejected = append(a.rejected, b.rejected...)
 	a.rejectedRows += b.rejectedRows
 	a.rejectedNotKept += b.rejectedNotKept
-	return nil
+	return fileMap, cellMap, commitMap
 }
 
 // Close releases the temporary files of duplicate detection, if any were
