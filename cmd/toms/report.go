@@ -26,7 +26,7 @@ type reportFlags struct {
 	frameworkPath, proxiesPath     string
 	targets, asOf, title           string
 	contracts                      multiFlag
-	lenient, carry, noDup          bool
+	lenient, carry, noDup, merge   bool
 	top                            int
 }
 
@@ -51,6 +51,9 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return fail(stderr, err)
 	}
 	limitMemory()
+	if rf.format == "state" {
+		return rf.writeState(ctx, measure.NewAggregator(fw, opts), stdout, stderr)
+	}
 	res, code, ok := rf.read(ctx, measure.NewAggregator(fw, opts), stderr)
 	if !ok {
 		return code
@@ -75,7 +78,8 @@ func parseReportFlags(args []string, stdout, stderr io.Writer) (rf reportFlags, 
 	fs.StringVar(&rf.year, "year", "", "financial `YEAR` to report, such as 2024/25; records of other years are left out and counted in a note (default: every year in the data)")
 	fs.StringVar(&rf.frameworkPath, "framework", "", "catalogue `FILE` (default: the embedded council catalogue)")
 	fs.StringVar(&rf.proxiesPath, "proxies", "", "proxy-values `FILE` laid over the catalogue")
-	fs.StringVar(&rf.format, "format", "md", "output format: `md|html|csv|json`")
+	fs.StringVar(&rf.format, "format", "md", "output format: `md|html|csv|json|state`; state is the exact totals in a versioned JSON form that --merge combines (docs/report.md)")
+	fs.BoolVar(&rf.merge, "merge", false, "the arguments are aggregate states (--format state, made here or elsewhere, one per shard) to combine into one report, exactly as one pass over their inputs would; give the same --year, --carry-forward and --no-duplicate-check as they were made with")
 	fs.StringVar(&rf.out, "out", "", "where to write: `FILE|DIR`, a file for md, html and json (default: stdout), a directory, which csv needs, for one file per table")
 	fs.BoolVar(&rf.lenient, "lenient", false, fmt.Sprintf("count the good rows and list the rejected rows in the report (the first %d problems of each file in full, the rest counted), instead of failing the run on any bad row", measure.DefaultKeepRejected))
 	fs.BoolVar(&rf.carry, "carry-forward", false, "value a year without a proxy value with the latest earlier year's value, and list it in the report")
@@ -89,16 +93,22 @@ func parseReportFlags(args []string, stdout, stderr io.Writer) (rf reportFlags, 
 	}
 	rf.files = files
 	if len(files) == 0 {
+		if rf.merge {
+			return rf, usageError(fs, stderr, "give at least one aggregate state to --merge"), false
+		}
 		return rf, usageError(fs, stderr, "give at least one outcomes file (CSV or JSON lines)"), false
 	}
+	if rf.merge && rf.commitments != "" {
+		return rf, usageError(fs, stderr, "--commitments with --merge: commitments are read into the states; make the state of the commitments with --format state"), false
+	}
 	switch rf.format {
-	case "md", "html", "json":
+	case "md", "html", "json", "state":
 	case "csv":
 		if rf.out == "" {
 			return rf, fail(stderr, errors.New("--format csv writes one file per table; give a directory with --out DIR")), false
 		}
 	default:
-		return rf, fail(stderr, fmt.Errorf("--format %q: use md, html, csv or json", rf.format)), false
+		return rf, fail(stderr, fmt.Errorf("--format %q: use md, html, csv, json or state", rf.format)), false
 	}
 	if rf.top < 1 {
 		return rf, usageError(fs, stderr, "--top %d: show at least 1 contract and supplier (JSON and CSV always list all)", rf.top), false
@@ -186,27 +196,15 @@ func (rf reportFlags) read(ctx context.Context, agg *measure.Aggregator, stderr 
 			agg.Close()
 		}
 	}()
-	inputs := make([]reportInput, 0, len(rf.files)+1)
-	for _, f := range rf.files {
-		inputs = append(inputs, reportInput{f, measure.Outcomes})
-	}
-	if rf.commitments != "" {
-		inputs = append(inputs, reportInput{rf.commitments, measure.Commitments})
-	}
-	// Every input is read, even after a bad one, so that one run lists the
-	// problems of all of them; the batch fails once, at the end.
-	rejected, problemsFound, badFiles, unreadable, err := readReportInputs(ctx, agg, inputs, rf.lenient, stderr)
-	if err != nil {
-		return nil, fail(stderr, err), false
-	}
-	if len(badFiles) > 0 || len(unreadable) > 0 {
-		return nil, reportProblems(stderr, problemsFound, badFiles, unreadable, rf.lenient), false
+	rejected, code, ok := rf.load(ctx, agg, stderr)
+	if !ok {
+		return nil, code, false
 	}
 	res = agg.Result()
 	// the totals are in res: let the aggregator's cells and duplicate
 	// detection go before the review is built and rendered, so that they
 	// do not add to the peak
-	err = agg.Close()
+	err := agg.Close()
 	agg = nil
 	if err != nil {
 		return nil, fail(stderr, err), false
@@ -218,6 +216,51 @@ func (rf reportFlags) read(ctx context.Context, agg *measure.Aggregator, stderr 
 		fmt.Fprintf(stderr, "toms: %s in rejected rows; they are listed in the report\n", problems(rejected))
 	}
 	return res, exitOK, true
+}
+
+// load reads every outcomes and commitments file into agg (or, with
+// --merge, every aggregate state); ok is false (with the exit code, the
+// problems said on stderr) when the batch fails. rejected counts the
+// problems of lenient reads.
+func (rf reportFlags) load(ctx context.Context, agg *measure.Aggregator, stderr io.Writer) (rejected, code int, ok bool) {
+	if rf.merge {
+		for _, path := range rf.files {
+			if _, err := readFile(path, func(r io.Reader) (struct{}, error) { return struct{}{}, agg.ReadState(r, path) }); err != nil {
+				return 0, fail(stderr, err), false
+			}
+		}
+		return 0, exitOK, true
+	}
+	inputs := make([]reportInput, 0, len(rf.files)+1)
+	for _, f := range rf.files {
+		inputs = append(inputs, reportInput{f, measure.Outcomes})
+	}
+	if rf.commitments != "" {
+		inputs = append(inputs, reportInput{rf.commitments, measure.Commitments})
+	}
+	// Every input is read, even after a bad one, so that one run lists the
+	// problems of all of them; the batch fails once, at the end.
+	rejected, problemsFound, badFiles, unreadable, err := readReportInputs(ctx, agg, inputs, rf.lenient, stderr)
+	if err != nil {
+		return 0, fail(stderr, err), false
+	}
+	if len(badFiles) > 0 || len(unreadable) > 0 {
+		return 0, reportProblems(stderr, problemsFound, badFiles, unreadable, rf.lenient), false
+	}
+	return rejected, exitOK, true
+}
+
+// writeState reads the inputs into agg (or merges the states given) and
+// writes its aggregate state (measure.Aggregator.WriteState).
+func (rf reportFlags) writeState(ctx context.Context, agg *measure.Aggregator, stdout, stderr io.Writer) int {
+	defer agg.Close()
+	if _, code, ok := rf.load(ctx, agg, stderr); !ok {
+		return code
+	}
+	if err := writeTo(rf.out, stdout, agg.WriteState); err != nil {
+		return fail(stderr, err)
+	}
+	return exitOK
 }
 
 // writeReview writes the review in format: CSV tables into the directory

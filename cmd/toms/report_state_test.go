@@ -1,0 +1,58 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// A report made by --merge from the states of two shards (here: the
+// outcomes file split by contract, and the commitments) is byte for byte
+// the report of one pass over the same files, in every format.
+func TestReportMergeStates(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile("testdata/report/outcomes.csv")
+	require.NoError(t, err)
+	lines := strings.SplitAfter(strings.TrimSuffix(string(data), "\n"), "\n")
+	first, rest := lines[0], lines[1:]
+	var a, b strings.Builder
+	a.WriteString(first)
+	b.WriteString(first)
+	for _, l := range rest {
+		if strings.HasPrefix(l, "CT-001,") {
+			a.WriteString(l)
+		} else {
+			b.WriteString(l)
+		}
+	}
+	fa, fb := filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv")
+	require.NoError(t, os.WriteFile(fa, []byte(strings.TrimSuffix(a.String(), "\n")+"\n"), 0o644))
+	require.NoError(t, os.WriteFile(fb, []byte(strings.TrimSuffix(b.String(), "\n")+"\n"), 0o644))
+	commits := "testdata/report/commitments.csv"
+	flags := []string{"--carry-forward", "--title", "Merged"}
+	for _, format := range []string{"md", "json", "html"} {
+		args := append([]string{fa, fb, "--commitments", commits, "--format", format}, flags...)
+		code, want, errs := report(t, args...)
+		require.Equal(t, exitOK, code, errs)
+
+		sa, sb := filepath.Join(dir, "a.state.json"), filepath.Join(dir, "b.state.json")
+		code, _, errs = report(t, append([]string{fa, "--format", "state", "--out", sa}, flags...)...)
+		require.Equal(t, exitOK, code, errs)
+		code, _, errs = report(t, append([]string{fb, "--commitments", commits, "--format", "state", "--out", sb}, flags...)...)
+		require.Equal(t, exitOK, code, errs)
+		code, got, errs := report(t, append([]string{"--merge", sa, sb, "--format", format}, flags...)...)
+		require.Equal(t, exitOK, code, errs)
+		require.Equal(t, want, got, format)
+	}
+	// a state made with other options is refused, plainly
+	code, _, errs := report(t, "--merge", filepath.Join(dir, "a.state.json"))
+	assert.NotEqual(t, exitOK, code)
+	assert.Contains(t, errs, "year policy carry-forward")
+	code, _, errs = report(t, "--merge", filepath.Join(dir, "a.state.json"), "--commitments", commits)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errs, "--commitments with --merge")
+}
