@@ -28,7 +28,7 @@ func commandTable() []commandSpec {
 		{"check", "TENDER", "check a tender's scoring design against the policy rules", runCheck},
 		{"award", "TENDER", "record the winning bid's commitments and the new contract for the annual review", runAward},
 		{"test", "[DIR|FILE]...", "run the policy rules' own tests (*_test.yaml)", runTest},
-		{"report", "OUTCOMES... | --merge STATE...", "publish the annual review of delivered social value", runReport},
+		{"report", "OUTCOMES...", "publish the annual review of delivered social value", runReport},
 		{"catalogue", "", "list the measures and their proxy values", runCatalogue},
 		{"help", "[COMMAND]", "show help for toms or for one command", runHelp},
 		{"version", "", "show the module version and VCS revision toms was built from", runVersion},

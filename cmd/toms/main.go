@@ -9,7 +9,7 @@
 //	toms award TENDER --contract ID --start DATE --end DATE [--supplier NAME] [--profile even|FILE] [--out FILE] [--register FILE]
 //	toms test [DIR|FILE]... [--run REGEX] [--format text|json|junit] [-v]
 //	toms report OUTCOMES... [--commitments FILE] [--contracts FILE]... [--targets FILE] [--year YEAR] [--format md|html|csv|json|state] [--out FILE|DIR] ...
-//	toms report --merge STATE... [--format md|html|csv|json|state] ...
+//	toms report --merge STATE... [--format md|html|csv|json|state] ...    (partial states, one per shard, combined exactly)
 //	toms catalogue [--framework FILE] [--proxies FILE] [--year YEAR] [--carry-forward] [--format table|json|csv]
 //	toms help [COMMAND]
 //	toms version

@@ -71,7 +71,7 @@ _toms() {
         --as-of) COMPREPLY=(); return ;;
         --commitments) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --contracts) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-        --format) COMPREPLY=($(compgen -W "md html csv json" -- "$cur")); return ;;
+        --format) COMPREPLY=($(compgen -W "md html csv json state" -- "$cur")); return ;;
         --framework) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --proxies) COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -81,7 +81,7 @@ _toms() {
         --year) COMPREPLY=(); return ;;
         esac
         if [[ $cur == -* ]]; then
-            COMPREPLY=($(compgen -W "--help --as-of --carry-forward --commitments --contracts --format --framework --lenient --no-duplicate-check --out --proxies --targets --title --top --year" -- "$cur"))
+            COMPREPLY=($(compgen -W "--help --as-of --carry-forward --commitments --contracts --format --framework --lenient --merge --no-duplicate-check --out --proxies --targets --title --top --year" -- "$cur"))
         else
             COMPREPLY=($(compgen -f -- "$cur"))
         fi

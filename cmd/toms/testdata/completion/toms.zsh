@@ -70,9 +70,10 @@ _toms() {
             '--carry-forward[value a year without a proxy value with the latest earlier…]' \
             '--commitments[commitments FILE, CSV or JSON lines (same columns as…]:commitments:_files' \
             '*--contracts[contract register FILE (kind\: Contracts, or CSV), each…]:contracts:_files' \
-            '--format[output format\: md|html|csv|json]:format:(md html csv json)' \
+            '--format[output format\: md|html|csv|json|state]:format:(md html csv json state)' \
             '--framework[catalogue FILE (default\: the embedded council catalogue)]:framework:_files' \
             '--lenient[count the good rows and list the rejected rows in the…]' \
+            '--merge[the arguments are aggregate states (--format state, made…]' \
             '--no-duplicate-check[skip duplicate and double-counting detection (it spills…]' \
             '--out[where to write\: FILE|DIR, a file for md, html and json…]:out:_files' \
             '--proxies[proxy-values FILE laid over the catalogue]:proxies:_files' \
