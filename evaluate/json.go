@@ -193,8 +193,23 @@ func dsOpt(d decimal.Decimal) string {
 // MarshalJSON renders the result as the documented JSON document.
 func (r *Result) MarshalJSON() ([]byte, error) {
 	out := jsonResult{
-		Policy: r.Policy, PolicyFailed: r.PolicyFailed, ScoredAnyway: r.ScoredAnyway, Scored: r.Scored,
-		Measures: []jsonMeasure{}, Bids: []jsonBid{}, Ties: []jsonTieGroup{},
+		Tender: jsonTenderOf(r), Policy: r.Policy, PolicyFailed: r.PolicyFailed, ScoredAnyway: r.ScoredAnyway, Scored: r.Scored,
+		Measures: []jsonMeasure{}, Bids: make([]jsonBid, 0, len(r.Bids)), Ties: []jsonTieGroup{},
+	}
+	if out.Policy == nil {
+		out.Policy = []rules.Verdict{}
+	}
+	for _, m := range r.Measures {
+		jm := jsonMeasure{ID: m.ID, Name: m.Name, Unit: string(m.Unit), Financial: m.Financial, Priority: ds(m.Priority), CarriedForward: m.CarriedForward}
+		if m.Financial {
+			jm.Proxy = &jsonProxy{Value: ds(m.Proxy.Value), Year: m.Proxy.Year.String(), Source: m.Proxy.Source, Basis: m.Proxy.Basis}
+		}
+		out.Measures = append(out.Measures, jm)
+	}
+	sv := r.Criteria.SocialValue
+	weighted, byMeasure := sv.valuation() == Weighted, sv.method() == Measures
+	for i := range r.Bids {
+		out.Bids = append(out.Bids, jsonBidOf(&r.Bids[i], weighted, byMeasure))
 	}
 	for _, g := range r.Ties {
 		jg := jsonTieGroup{Group: g.Group, Total: g.Total.String(), Suppliers: make([]string, 0, g.To-g.From)}
@@ -203,11 +218,14 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 		}
 		out.Ties = append(out.Ties, jg)
 	}
-	if out.Policy == nil {
-		out.Policy = []rules.Verdict{}
-	}
+	return json.Marshal(out)
+}
+
+// jsonTenderOf renders the tender's part of the result: its criteria and
+// the benchmarks the formulas used.
+func jsonTenderOf(r *Result) jsonTender {
 	c := r.Criteria
-	t := &out.Tender
+	var t jsonTender
 	t.ID, t.Title, t.Year, t.Catalogue = r.TenderID, r.Title, r.Year.String(), r.Catalogue
 	t.Weights = jsonWeights{ds(r.Weights.Price), ds(r.Weights.Quality), ds(r.Weights.SocialValue)}
 	if r.Ranked() > 0 {
@@ -230,58 +248,53 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 	sv.Weight, sv.QuantitativeWeight, sv.QualitativeWeight = ds(c.SocialValue.Weight), ds(c.SocialValue.QuantitativeWeight), ds(c.SocialValue.QualitativeWeight)
 	sv.Max, sv.Method, sv.Target = dsOpt(c.SocialValue.Max), string(c.SocialValue.Method), dsOpt(c.SocialValue.Target)
 	sv.Valuation = string(c.SocialValue.valuation())
-	weighted, byMeasure := c.SocialValue.valuation() == Weighted, c.SocialValue.method() == Measures
 	sv.Measures, sv.BothPartsRequired = append([]string{}, c.SocialValue.Measures...), c.SocialValue.BothPartsRequired
-	for _, m := range r.Measures {
-		jm := jsonMeasure{ID: m.ID, Name: m.Name, Unit: string(m.Unit), Financial: m.Financial, Priority: ds(m.Priority), CarriedForward: m.CarriedForward}
-		if m.Financial {
-			jm.Proxy = &jsonProxy{Value: ds(m.Proxy.Value), Year: m.Proxy.Year.String(), Source: m.Proxy.Source, Basis: m.Proxy.Basis}
-		}
-		out.Measures = append(out.Measures, jm)
+	return t
+}
+
+// jsonBidOf renders one bid's scores; weighted and byMeasure say whether
+// the weighted £ and the points per commitment apply.
+func jsonBidOf(b *BidResult, weighted, byMeasure bool) jsonBid {
+	jb := jsonBid{
+		Supplier: jsonSupplier{b.Supplier.Name, b.Supplier.SME, b.Supplier.VCSE, b.Supplier.Local},
+		Price:    jsonPrice{ds(b.Price.Price), b.Price.Points.String()},
+		Quality:  jsonQuality{Points: b.Quality.Points.String(), Criteria: []jsonCriterionScore{}},
+		SocialValue: jsonSocialValue{
+			Points: b.SocialValue.Points.String(), Quantitative: b.SocialValue.Quantitative.String(),
+			Qualitative: b.SocialValue.Qualitative.String(), Value: ds(b.SocialValue.Value),
+			PerPound: ds(b.PerPound()), Incomplete: b.SocialValue.Incomplete, Commitments: []jsonLine{},
+		},
+		Total: b.Total.String(), Rank: b.Rank, Excluded: b.Excluded,
+		Reasons: append([]string{}, b.Reasons...), Flags: []jsonFlag{}, Policy: b.Policy,
 	}
-	for _, b := range r.Bids {
-		jb := jsonBid{
-			Supplier: jsonSupplier{b.Supplier.Name, b.Supplier.SME, b.Supplier.VCSE, b.Supplier.Local},
-			Price:    jsonPrice{ds(b.Price.Price), b.Price.Points.String()},
-			Quality:  jsonQuality{Points: b.Quality.Points.String(), Criteria: []jsonCriterionScore{}},
-			SocialValue: jsonSocialValue{
-				Points: b.SocialValue.Points.String(), Quantitative: b.SocialValue.Quantitative.String(),
-				Qualitative: b.SocialValue.Qualitative.String(), Value: ds(b.SocialValue.Value),
-				PerPound: ds(b.PerPound()), Incomplete: b.SocialValue.Incomplete, Commitments: []jsonLine{},
-			},
-			Total: b.Total.String(), Rank: b.Rank, Excluded: b.Excluded,
-			Reasons: append([]string{}, b.Reasons...), Flags: []jsonFlag{}, Policy: b.Policy,
-		}
-		for _, q := range b.Quality.Criteria {
-			jb.Quality.Criteria = append(jb.Quality.Criteria, jsonCriterionScore{q.ID, ds(q.Score), q.Points.String(), q.Passed})
-		}
+	for _, q := range b.Quality.Criteria {
+		jb.Quality.Criteria = append(jb.Quality.Criteria, jsonCriterionScore{q.ID, ds(q.Score), q.Points.String(), q.Passed})
+	}
+	if weighted {
+		w := ds(b.SocialValue.Weighted)
+		jb.SocialValue.Weighted = &w
+	}
+	if q := b.SocialValue.QualitativeScore; q != nil {
+		s := ds(*q)
+		jb.SocialValue.QualitativeScore = &s
+	}
+	for _, l := range b.SocialValue.Commitments {
+		jl := jsonLine{Measure: l.Measure, Quantity: ds(l.Quantity), Value: ds(l.Value)}
 		if weighted {
-			w := ds(b.SocialValue.Weighted)
-			jb.SocialValue.Weighted = &w
+			w := ds(l.Weighted)
+			jl.Weighted = &w
 		}
-		if q := b.SocialValue.QualitativeScore; q != nil {
-			s := ds(*q)
-			jb.SocialValue.QualitativeScore = &s
+		if byMeasure {
+			p := l.Points.String()
+			jl.Points = &p
 		}
-		for _, l := range b.SocialValue.Commitments {
-			jl := jsonLine{Measure: l.Measure, Quantity: ds(l.Quantity), Value: ds(l.Value)}
-			if weighted {
-				w := ds(l.Weighted)
-				jl.Weighted = &w
-			}
-			if byMeasure {
-				p := l.Points.String()
-				jl.Points = &p
-			}
-			jb.SocialValue.Commitments = append(jb.SocialValue.Commitments, jl)
-		}
-		for _, f := range b.Flags {
-			jb.Flags = append(jb.Flags, jsonFlag(f))
-		}
-		if b.Tie != nil {
-			jb.Tie = &jsonTie{Group: b.Tie.Group, DecidedBy: string(b.Tie.DecidedBy)}
-		}
-		out.Bids = append(out.Bids, jb)
+		jb.SocialValue.Commitments = append(jb.SocialValue.Commitments, jl)
 	}
-	return json.Marshal(out)
+	for _, f := range b.Flags {
+		jb.Flags = append(jb.Flags, jsonFlag(f))
+	}
+	if b.Tie != nil {
+		jb.Tie = &jsonTie{Group: b.Tie.Group, DecidedBy: string(b.Tie.DecidedBy)}
+	}
+	return jb
 }

@@ -3,6 +3,10 @@ package csvsafe_test
 import (
 	"bytes"
 	"encoding/csv"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/socialvalue-toms/toms/internal/csvsafe"
@@ -82,5 +86,33 @@ func TestWriter(t *testing.T) {
 	}
 	if row[0] != "=1+1" {
 		t.Errorf("the caller's row was changed: %q", row)
+	}
+}
+
+// Every CSV file the module writes goes through Writer: no other package
+// makes an encoding/csv writer, which would not neutralise formulas.
+func TestOneCSVWriter(t *testing.T) {
+	root := filepath.Join("..", "..")
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "csvsafe" || strings.HasPrefix(d.Name(), ".")) && path != root {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if bytes.Contains(src, []byte("csv.NewWriter(")) {
+			t.Errorf("%s makes its own CSV writer; write through csvsafe.NewWriter", path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
