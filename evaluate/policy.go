@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -166,6 +167,9 @@ func tenderVerdicts(set *rules.Set, vs []rules.Verdict) []rules.Verdict {
 
 // checkWaiverSuppliers reports a waiver that names a supplier with no bid.
 func (t *Tender) checkWaiverSuppliers(bids []Bid) diag.List {
+	if !slices.ContainsFunc(t.Waivers, func(w Waiver) bool { return w.Supplier != "" }) {
+		return nil
+	}
 	var errs diag.List
 	names := map[string]bool{}
 	for i := range bids {

@@ -67,7 +67,7 @@ func loadPolicy(ctx context.Context, paths []string) (*rules.Set, error) {
 	}
 	set, err := rules.LoadWith(ctx, nil, rules.ReadOptions{MaxBytes: max}, paths...)
 	if err == nil {
-		set, err = def.Combine(set)
+		set, err = set.WithDefault() // as evaluate.Check and Evaluate do
 	}
 	if err != nil && strings.Contains(err.Error(), "already defined at default/") {
 		err = fmt.Errorf("%w\ntoms: the default policy is always loaded; give --policy only your own rule files (to change a default constant, write extends: default and override: true)", err)
