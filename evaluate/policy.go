@@ -69,10 +69,50 @@ func check(ctx context.Context, t *Tender, set *rules.Set, now time.Time) (rules
 	in := t.RuleInput()
 	// Values: the award table shows what each passing rule compared.
 	rep, err := set.Check(ctx, rules.Input{Tender: &in, Now: now}, rules.CheckOptions{Values: true})
-	if err != nil && errors.Is(err, rules.ErrWaiver) && ctx.Err() == nil {
+	switch {
+	case err == nil || ctx.Err() != nil:
+	case errors.Is(err, rules.ErrWaiver):
 		return rep, t.waiverErrors(err)
+	case errors.Is(err, rules.ErrInput):
+		return rep, t.inputErrors(err)
 	}
 	return rep, err
+}
+
+// inputErrors positions the rule set's problems with the tender's input
+// (a text over rules.MaxStringLen, a list over rules.MaxListLen), which
+// name a field of the rules' view of the tender ("tender.title"), at the
+// value in the tender file, under the file's field name.
+func (t *Tender) inputErrors(err error) error {
+	var in diag.List
+	in.Append(err)
+	out := make(diag.List, 0, len(in))
+	for _, d := range in {
+		if d.File != "" || !strings.HasPrefix(d.Field, "tender.") {
+			out.Add(d)
+			continue
+		}
+		nd := *d
+		field := strings.TrimPrefix(d.Field, "tender.")
+		pos := t.Pos
+		switch {
+		case strings.HasPrefix(field, "socialValue."):
+			field = "criteria." + field
+		case strings.HasPrefix(field, "measures"):
+			field = "criteria.socialValue.measures"
+		}
+		if p, ok := t.at[field]; ok {
+			pos = p
+		}
+		for i, w := range t.Waivers {
+			if strings.HasPrefix(field, fmt.Sprintf("waivers[%d]", i)) {
+				pos = w.Pos
+			}
+		}
+		nd.File, nd.Line, nd.Column, nd.Field = pos.File, pos.Line, pos.Column, field
+		out.Add(&nd)
+	}
+	return out.Err()
 }
 
 // waiverErrors positions the rule set's waiver problems at the tender's

@@ -1,15 +1,18 @@
 package evaluate_test
 
 import (
+	"context"
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/socialvalue-toms/toms/diag"
 	"github.com/socialvalue-toms/toms/evaluate"
+	"github.com/socialvalue-toms/toms/rules"
 )
 
 // endless yields the same byte forever, like an upload that never ends.
@@ -87,4 +90,22 @@ bids:
       <<: *scores
 `), tn, nil)
 	assert.EqualError(t, err, "b.yaml:10:7: bids[1].quality: merge keys (<<) are not supported; repeat the fields or use an anchor for the whole value")
+}
+
+// TestInputOverRuleLimitsPositioned: a text the rules cannot take (over
+// rules.MaxStringLen) is reported at its place in the tender file, under the
+// file's field name (it had neither).
+func TestInputOverRuleLimitsPositioned(t *testing.T) {
+	long := strings.Repeat("x", 10001)
+	src := strings.Replace(goodTender, "title: Test", "title: "+long, 1)
+	src = strings.Replace(src, "reason: because", "reason: "+long, 1)
+	tn, err := evaluate.ParseTenderDesign("t.yaml", []byte(src))
+	require.NoError(t, err)
+	_, err = evaluate.Check(context.Background(), tn, nil, time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC))
+	require.ErrorIs(t, err, rules.ErrInput)
+	// The title's value starts at line 4, column 8; the waiver is the
+	// flow mapping at line 18, column 5.
+	assert.EqualError(t, err, "2 problems:\n"+
+		"t.yaml:4:8: title: longer than 10000 characters\n"+
+		"t.yaml:18:5: waivers[0].reason: longer than 10000 characters")
 }

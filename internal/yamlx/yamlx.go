@@ -579,7 +579,10 @@ func join(path, key string) string {
 	return path + "." + key
 }
 
-// ParseTime reads a date (2006-01-02, taken as midnight UTC) or an RFC 3339 time.
+// ParseTime reads a date (2006-01-02, taken as midnight UTC) or an RFC 3339
+// time. Anything else is refused with a message that says dates are
+// written YYYY-MM-DD and, for a day/month/year date such as 01/05/2024 (as
+// written in the UK), what that date is in the right form.
 func ParseTime(s string) (time.Time, error) {
 	if t, err := time.Parse("2006-01-02", s); err == nil {
 		return t, nil
@@ -587,5 +590,14 @@ func ParseTime(s string) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
 	}
-	return time.Time{}, fmt.Errorf("%q is not a date: write YYYY-MM-DD", s)
+	if m := dmyRE.FindStringSubmatch(s); m != nil {
+		if t, err := time.Parse("2/1/2006", m[1]+"/"+m[2]+"/"+m[3]); err == nil {
+			return time.Time{}, fmt.Errorf("%q is not a date toms reads: dates are written YYYY-MM-DD, year first, so %s is %s",
+				s, t.Format("2 January 2006"), t.Format("2006-01-02"))
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a date toms reads: dates are written YYYY-MM-DD, such as 2024-05-01", s)
 }
+
+// dmyRE matches a day/month/year date with / . or - between the parts.
+var dmyRE = regexp.MustCompile(`^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$`)

@@ -77,7 +77,7 @@ extra: 1
 		`d.yaml:1:1: name: missing required field "name"`,
 		`d.yaml:1:7: flag: is "yes"; write true or false`,
 		`d.yaml:2:8: price: "1,5": not a decimal number (write digits only, without separators or spaces)`,
-		`d.yaml:3:7: when: "30/06/2024" is not a date: write YYYY-MM-DD`,
+		`d.yaml:3:7: when: "30/06/2024" is not a date toms reads: dates are written YYYY-MM-DD, year first, so 30 June 2024 is 2024-06-30`,
 		`d.yaml:4:8: items: expected a list, found a mapping`,
 		`d.yaml:5:14: tags.a: key "a" is already defined at line 5`,
 		`d.yaml:6:1: extra: unknown field "extra"; expected one of flag, items, name, price, ptr, tags, when, ws`,
@@ -155,4 +155,22 @@ func TestOpen(t *testing.T) {
 	assert.ErrorContains(t, err, `o.yaml:2:7: kind: is "Other"; this reader expects "Thing"`)
 	_, _, err = Open("o.yaml", []byte("a: [\n"), "Thing", 0)
 	assert.ErrorIs(t, err, diag.ErrSyntax)
+}
+
+// TestParseTimeMessages: a date in another form says how dates are written.
+func TestParseTimeMessages(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"01/05/2024", `"01/05/2024" is not a date toms reads: dates are written YYYY-MM-DD, year first, so 1 May 2024 is 2024-05-01`},
+		{"1.5.2024", `"1.5.2024" is not a date toms reads: dates are written YYYY-MM-DD, year first, so 1 May 2024 is 2024-05-01`},
+		{"31-12-2024", `"31-12-2024" is not a date toms reads: dates are written YYYY-MM-DD, year first, so 31 December 2024 is 2024-12-31`},
+		{"05/31/2024", `"05/31/2024" is not a date toms reads: dates are written YYYY-MM-DD, such as 2024-05-01`},
+		{"2024-02-30", `"2024-02-30" is not a date toms reads: dates are written YYYY-MM-DD, such as 2024-05-01`},
+		{"May 2024", `"May 2024" is not a date toms reads: dates are written YYYY-MM-DD, such as 2024-05-01`},
+	} {
+		_, err := ParseTime(c.in)
+		assert.EqualError(t, err, c.want, c.in)
+	}
+	d, err := ParseTime("2024-05-01")
+	require.NoError(t, err)
+	assert.Equal(t, "2024-05-01", d.Format("2006-01-02"))
 }
