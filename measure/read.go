@@ -109,8 +109,12 @@ func (in *ingest) maxLine() int64 {
 
 // tooLong is the problem of a line or row over the cap, which fails the file.
 func (in *ingest) tooLong(line int, what string) *diag.Diagnostic {
+	hint := ""
+	if in.opts.Format == CSV {
+		hint = " (an unclosed quote?)"
+	}
 	return &diag.Diagnostic{File: in.v.file, Line: line, Kind: diag.ErrTooLarge,
-		Message: fmt.Sprintf("%s is longer than about %d bytes (an unclosed quote?), the most a row may take (ReadOptions.MaxLineBytes); the file was not read further", what, in.maxLine())}
+		Message: fmt.Sprintf("%s is longer than about %d bytes%s, the most a row may take (ReadOptions.MaxLineBytes); the file was not read further", what, in.maxLine(), hint)}
 }
 
 // run reads the whole input. It returns the rejected rows (lenient mode) or
