@@ -57,6 +57,9 @@ func TestEvaluateGolden(t *testing.T) {
 		// Weights that do not sum to 100: the policy stops the evaluation.
 		{"evaluate/bad-sums.txt", exitRuleFailed, []string{"testdata/check/bad-sums.yaml"}},
 		{"evaluate/csv-injection.csv", exitOK, []string{"testdata/evaluate/csv-injection.yaml", "--format", "csv"}},
+		{"evaluate/weighted.txt", exitOK, []string{"testdata/evaluate/weighted.yaml"}},
+		{"evaluate/weighted.json", exitOK, []string{"testdata/evaluate/weighted.yaml", "--format", "json"}},
+		{"evaluate/weighted.csv", exitOK, []string{"testdata/evaluate/weighted.yaml", "--format", "csv"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			stdout, stderr, code := runCmd(t, runEvaluate, c.args...)
