@@ -3,22 +3,24 @@ package evaluate_test
 import (
 	"context"
 	"errors"
-	"fmt"
-	"strconv"
 	"testing"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/socialvalue-toms/toms/diag"
 	"github.com/socialvalue-toms/toms/evaluate"
+	"github.com/socialvalue-toms/toms/internal/dectext"
 	"github.com/socialvalue-toms/toms/tom"
 )
 
 // The fuzz targets are split so that each runs thousands of times a second:
 // FuzzParseTender feeds raw bytes to the loader only, from small seeds (a
 // few hundred bytes), and FuzzBidValues scores a valid tender whose bid
-// values it varies, so that its inputs are short strings. A target that
-// took raw bytes all the way through scoring stalled: each new input is
-// minimised by running it again and again, which for a document scored
-// under the policy took longer than the whole run. Run them with:
+// values it varies, so that its inputs are short strings and no YAML is
+// parsed. A target that took raw bytes all the way through scoring stalled:
+// each new input is minimised by running it again and again, which for a
+// document scored under the policy took longer than the whole run. Run
+// them with:
 //
 //	go test -run '^$' -fuzz '^FuzzParseTender$' -fuzztime 60s ./evaluate/
 //	go test -run '^$' -fuzz '^FuzzBidValues$' -fuzztime 60s ./evaluate/
@@ -91,48 +93,46 @@ func FuzzParseTender(f *testing.F) {
 	})
 }
 
-// bidsTemplate is a valid tender whose bid values FuzzBidValues fills in.
-const bidsTemplate = `apiVersion: toms/v1
-kind: Tender
-id: T
-title: T
-contractType: contract
-value: "1000"
-year: "2024/25"
-criteria:
-  price: {weight: "60", method: %s}
-  quality: [{id: q, name: Q, weight: "30", max: "5", passMark: "2"}]
-  socialValue: {weight: "10", quantitativeWeight: "5", qualitativeWeight: "5", max: "5"}
-tieBreak: [quality]
-abnormallyLow: "20"
-bids:
-- {supplier: {name: %s}, price: %s, quality: {q: %s}, socialValue: {qualitative: %s, commitments: [{measure: volunteering-hours, quantity: %s}]}}
-- {supplier: {name: %s}, price: "950.50", quality: {q: "4"}, socialValue: {qualitative: "3"}}
-`
-
-// FuzzBidValues fuzzes the values of a valid tender rather than its YAML:
-// short strings, so that each run is cheap and most runs reach the scorer
-// (names that may collide, prices and scores of any shape and size). The
-// values are written as YAML double-quoted strings. The policy is skipped:
-// its rules have their own tests and fuzzer, and scoring is the target here.
+// FuzzBidValues scores a valid tender whose bid values it varies: short
+// strings, parsed as the loader parses numbers (dectext.Parse), so that each
+// run is cheap (no YAML: FuzzParseTender covers the loader) and most runs
+// reach the scorer: names that may collide or look alike, prices, scores
+// and quantities of any shape and size, each price method. The policy is
+// skipped: its rules have their own tests and fuzzers; scoring is the
+// target here. The result must rank consistently (see checkRanking).
 func FuzzBidValues(f *testing.F) {
 	f.Add("lowest", "Kestrel", "900", "4", "3", "10", "Other")
-	f.Add("linear", "Caf\u00e9", "4,200.00", "5.5", "-1", "1e3", "Cafe\u0301")
+	f.Add("linear", "Caf\u00e9", "4200.00", "5.5", "-1", "1000", "Cafe\u0301")
 	f.Add("budget", "=SUM(A1)", "0.0000000000000000000001", "2", "5", "99999999999999999999", "SUM")
-	fw, err := tom.Default()
-	if err != nil {
-		f.Fatal(err)
-	}
+	f.Add("lowest", "A", "950.50", "4", "3", "0", "B")              // a tie with the second bid (#8.7)
+	f.Add("lowest", "Stra\u00dfe", "900", "4", "3", "1", "STRASSE") // look-alike names (#8.14)
+	fw := testFramework(f)
+	tender := design("60", []evaluate.QualityCriterion{{ID: "q", Name: "Q", Weight: d("30"), Max: d("5"), PassMark: d("2")}},
+		evaluate.SocialValueCriterion{Weight: d("10"), QuantitativeWeight: d("5"), QualitativeWeight: d("5"), Max: d("5")})
+	tender.Criteria.Price.Floor, tender.Criteria.Price.Ceiling = d("10"), d("2000")
+	tender.TieBreak, tender.AbnormallyLow = []evaluate.TieBreak{evaluate.ByQuality}, d("20")
 	f.Fuzz(func(t *testing.T, method, name, price, score, qualitative, quantity, other string) {
-		q := strconv.Quote
-		doc := fmt.Sprintf(bidsTemplate, q(method), q(name), q(price), q(score), q(qualitative), q(quantity), q(other))
-		tender, err := evaluate.ParseTender("fuzz.yaml", []byte(doc))
-		if err != nil {
-			checkLoadError(t, err)
-			return
+		var nums [4]decimal.Decimal
+		for i, s := range []string{price, score, qualitative, quantity} {
+			var err error
+			if nums[i], err = dectext.Parse(s); err != nil {
+				return // the loader refuses it: FuzzParseTender's ground
+			}
 		}
-		res, err := evaluate.Evaluate(context.Background(), tender, tender.Bids, fw, evaluate.Options{SkipPolicy: true})
+		tn := *tender
+		tn.Criteria.Price.Method = evaluate.PriceMethod(method)
+		bids := []evaluate.Bid{
+			{Supplier: evaluate.Supplier{Name: name}, Price: nums[0], Quality: map[string]decimal.Decimal{"q": nums[1]},
+				SocialValue: evaluate.SocialValueResponse{Qualitative: &nums[2], Commitments: []evaluate.Commitment{{Measure: "pounds", Quantity: nums[3]}}}},
+			{Supplier: evaluate.Supplier{Name: other}, Price: d("950.50"), Quality: map[string]decimal.Decimal{"q": d("4")},
+				SocialValue: evaluate.SocialValueResponse{Qualitative: dp("3")}},
+		}
+		res, err := evaluate.Evaluate(context.Background(), &tn, bids, fw, evaluate.Options{SkipPolicy: true})
 		if err != nil {
+			var list diag.List
+			if !errors.As(err, &list) {
+				t.Fatalf("a refusal is not a list of problems: %T %v", err, err)
+			}
 			return
 		}
 		checkRanking(t, res)
