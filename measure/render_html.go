@@ -65,6 +65,6 @@ th,td{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-
 .rag{display:inline-block;padding:.1rem .5rem;border-radius:3px;font-weight:600;text-transform:uppercase;font-size:.8rem}
 .rag.green{background:#00703c;color:#fff}.rag.amber{background:#ffdd00;color:#0b0c0c}.rag.red{background:#d4351c;color:#fff}.rag.none{background:#f3f2f1}
 figure{margin:.5rem 0}svg.chart{display:block;max-width:100%;height:auto}
-.ct{font-weight:600;font-size:14px}.cl{text-anchor:end;font-size:12px}.cv{font-size:12px}.cb{fill:#1d70b8}
+.ct{font-weight:600;font-size:14px}.cl{text-anchor:end;font-size:12px}.cv{font-size:12px;paint-order:stroke;stroke:#fff;stroke-width:4px;stroke-linejoin:round}.cb{fill:#1d70b8}
 .co{font-size:12px;fill:#1d70b8}.cm{stroke:#0b0c0c;stroke-width:1.5;stroke-dasharray:4 3}
 `

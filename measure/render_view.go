@@ -231,15 +231,27 @@ func (rv *Review) view() *view {
 
 	v.CommitmentsLoaded = len(rv.Commitments) > 0
 	var cbars []bar
+	oneYear := true
+	for _, c := range rv.Commitments {
+		oneYear = oneYear && c.Year == rv.Commitments[0].Year
+	}
+	chartTitle := "Delivered as a share of the commitment (the line is 100%)"
+	if oneYear && len(rv.Commitments) > 0 {
+		chartTitle = "Delivered as a share of the commitment in " + rv.Commitments[0].Year.String() + " (the line is 100%)"
+	}
 	for _, c := range rv.Commitments {
 		pc, ok := c.Percent(PercentPlaces)
 		vc := viewCommitment{Contract: c.Contract, Supplier: c.Supplier, Measure: rv.measureLabel(c.Measure), Unit: rv.unitLabel(string(c.Unit)),
 			Year: c.Year.String(), Committed: qty(c.Committed), Delivered: qty(c.Delivered), Percent: pct(pc, ok),
 			Status: string(c.Progress), Class: progressClass(c.Progress)}
 		v.Commitments = append(v.Commitments, vc)
-		cbars = append(cbars, bar{label: c.Contract + " · " + vc.Measure + " " + vc.Year, value: pc, text: vc.Percent + " " + vc.Status, none: !ok})
+		label := c.Contract + " · " + vc.Measure
+		if !oneYear {
+			label = c.Contract + " " + vc.Year + " · " + vc.Measure
+		}
+		cbars = append(cbars, bar{label: label, value: pc, text: vc.Percent + " " + vc.Status, none: !ok})
 	}
-	v.CommitmentChart = newChart("Delivered as a share of the commitment (the line is 100%)", cbars, decimal.NewFromInt(100), true)
+	v.CommitmentChart = newChart(chartTitle, cbars, decimal.NewFromInt(100), true)
 	if !rv.AsOf.IsZero() && len(rv.Commitments) > 0 {
 		v.JudgedAt = v.AsOf
 	}

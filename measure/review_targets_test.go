@@ -220,7 +220,8 @@ func TestReviewForPeople(t *testing.T) {
 	assert.Contains(t, m, "| C-1 | Acme | £375.00 |")
 	// 300% is past 4/3 of the scale: a full bar with an arrow, and the
 	// line at 100% (3/4 of 320 = 240, after the 300-unit label column).
-	assert.Contains(t, h, `width="320" height="18" class="cb"/><text x="622" y="45" class="co">▶</text>`)
+	assert.Contains(t, h, `width="320" height="18" class="cb"/><text x="622" y="45" class="co">▶</text></g>`)
+	assert.Contains(t, h, `<text x="636" y="45" class="cv">300.0% met</text>`)
 	assert.Contains(t, h, `<line x1="540"`)
 
 	// A theme of spend only: its results, not £0.00.
