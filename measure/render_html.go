@@ -51,7 +51,7 @@ func (rv *Review) WriteHTML(w io.Writer) error {
 
 const htmlStyle = `
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1b1b;margin:0;background:#fafafa}
-main{max-width:1000px;margin:0 auto;padding:1.5rem;background:#fff;overflow-wrap:anywhere}
+main{max-width:1000px;margin:0 auto;padding:1.5rem;background:#fff;overflow-wrap:break-word}
 h1{font-size:1.8rem;margin-bottom:.3rem}h1 .year{color:#505a5f;font-weight:400}
 h2{border-bottom:2px solid #1d70b8;padding-bottom:.2rem;margin-top:2rem}
 .caveat{background:#f3f2f1;border-left:4px solid #1d70b8;padding:.6rem .8rem;font-size:.9rem}
@@ -62,7 +62,7 @@ table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}.r{text-align:right;white-space:nowrap}
 .basis{color:#505a5f;font-size:.8rem;margin-top:.2rem}
 .status.good{color:#00703c}.status.warn{color:#b35c00}.status.bad{color:#d4351c}
-.rag{display:inline-block;padding:.1rem .5rem;border-radius:3px;font-weight:600;text-transform:uppercase;font-size:.8rem}
+.rag{display:inline-block;white-space:nowrap;overflow-wrap:normal;padding:.1rem .5rem;border-radius:3px;font-weight:600;text-transform:uppercase;font-size:.8rem}
 .rag.green{background:#00703c;color:#fff}.rag.amber{background:#ffdd00;color:#0b0c0c}.rag.red{background:#d4351c;color:#fff}.rag.none{background:#f3f2f1}
 figure{margin:.5rem 0}svg.chart{display:block;max-width:100%;height:auto}
 .ct{font-weight:600;font-size:14px}.cl{text-anchor:end;font-size:12px}.cv{font-size:12px;paint-order:stroke;stroke:#fff;stroke-width:4px;stroke-linejoin:round}.cb{fill:#1d70b8}

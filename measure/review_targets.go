@@ -110,10 +110,11 @@ type LifetimeCommitment struct {
 	Unit      tom.Unit
 	Committed decimal.Decimal
 	Delivered decimal.Decimal
-	// Progress judges Delivered against Committed over the contract's term
-	// as Progress does a year: met, not started, missed once the contract
-	// has ended short, else on track or behind by the share of the term
-	// elapsed at the review date.
+	// Progress judges Delivered against Committed over the part of the
+	// contract's term that the commitments read cover (the whole term when
+	// every year is read) as Progress does a year: met, missed once that
+	// part has ended short, not started, else on track or behind by the
+	// share of it elapsed at the review date.
 	Progress Progress
 }
 
@@ -235,13 +236,16 @@ func (rv *Review) contractReviews(register []Contract, y tom.Year, in func(Cell)
 		}
 	}
 	committed := map[cm]decimal.Decimal{}
+	first, last := map[cm]tom.Year{}, map[cm]tom.Year{}
 	var order []cm
 	for _, c := range rv.Commitments {
 		k := cm{c.Contract, c.Measure}
 		if _, ok := committed[k]; !ok {
 			order = append(order, k)
+			first[k] = c.Year
 		}
 		committed[k] = committed[k].Add(c.Committed)
+		last[k] = c.Year
 	}
 	known := map[string]bool{}
 	var out []ContractReview
@@ -257,8 +261,15 @@ func (rv *Review) contractReviews(register []Contract, y tom.Year, in func(Cell)
 			}
 			m, _ := rv.framework.Measure(k.measure)
 			l := LifetimeCommitment{Measure: k.measure, Unit: m.Unit, Committed: committed[k], Delivered: delivered[k]}
+			// judged over the part of the term the commitments read cover:
+			// from the later of the start and the first year's 1 April to
+			// the earlier of the day after the end and the last year's end
+			start := later(c.Start, time.Date(first[k].Start(), time.April, 1, 0, 0, 0, 0, time.UTC))
 			end := time.Date(c.End.Year(), c.End.Month(), c.End.Day()+1, 0, 0, 0, 0, time.UTC)
-			l.Progress = progressOver(l.Committed, l.Delivered, c.Start, end, rv.AsOf)
+			if e := time.Date(last[k].Start()+1, time.April, 1, 0, 0, 0, 0, time.UTC); e.Before(end) {
+				end = e
+			}
+			l.Progress = progressOver(l.Committed, l.Delivered, start, end, rv.AsOf)
 			cr.Lifetime = append(cr.Lifetime, l)
 		}
 		out = append(out, cr)
@@ -490,4 +501,11 @@ func pluralWord(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }

@@ -1,12 +1,31 @@
-// Command annual-review generates a realistic year of quarterly social value
-// returns for a dozen contracts, with the commitments made at award, and
-// publishes the council's annual review from them with the measure package.
+// Command annual-review runs the council's whole social value cycle, from
+// tender to the annual review against targets, with the library:
 //
-//	go run ./examples/annual-review                  # Markdown on stdout
+//  1. evaluate the highways tender (cycle/tender.yaml, three bids);
+//  2. award two contracts from it, HW-1 to the bid ranked first and HW-2 to
+//     the second, each from 1 July 2024 to 30 June 2026, their
+//     commitments spread over the financial years by days (package award),
+//     and their register entries;
+//  3. read a year of the suppliers' returns (cycle/returns-2024-25.csv)
+//     against those commitments;
+//  4. judge 2024/25 against the council's targets (cycle/targets-2024-25.yaml)
+//     with the contract register: RAG, social value per £1, shares of total
+//     spend.
+//
+//	go run ./examples/annual-review                  # the cycle's review, Markdown
 //	go run ./examples/annual-review -format html > review.html
-//	go run ./examples/annual-review -data DIR        # keep the generated CSV files
+//	go run ./examples/annual-review -data DIR        # also write the files the CLI reads
+//	go run ./examples/annual-review -generated       # a generated year of a dozen contracts
 //
-// The data is generated, deterministically from -seed, rather than stored:
+// The same with the command line, after -data DIR:
+//
+//	toms award DIR/tender.yaml --contract HW-1 --supplier "Kestrel Civils" --start 2024-07-01 --end 2026-06-30 ...
+//	toms report DIR/returns-2024-25.csv --commitments DIR/commitments.csv --contracts DIR/register.csv \
+//	    --targets DIR/targets-2024-25.yaml --year 2024/25
+//
+// With -generated it generates a realistic year of quarterly social value
+// returns for a dozen contracts, with the commitments made at award, and
+// publishes the council's annual review from them. The data is generated, deterministically from -seed, rather than stored:
 // four quarterly return files (returns-2024-Q1.csv ... Q4) and
 // commitments.csv. Suppliers deliver at different paces, so the review
 // shows contracts met, on track, behind and not started; one return has a
@@ -173,10 +192,14 @@ func hundredths(n int) string {
 func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("annual-review", flag.ContinueOnError)
 	format := fs.String("format", "md", "md, html or json")
-	dataDir := fs.String("data", "", "directory to write the generated CSV files to (default: a temporary directory, removed afterwards)")
+	dataDir := fs.String("data", "", "directory to write the input files to (default: a temporary directory, removed afterwards, for -generated; none for the cycle)")
+	generated := fs.Bool("generated", false, "review a generated year of a dozen contracts instead of the cycle from tender to targets")
 	seed := fs.Uint64("seed", 2024, "seed of the generated data")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if !*generated {
+		return runCycle(ctx, *dataDir, *format, stdout)
 	}
 	dir := *dataDir
 	if dir == "" {

@@ -15,10 +15,11 @@ import (
 	"github.com/socialvalue-toms/toms/internal/dectext"
 )
 
+// render runs the generated review (-generated).
 func render(t *testing.T, args ...string) string {
 	t.Helper()
 	var b bytes.Buffer
-	require.NoError(t, run(context.Background(), args, &b))
+	require.NoError(t, run(context.Background(), append([]string{"-generated"}, args...), &b))
 	return b.String()
 }
 
