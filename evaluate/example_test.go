@@ -140,3 +140,62 @@ criteria:
 	// LIB-2 Library refurbishment
 	// true big.yaml:3:32: the file is larger than 64 bytes, the limit for one input file; it passes the limit here
 }
+
+// Scoring social value measure by measure: each measure the tender lists
+// earns points for the quantity offered, in its own unit, so that a bid
+// offering only non-financial measures (apprentices, local SME spend) is
+// not left with nothing, as it would be under method highest (£0 of
+// proxy value). Weights default to the catalogue's priority (1 here).
+func Example_measures() {
+	tender, err := evaluate.ParseTender("tender.yaml", []byte(`
+apiVersion: toms/v1
+kind: Tender
+id: DEPOT-3
+title: Depot refurbishment
+contractType: contract
+value: "400000"
+year: "2024/25"
+criteria:
+  price: {weight: "60"}
+  quality: [{id: method, name: Method, weight: "30", max: "5"}]
+  socialValue:
+    weight: "10"
+    quantitativeWeight: "10"
+    method: measures
+    measures:
+      - volunteering-hours
+      - {id: local-apprentices, weight: "2"}
+      - {id: local-sme-spend, target: "50000.00"}
+bids:
+  - supplier: {name: Alder Build}
+    price: "390000.00"
+    quality: {method: "4"}
+    socialValue:
+      commitments: [{measure: volunteering-hours, quantity: "200"}]
+  - supplier: {name: Brook Contractors, sme: true, local: true}
+    price: "395000.00"
+    quality: {method: "4"}
+    socialValue:
+      commitments:
+        - {measure: local-apprentices, quantity: "2"}
+        - {measure: local-sme-spend, quantity: "25000.00"}
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	res, err := evaluate.Evaluate(context.Background(), tender, tender.Bids, nil, evaluate.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// Σ weight = 1 + 2 + 1 = 4. Alder: 10 × 1 × 200/200 / 4 = 2.50.
+	// Brook: 10 × (2 × 2/2 + 1 × 25,000/50,000) / 4 = 10 × 2.5 / 4 = 6.25.
+	for _, b := range res.Bids {
+		fmt.Printf("%d. %s: social value %s (£%s, £%s per £1)\n", b.Rank, b.Supplier.Name,
+			b.SocialValue.Quantitative.StringFixed(2), b.SocialValue.Value.StringFixed(2), b.PerPound().StringFixed(evaluate.PerPoundPlaces))
+	}
+	// Output:
+	// 1. Brook Contractors: social value 6.25 (£0.00, £0.0000 per £1)
+	// 2. Alder Build: social value 2.50 (£3386.00, £0.0087 per £1)
+}

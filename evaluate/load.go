@@ -470,7 +470,11 @@ func decodeMeasures(d *yamlx.Decoder, items []*yaml.Node, at map[string]diag.Pos
 	var criteria map[string]MeasureCriterion
 	for i, n := range items {
 		path := fmt.Sprintf("criteria.socialValue.measures[%d]", i)
-		if n == nil || n.Kind != yaml.MappingNode {
+		target := n // what an alias stands for; Decode follows it (and bounds it)
+		for target != nil && target.Kind == yaml.AliasNode {
+			target = target.Alias
+		}
+		if target == nil || target.Kind != yaml.MappingNode {
 			var id string
 			d.Decode(n, &id, path)
 			at[path] = d.Pos(n)

@@ -282,6 +282,16 @@ criteria:
 		assert.Contains(t, err.Error(), want)
 	}
 
+	// An alias to a measure given as a mapping is read as that mapping (and
+	// here lists it twice).
+	_, err = evaluate.ParseTender("m.yaml", []byte(head+`    measures:
+      - &h {id: hours, weight: "3"}
+      - *h
+`))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `measure "hours" is listed twice`)
+	assert.NotContains(t, err.Error(), "expected text")
+
 	_, err = evaluate.ParseTender("m.yaml", []byte(strings.Replace(head, "method: measures", "method: measures\n    valuation: weighted", 1)+"    measures: [pounds]\n"))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "criteria.socialValue.valuation: valuation weighted applies to")
