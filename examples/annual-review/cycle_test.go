@@ -58,7 +58,7 @@ func TestCycle(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, run(context.Background(), []string{"-format", "json", "-data", dir}, &b))
 	var rep struct {
-		Totals struct{ SocialValue string }
+		Totals  struct{ SocialValue string }
 		Targets []struct {
 			Metric, Actual, PercentOfTarget, RAG, Numerator, Denominator string
 		}

@@ -2,20 +2,23 @@
 // tender to the annual review against targets, with the library:
 //
 //  1. evaluate the highways tender (cycle/tender.yaml, three bids);
+//
 //  2. award two contracts from it, HW-1 to the bid ranked first and HW-2 to
 //     the second, each from 1 July 2024 to 30 June 2026, their
 //     commitments spread over the financial years by days (package award),
 //     and their register entries;
+//
 //  3. read a year of the suppliers' returns (cycle/returns-2024-25.csv)
 //     against those commitments;
+//
 //  4. judge 2024/25 against the council's targets (cycle/targets-2024-25.yaml)
 //     with the contract register: RAG, social value per £1, shares of total
 //     spend.
 //
-//	go run ./examples/annual-review                  # the cycle's review, Markdown
-//	go run ./examples/annual-review -format html > review.html
-//	go run ./examples/annual-review -data DIR        # also write the files the CLI reads
-//	go run ./examples/annual-review -generated       # a generated year of a dozen contracts
+//     go run ./examples/annual-review                  # the cycle's review, Markdown
+//     go run ./examples/annual-review -format html > review.html
+//     go run ./examples/annual-review -data DIR        # also write the files the CLI reads
+//     go run ./examples/annual-review -generated       # a generated year of a dozen contracts
 //
 // The same with the command line, after -data DIR:
 //
