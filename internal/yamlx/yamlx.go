@@ -90,6 +90,11 @@ func syntaxError(file string, data []byte, err error) error {
 		}
 		d.Message = strings.TrimSpace(lineRE.ReplaceAllString(msg, ""))
 		d.Message = strings.TrimPrefix(d.Message, ": ")
+		// At the end of the input yaml.v3 counts one line more than
+		// there is when the last line has no line break.
+		if last := bytes.Count(data, []byte{'\n'}) + 1; d.Line > last {
+			d.Line = last
+		}
 	}
 	switch {
 	case encodingError(msg):

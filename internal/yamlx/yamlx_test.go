@@ -136,6 +136,7 @@ func TestSyntaxErrorLines(t *testing.T) {
 		{"x: 1\ny: 2\nz: %\n", 3},     // reserved character
 		{"a: 1\n  b: 2\n", 2},         // mapping values not allowed
 		{"themes: [\n", 2},            // missing content at the end
+		{"[", 1},                      // the same, without a line break (was line 2 of 1)
 	} {
 		_, err := Parse("s.yaml", []byte(c.doc), 0)
 		var d *diag.Diagnostic
