@@ -177,6 +177,13 @@ func TestReviewLifetimeAndYearOnYear(t *testing.T) {
 	requireDec(t, "70", hours.Change())
 	pc, _ := hours.ChangePercent(1)
 	requireDec(t, "140", pc)
+
+	var md strings.Builder
+	require.NoError(t, rv.WriteMarkdown(&md))
+	assert.Contains(t, md.String(), "## 2024/25 against 2023/24")
+	assert.Contains(t, md.String(), "| Community capacity | social value (£) | £1,500.00 | £846.50 | +£653.50 | +77.2% |")
+	assert.Contains(t, md.String(), "| Volunteering hours | 100 hours | 120 hours | 120.0% | **green** | 50 hours |")
+	assert.Contains(t, md.String(), "| C-1 | Volunteering hours | hours | 200 | 170 | 85.0% | missed |")
 }
 
 // Every CSV table starts with the UTF-8 byte-order mark, so that Excel
@@ -230,4 +237,42 @@ func TestReviewForPeople(t *testing.T) {
 	require.NoError(t, rv.WriteMarkdown(&md))
 	assert.Contains(t, md.String(), "### Local economy: £500.00 spend reported\n")
 	assert.NotContains(t, md.String(), "£0.00\n")
+}
+
+// With a priority other than 1 the review shows weighted social value
+// beside the £. Volunteering has priority 2: 20 h × £12.50 = £250, weighted
+// £500; carbon (priority 1) 2 t × £245 (carried forward) = £490, weighted
+// £490. Total £740, weighted £990. With every priority 1 the columns are
+// left out.
+func TestReviewWeighted(t *testing.T) {
+	y := strings.Replace(testCatalogue, `"2024/25": {value: "17.50"`, `"2024/25": {value: "12.50"`, 1)
+	y = strings.Replace(y, "            unit: hours\n            evidenceRequired: true\n", "            unit: hours\n            evidenceRequired: true\n            priority: \"2\"\n", 1)
+	fw, err := tom.Parse("test.yaml", []byte(y))
+	require.NoError(t, err)
+	a := NewAggregator(fw, Options{YearPolicy: tom.CarryForward})
+	defer a.Close()
+	_, err = readString(t, a, "o.csv", "contract,supplier,measure,quantity,date,evidence\nC-1,Acme,volunteering-hours,20,2024-09-01,log\nC-1,Acme,carbon-saved,2,2024-09-01,log\n", Outcomes, ReadOptions{})
+	require.NoError(t, err)
+	rv := NewReview(a.Result(), ReviewOptions{})
+	require.True(t, rv.Prioritised)
+	requireDec(t, "740", rv.Totals.SocialValue)
+	requireDec(t, "990", rv.Totals.Weighted)
+	var md, js strings.Builder
+	require.NoError(t, rv.WriteMarkdown(&md))
+	assert.Contains(t, md.String(), "| Weighted social value | £990.00 | £ × priority |")
+	assert.Contains(t, md.String(), "| Volunteering hours | 20 | hours | £250.00 | 2 | £500.00 |")
+	require.NoError(t, rv.WriteJSON(&js))
+	assert.Contains(t, js.String(), `"weightedSocialValue": "990.00"`)
+	rows := csvTable(t, rv, "measures.csv")
+	require.Len(t, rows, 2)
+	assert.Equal(t, "2", rows[0]["priority"])
+	assert.Equal(t, "500.00", rows[0]["weighted_social_value"])
+
+	plain := reviewWith(t, targetsFramework(t), "", "contract,supplier,measure,quantity,date,evidence\nC-1,Acme,volunteering-hours,20,2024-09-01,log\n", "", "", "", time.Time{})
+	require.False(t, plain.Prioritised)
+	js.Reset()
+	require.NoError(t, plain.WriteJSON(&js))
+	assert.NotContains(t, js.String(), "weightedSocialValue")
+	_, has := csvTable(t, plain, "measures.csv")[0]["priority"]
+	assert.False(t, has)
 }
