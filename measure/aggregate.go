@@ -34,6 +34,14 @@ type Options struct {
 	DuplicateMemory int
 	// TempDir is the directory for those files; "" means os.TempDir().
 	TempDir string
+	// Parallel is how many inputs ReadAll reads at once, each into an
+	// aggregator of its own that is merged, in input order, as soon as it
+	// is done: 0 or 1 means one input at a time, a negative value
+	// GOMAXPROCS. The results are the same either way (a test checks it);
+	// each input being read takes its own DuplicateMemory and its own
+	// totals until it is merged, and merging costs a little per group, so
+	// it pays for large files on idle cores, not for many small files.
+	Parallel int
 
 	// mergeParts, when positive, splits every merge of duplicate
 	// detection into that many parts merged in parallel, however small
@@ -62,6 +70,7 @@ func (o Options) sameTotals(p Options) bool {
 // Merge them. Close releases the temporary files of duplicate detection.
 type Aggregator struct {
 	opts      Options
+	deferAll  bool // defer every duplicate check to a resolve (an input of a parallel ReadAll)
 	cat       *catalogue
 	files     []string
 	contracts interner
@@ -326,7 +335,7 @@ func (a *Aggregator) add(r *row, file int, pos posFunc, commit, exact bool) (*di
 	deferred := false
 	if dd != nil {
 		k = dd.fingerprint(r)
-		deferred = !exact && dd.deferring()
+		deferred = !exact && (a.deferAll || dd.deferring())
 		if !deferred {
 			first, dup, err := dd.check(k, exact)
 			if err != nil {

@@ -202,24 +202,9 @@ func BenchmarkManyFiles(b *testing.B) {
 			return io.NopCloser(bytes.NewReader(p)), nil
 		}}
 	}
-	b.Run("400-files-ReadAll", func(b *testing.B) {
-		for range b.N {
-			a := NewAggregator(fw, Options{})
-			out, err := a.ReadAll(context.Background(), inputs)
-			if err != nil {
-				b.Fatal(err)
-			}
-			for _, r := range out {
-				if r.Err != nil {
-					b.Fatal(r.Err)
-				}
-			}
-			if a.Result().Records != benchRows {
-				b.Fatal("rows lost")
-			}
-			a.Close()
-		}
-	})
+	for _, par := range []int{1, -1} {
+		b.Run(fmt.Sprintf("400-files-ReadAll-parallel=%d", par), func(b *testing.B) { readAllBench(b, fw, inputs, par) })
+	}
 	if !*manyReads {
 		return
 	}
@@ -234,6 +219,26 @@ func BenchmarkManyFiles(b *testing.B) {
 			a.Close()
 		}
 	})
+}
+
+// readAllBench reads the inputs with ReadAll, par at a time (-1: GOMAXPROCS).
+func readAllBench(b *testing.B, fw *tom.Framework, inputs []Input, par int) {
+	for range b.N {
+		a := NewAggregator(fw, Options{Parallel: par})
+		out, err := a.ReadAll(context.Background(), inputs)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, r := range out {
+			if r.Err != nil {
+				b.Fatal(r.Err)
+			}
+		}
+		if a.Result().Records != benchRows {
+			b.Fatal("rows lost")
+		}
+		a.Close()
+	}
 }
 
 var (

@@ -211,36 +211,9 @@ func (d *dedup) resolve(dup func(later, first ref) error) error {
 // both had; both records stay counted, and d's is the one later records
 // are duplicates of.
 func (d *dedup) merge(o *dedup, fileMap []int, cellMap []uint32) (int, error) {
-	if err := d.set.Err(); err != nil {
-		return 0, err
-	}
-	if err := o.set.Err(); err != nil {
-		return 0, err
-	}
 	off := d.set.Len()
-	var b [refSize]byte
-	for seq := range o.set.Len() {
-		r, err := o.ref(seq)
-		if err != nil {
-			return 0, err
-		}
-		r.file, r.cell = uint32(fileMap[r.file]), cellMap[r.cell]
-		if r.flags&refDecimal != 0 {
-			q, err := o.quantity(r)
-			if err != nil {
-				return 0, err
-			}
-			s := dectext.Format(q.d)
-			at, err := d.decs.Append([]byte(s))
-			if err != nil {
-				return 0, err
-			}
-			r.q = uint64(at)<<16 | uint64(len(s))
-		}
-		r.encode(b[:])
-		if _, err := d.refs.Append(b[:]); err != nil {
-			return 0, err
-		}
+	if err := d.copyRefs(o, fileMap, cellMap); err != nil {
+		return 0, err
 	}
 	n := 0
 	err := d.set.Merge(o.set, func(g []fpset.FP) error {
@@ -250,6 +223,52 @@ func (d *dedup) merge(o *dedup, fileMap []int, cellMap []uint32) (int, error) {
 		return nil
 	})
 	return n, err
+}
+
+// absorb takes over the deferred records of o (read after all of d's, all
+// deferred), as merge does for resolved ones: their seqs follow d's, their
+// files are renumbered by fileMap and their cells by cellMap; d's next
+// resolve finds their duplicates as if d had read them.
+func (d *dedup) absorb(o *dedup, fileMap []int, cellMap []uint32) error {
+	if err := d.copyRefs(o, fileMap, cellMap); err != nil {
+		return err
+	}
+	return d.set.Absorb(o.set)
+}
+
+// copyRefs appends the refs of o's records to d's, renumbered.
+func (d *dedup) copyRefs(o *dedup, fileMap []int, cellMap []uint32) error {
+	if err := d.set.Err(); err != nil {
+		return err
+	}
+	if err := o.set.Err(); err != nil {
+		return err
+	}
+	var b [refSize]byte
+	for seq := range o.set.Len() {
+		r, err := o.ref(seq)
+		if err != nil {
+			return err
+		}
+		r.file, r.cell = uint32(fileMap[r.file]), cellMap[r.cell]
+		if r.flags&refDecimal != 0 {
+			q, err := o.quantity(r)
+			if err != nil {
+				return err
+			}
+			s := dectext.Format(q.d)
+			at, err := d.decs.Append([]byte(s))
+			if err != nil {
+				return err
+			}
+			r.q = uint64(at)<<16 | uint64(len(s))
+		}
+		r.encode(b[:])
+		if _, err := d.refs.Append(b[:]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // close releases every temporary file.

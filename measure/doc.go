@@ -106,8 +106,11 @@
 // it is large. So many files read one by one with Read cost time quadratic
 // in their number; Aggregator.ReadAll reads them with one such pass at the
 // end, linear in their rows, with the same results (a benchmark reads 1M
-// rows as 400 files in about the time of one file). Aggregator.Add checks
-// each record at once either way (by binary search in the files).
+// rows as 400 files in about the time of one file), and with
+// Options.Parallel it reads several inputs at once, each into an
+// aggregator of its own merged in input order, with the same results
+// byte for byte. Aggregator.Add checks each record at once either way (by
+// binary search in the files).
 //
 // Temporary files are made in Options.TempDir (os.TempDir() when empty) and
 // their names removed as soon as they are open, so nothing is left behind

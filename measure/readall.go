@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime"
+	"sync"
 
 	"github.com/socialvalue-toms/toms/diag"
 )
@@ -51,31 +53,49 @@ func (a *Aggregator) ReadAll(ctx context.Context, inputs []Input) ([]InputResult
 	ins := make([]*ingest, len(inputs))
 	first := len(a.files)
 	var inputOf []int // by file index - first: the input
-	for i, inp := range inputs {
-		f, err := inp.Open()
-		if err != nil {
-			out[i].Err = err
-			continue
-		}
-		file := len(a.files)
-		a.files = append(a.files, inp.Name)
-		inputOf = append(inputOf, i)
-		in := newIngest(ctx, a.cat, inp.Kind, inp.Name, inp.Options)
-		commit := inp.Kind == Commitments
-		in.sink = func(r *row, pos posFunc) (*diag.Diagnostic, error) { return a.add(r, file, pos, commit, false) }
-		ins[i] = in
-		err = in.read(f)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
+	// done takes the outcome of reading input i: the error, when it could
+	// not be opened, is in out[i] already.
+	done := func(i int, err error) error {
 		if err != nil {
 			if cerr := ctx.Err(); cerr != nil {
-				return nil, cerr
+				return cerr
 			}
 			if derr := a.dedupErr(); derr != nil {
-				return nil, derr
+				return derr
 			}
 			out[i].Err = err
+		}
+		return nil
+	}
+	par := a.opts.Parallel
+	if par < 0 {
+		par = runtime.GOMAXPROCS(0)
+	}
+	if par > 1 && len(inputs) > 1 {
+		if err := a.readParallel(ctx, inputs, min(par, len(inputs)), out, ins, &inputOf, done); err != nil {
+			return nil, err
+		}
+	} else {
+		for i, inp := range inputs {
+			f, err := inp.Open()
+			if err != nil {
+				out[i].Err = err
+				continue
+			}
+			file := len(a.files)
+			a.files = append(a.files, inp.Name)
+			inputOf = append(inputOf, i)
+			in := newIngest(ctx, a.cat, inp.Kind, inp.Name, inp.Options)
+			commit := inp.Kind == Commitments
+			in.sink = func(r *row, pos posFunc) (*diag.Diagnostic, error) { return a.add(r, file, pos, commit, false) }
+			ins[i] = in
+			err = in.read(f)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if err := done(i, err); err != nil {
+				return nil, err
+			}
 		}
 	}
 	// the duplicates deferred by every input, found in one pass for each kind
@@ -115,4 +135,103 @@ func (a *Aggregator) dedupErr() error {
 		return err
 	}
 	return a.cdd.set.Err()
+}
+
+// readParallel reads the inputs par at a time, each into an aggregator of
+// its own that defers every duplicate check, and merges them into a in
+// input order as each is done (at most par read and not yet merged): the
+// totals add exactly, and the fingerprints of each join a's deferred ones,
+// for the one resolve at the end of ReadAll to find the same duplicates,
+// with the same first records, as reading the inputs one after the other.
+func (a *Aggregator) readParallel(ctx context.Context, inputs []Input, par int, out []InputResult, ins []*ingest, inputOf *[]int, done func(int, error) error) error {
+	type job struct {
+		w    *Aggregator
+		in   *ingest
+		err  error
+		open bool
+		done chan struct{}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	jobs := make([]*job, len(inputs))
+	for i := range jobs {
+		jobs[i] = &job{done: make(chan struct{})}
+	}
+	slots := make(chan struct{}, par)
+	var wg sync.WaitGroup
+	defer func() {
+		// on an early return: stop the readers, and release what was not merged
+		cancel()
+		wg.Wait()
+		for _, j := range jobs {
+			if j.w != nil {
+				j.w.Close()
+			}
+		}
+	}()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i, inp := range inputs {
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			j := jobs[i]
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer close(j.done)
+				f, err := inp.Open()
+				if err != nil {
+					j.err = err
+					return
+				}
+				w := NewAggregator(a.cat.fw, a.opts)
+				w.deferAll = true
+				w.files = []string{inp.Name}
+				in := newIngest(ctx, w.cat, inp.Kind, inp.Name, inp.Options)
+				commit := inp.Kind == Commitments
+				in.sink = func(r *row, pos posFunc) (*diag.Diagnostic, error) { return w.add(r, 0, pos, commit, false) }
+				err = in.read(f)
+				if cerr := f.Close(); err == nil {
+					err = cerr
+				}
+				j.w, j.in, j.err, j.open = w, in, err, true
+			}()
+		}
+	}()
+	for i, j := range jobs {
+		select {
+		case <-j.done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if !j.open {
+			out[i].Err = j.err
+			<-slots
+			continue
+		}
+		w := j.w
+		j.w = nil
+		fileMap, cellMap, commitMap := a.mergeTotals(w)
+		*inputOf = append(*inputOf, i)
+		ins[i] = j.in
+		var err error
+		if a.dd != nil {
+			err = a.dd.absorb(w.dd, fileMap, cellMap)
+			if err == nil {
+				err = a.cdd.absorb(w.cdd, fileMap, commitMap)
+			}
+		}
+		w.Close()
+		<-slots
+		if err != nil {
+			return err
+		}
+		if err := done(i, j.err); err != nil {
+			return err
+		}
+	}
+	return nil
 }

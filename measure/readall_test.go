@@ -23,7 +23,9 @@ func stringInput(name, data string, kind Kind, opts ReadOptions) Input {
 
 // ReadAll gives every input the result Read would have given it, one
 // after the other, and the same totals, whether detection stays in memory
-// or spills (and then resolves once, at the end).
+// or spills (and then resolves once, at the end), and whether it reads the
+// inputs one at a time or several at once (Options.Parallel), merging
+// their aggregators in input order: the same review, byte for byte.
 func TestReadAllLikeReads(t *testing.T) {
 	files := dupFiles(5, 6, 300)
 	commitments := "contract,supplier,measure,quantity,date\n"
@@ -34,8 +36,9 @@ func TestReadAllLikeReads(t *testing.T) {
 	const badHeader = "contract,supplier,measure,quantity,date,evidence,colour\nC1,S,schools-supported,1,2024-05-01,,red\n"
 	for _, lenient := range []bool{true, false} {
 		ro := ReadOptions{Lenient: lenient}
-		for _, budget := range []int{0, 1, 300, 2000} {
-			opts := Options{DuplicateMemory: budget, TempDir: t.TempDir()}
+		for _, tc := range []struct{ budget, parallel int }{{0, 1}, {1, 1}, {300, 1}, {2000, 1}, {0, 2}, {1, 3}, {300, 4}, {2000, 2}, {-1, 3}} {
+			budget := tc.budget
+			opts := Options{DuplicateMemory: budget, TempDir: t.TempDir(), Parallel: tc.parallel}
 			seq := NewAggregator(testFramework(t), opts)
 			var want []string
 			for i, f := range files {
@@ -69,14 +72,15 @@ func TestReadAllLikeReads(t *testing.T) {
 				}
 				got = append(got, fmt.Sprint(r.Rejected, r.Err))
 			}
-			require.Equal(t, want, got, "lenient %v budget %d", lenient, budget)
-			if budget == 1 {
+			require.Equal(t, want, got, "lenient %v budget %d parallel %d", lenient, budget, tc.parallel)
+			if budget == 1 && tc.parallel == 1 {
 				require.True(t, all.dd.deferring())
 				assert.Contains(t, strings.Join(got, "\n"), "duplicate of f0.csv:", "found at the end")
 			}
 			if lenient {
 				rs, ra := seq.Result(), all.Result()
 				require.Equal(t, summary(rs)+diag.List(rs.Rejected).Error(), summary(ra)+diag.List(ra.Rejected).Error())
+				require.Equal(t, render(t, rs), render(t, ra), "the same review, byte for byte")
 				assert.NotContains(t, ra.Files, "gone.csv")
 			}
 			require.NoError(t, seq.Close())
@@ -97,5 +101,13 @@ func TestReadAllCancelled(t *testing.T) {
 		fmt.Fprintf(&b, "C%d,S,schools-supported,1,2024-05-01,\n", i)
 	}
 	_, err := a.ReadAll(ctx, []Input{stringInput("x.csv", b.String(), Outcomes, ReadOptions{})})
+	assert.ErrorIs(t, err, context.Canceled)
+	p := NewAggregator(testFramework(t), Options{Parallel: 2, DuplicateMemory: 1, TempDir: t.TempDir()})
+	defer p.Close()
+	var many []Input
+	for i := range 5 {
+		many = append(many, stringInput(fmt.Sprint(i, ".csv"), b.String(), Outcomes, ReadOptions{}))
+	}
+	_, err = p.ReadAll(ctx, many)
 	assert.ErrorIs(t, err, context.Canceled)
 }

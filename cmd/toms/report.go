@@ -27,7 +27,7 @@ type reportFlags struct {
 	targets, asOf, title           string
 	contracts                      multiFlag
 	lenient, carry, noDup, merge   bool
-	top                            int
+	top, parallel                  int
 }
 
 // runReport is `toms report OUTCOMES... [flags]`: read delivered outcomes
@@ -86,6 +86,7 @@ func parseReportFlags(args []string, stdout, stderr io.Writer) (rf reportFlags, 
 	fs.StringVar(&rf.asOf, "as-of", "", "`DATE` (YYYY-MM-DD) to judge commitments at (default: the latest delivery)")
 	fs.StringVar(&rf.title, "title", "", "report `TITLE` (default \""+measure.DefaultTitle+"\")")
 	fs.IntVar(&rf.top, "top", measure.DefaultTop, "how many (`N`) contracts and suppliers the md and html reports show")
+	fs.IntVar(&rf.parallel, "parallel", 1, "read up to `N` input files at once, on as many cores (0: all of them); the report is the same, byte for byte")
 	fs.BoolVar(&rf.noDup, "no-duplicate-check", false, "skip duplicate and double-counting detection (it spills fingerprints to temporary files beyond a few MiB, and costs about a third of the run time)")
 	files, err := parseFlags(fs, args)
 	if err != nil {
@@ -118,7 +119,12 @@ func parseReportFlags(args []string, stdout, stderr io.Writer) (rf reportFlags, 
 
 // options are the aggregation options of the command line.
 func (rf reportFlags) options() (measure.Options, error) {
-	opts := measure.Options{NoDuplicateCheck: rf.noDup}
+	opts := measure.Options{NoDuplicateCheck: rf.noDup, Parallel: rf.parallel}
+	if rf.parallel == 0 {
+		opts.Parallel = -1 // every core
+	} else if rf.parallel < 0 {
+		return opts, fmt.Errorf("--parallel %d: give a number of files, or 0 for one per core", rf.parallel)
+	}
 	if rf.carry {
 		opts.YearPolicy = tom.CarryForward
 	}

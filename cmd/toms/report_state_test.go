@@ -56,3 +56,23 @@ func TestReportMergeStates(t *testing.T) {
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, errs, "--commitments with --merge")
 }
+
+// Reading the files several at a time gives the same report, byte for
+// byte, as one at a time; a negative --parallel is a usage error.
+func TestReportParallel(t *testing.T) {
+	files := []string{"testdata/report/outcomes.csv", "testdata/report/bad.csv", "testdata/report/bad2.csv"}
+	for _, format := range []string{"md", "json"} {
+		args := append(append([]string{}, files...), "--carry-forward", "--lenient", "--format", format)
+		code, want, errs := report(t, args...)
+		require.Equal(t, exitOK, code, errs)
+		for _, par := range []string{"0", "2", "3"} {
+			code, got, errs2 := report(t, append(args, "--parallel", par)...)
+			require.Equal(t, exitOK, code, errs2)
+			assert.Equal(t, want, got, "--parallel %s", par)
+			assert.Equal(t, errs, errs2)
+		}
+	}
+	code, _, errs := report(t, files[0], "--parallel", "-1")
+	assert.NotEqual(t, exitOK, code)
+	assert.Contains(t, errs, "--parallel -1")
+}

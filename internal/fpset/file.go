@@ -12,6 +12,7 @@ import (
 type file struct {
 	f      *os.File
 	off, n int64
+	seqOff uint64 // added to each Seq read (a run absorbed from another set)
 }
 
 // files is the resolved records: segments of files in order of key, n in

@@ -109,7 +109,8 @@ type Set struct {
 	counts  []int  // for sorting pending
 	runs    []file // sorted runs of pending fingerprints
 	runFile *spillFile
-	wbuf    []byte // the buffer of writers, reused
+	adopted []*os.File // run files absorbed from other sets, released by Resolve
+	wbuf    []byte     // the buffer of writers, reused
 
 	logs []*Log     // the logs of the set
 	temp []*os.File // every temporary file, closed by Close
@@ -125,7 +126,7 @@ func New(opts Options) *Set {
 		budget = DefaultMemory
 	}
 	if budget < 0 {
-		s.tableCap, s.pendCap = math.MaxInt, 0
+		s.tableCap, s.pendCap = math.MaxInt, math.MaxInt
 	} else {
 		// The table (24 bytes a key, and 4 to 8 for the index) takes
 		// half the budget while keys are checked at once; pending
@@ -189,7 +190,8 @@ func (s *Set) lookup(k FP) (int, bool) {
 
 // Add adds k and returns its Seq. Unless deferred, k must be a key that
 // Find did not find, and Find must have been the last call on the set;
-// deferred (only while Deferring) leaves it to Resolve.
+// deferred leaves it to Resolve (a set that is not Deferring defers only
+// to be absorbed by another: see Absorb).
 func (s *Set) Add(k FP, deferred bool) (uint64, error) {
 	if s.err != nil {
 		return 0, s.err
@@ -409,13 +411,24 @@ func (s *Set) spillRun() error {
 	s.runFile.size = run.off + run.n*Size
 	s.runs = append(s.runs, run)
 	s.pending = s.pending[:0]
-	if len(s.runs) >= maxRuns {
-		// merge the newest half of the runs into one, to bound the cursors
-		// a resolve needs
+	return s.boundRuns()
+}
+
+// boundRuns merges the newest half of the runs into one while there are
+// maxRuns or more, to bound the cursors a resolve needs.
+func (s *Set) boundRuns() error {
+	for len(s.runs) >= maxRuns {
+		if s.runFile == nil {
+			f, err := s.create()
+			if err != nil {
+				return err
+			}
+			s.runFile = &spillFile{f: f}
+		}
 		merge := s.runs[len(s.runs)-maxRuns/2:]
 		var srcs []*cursor
 		for _, r := range merge {
-			srcs = append(srcs, r.cursor(0))
+			srcs = append(srcs, r.cursor(r.seqOff))
 		}
 		w := s.writer(s.runFile.f, s.runFile.size)
 		if err := mergeGroups(srcs, func(g []FP) error {
@@ -516,7 +529,7 @@ func (s *Set) Resolve(fn func(group []FP) error) error {
 	}
 	srcs := s.base.cursors(0, memCursor(s.sortedTable(), 0))
 	for _, r := range s.runs {
-		srcs = append(srcs, r.cursor(0))
+		srcs = append(srcs, r.cursor(r.seqOff))
 	}
 	srcs = append(srcs, memCursor(s.sortPending(), 0))
 	err := s.compact(srcs, s.base.n > 0, fn)
@@ -525,7 +538,63 @@ func (s *Set) Resolve(fn func(group []FP) error) error {
 		s.runFile.size = 0
 		err = s.runFile.f.Truncate(0)
 	}
+	for _, f := range s.adopted {
+		s.release(f)
+	}
+	s.adopted = nil
 	return s.fail(err)
+}
+
+// Absorb takes over the deferred fingerprints of o, added after all of
+// s's: their Seqs are offset by s.Len(), and they are resolved by the next
+// Resolve of s, with s's and with each other, as if s had added them
+// deferred itself. o must hold deferred fingerprints only (every Add
+// deferred, no Resolve), and is closed; the file of its runs becomes s's
+// until that Resolve. Sets filled in parallel, one per input, and absorbed
+// in order, resolve as one set filled with the inputs one after the other.
+func (s *Set) Absorb(o *Set) error {
+	if s.err != nil {
+		return s.err
+	}
+	if o.err != nil {
+		return o.err
+	}
+	if len(o.table) > 0 || o.base.n > 0 {
+		return s.fail(errors.New("absorb: the set has resolved keys"))
+	}
+	off := s.seq
+	s.seq += o.seq
+	for _, r := range o.runs {
+		r.seqOff += off
+		s.runs = append(s.runs, r)
+	}
+	if o.runFile != nil {
+		// the run file becomes s's; o's other files (its logs) close with o
+		f := o.runFile.f
+		s.adopted = append(s.adopted, f)
+		s.temp = append(s.temp, f)
+		o.temp = slices.DeleteFunc(o.temp, func(t *os.File) bool { return t == f })
+		if i := slices.Index(o.keep, f.Name()); i >= 0 {
+			s.keep = append(s.keep, f.Name())
+			o.keep = slices.Delete(o.keep, i, i+1)
+		}
+	}
+	pending := o.pending
+	o.runs, o.runFile, o.pending = nil, nil, nil
+	o.Close()
+	if err := s.boundRuns(); err != nil {
+		return s.fail(err)
+	}
+	for _, k := range pending {
+		k.Seq += off
+		s.pending = append(s.pending, k)
+		if len(s.pending) >= s.pendCap {
+			if err := s.spillRun(); err != nil {
+				return s.fail(err)
+			}
+		}
+	}
+	return nil
 }
 
 // Merge adds the resolved keys of o, added after all of s's: their Seqs

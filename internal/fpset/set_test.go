@@ -204,3 +204,76 @@ func TestSetNoTempDir(t *testing.T) {
 	assert.Contains(t, err.Error(), "duplicate detection:")
 	assert.Equal(t, err, s.Err())
 }
+
+// Sets filled in parallel with deferred keys, one per batch, and absorbed
+// in order, resolve as one set filled with the batches one after the other.
+func TestSetAbsorbLikeOneSet(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(3, 4))
+	batches := make([][]string, 6)
+	for i := range batches {
+		for range 400 {
+			batches[i] = append(batches[i], fmt.Sprint("k", rnd.IntN(1200)))
+		}
+	}
+	resolve := func(s *Set) [][]uint64 {
+		var groups [][]uint64
+		require.NoError(t, s.Resolve(func(g []FP) error {
+			var seqs []uint64
+			for _, k := range g {
+				seqs = append(seqs, k.Seq)
+			}
+			groups = append(groups, seqs)
+			return nil
+		}))
+		slices.SortFunc(groups, func(x, y []uint64) int { return int(x[0]) - int(y[0]) })
+		return groups
+	}
+	for _, mem := range []int{-1, 1, 300, 100000} {
+		dir := t.TempDir()
+		one := New(Options{Memory: mem, TempDir: dir})
+		// a first batch resolved at once, as a Read before would
+		for _, key := range batches[0] {
+			k := Hash([]byte(key))
+			if _, ok, err := one.Find(k, true); !ok {
+				require.NoError(t, err)
+				_, err = one.Add(k, false)
+				require.NoError(t, err)
+			}
+		}
+		all := New(Options{Memory: mem, TempDir: dir})
+		for _, key := range batches[0] {
+			k := Hash([]byte(key))
+			if _, ok, err := all.Find(k, true); !ok {
+				require.NoError(t, err)
+				_, err = all.Add(k, false)
+				require.NoError(t, err)
+			}
+		}
+		for _, b := range batches[1:] {
+			for _, key := range b {
+				_, err := one.Add(Hash([]byte(key)), true)
+				require.NoError(t, err)
+			}
+		}
+		want := resolve(one)
+		for _, b := range batches[1:] {
+			part := New(Options{Memory: mem, TempDir: dir})
+			for _, key := range b {
+				_, err := part.Add(Hash([]byte(key)), true)
+				require.NoError(t, err)
+			}
+			require.NoError(t, all.Absorb(part))
+			_, err := part.Add(FP{}, true)
+			require.ErrorIs(t, err, ErrClosed)
+		}
+		require.Equal(t, one.Len(), all.Len())
+		got := resolve(all)
+		require.NotEmpty(t, want)
+		require.Equal(t, want, got, "mem %d", mem)
+		require.NoError(t, one.Close())
+		require.NoError(t, all.Close())
+		left, err := os.ReadDir(dir)
+		require.NoError(t, err)
+		assert.Empty(t, left)
+	}
+}

@@ -74,6 +74,7 @@ _toms() {
         --format) COMPREPLY=($(compgen -W "md html csv json state" -- "$cur")); return ;;
         --framework) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --parallel) COMPREPLY=(); return ;;
         --proxies) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --targets) COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --title) COMPREPLY=(); return ;;
@@ -81,7 +82,7 @@ _toms() {
         --year) COMPREPLY=(); return ;;
         esac
         if [[ $cur == -* ]]; then
-            COMPREPLY=($(compgen -W "--help --as-of --carry-forward --commitments --contracts --format --framework --lenient --merge --no-duplicate-check --out --proxies --targets --title --top --year" -- "$cur"))
+            COMPREPLY=($(compgen -W "--help --as-of --carry-forward --commitments --contracts --format --framework --lenient --merge --no-duplicate-check --out --parallel --proxies --targets --title --top --year" -- "$cur"))
         else
             COMPREPLY=($(compgen -f -- "$cur"))
         fi
