@@ -344,34 +344,52 @@ func (c *bidChecker) checkSupplierAndPrice(f bidField) {
 // score is then the same mistake, not reported again.
 func (c *bidChecker) checkQuality(f bidField) {
 	b := f.b
-	var meant map[string]bool // criteria a misspelled key points at
-	if len(b.Quality) > 0 {
-		for id := range b.Quality {
-			if c.criteria[id] || f.reported("quality."+id) {
-				continue
-			}
-			msg := fmt.Sprintf("%q is not a quality criterion of tender %q", id, c.t.ID)
-			if s := diag.Suggest(id, c.names); s != "" {
-				msg += fmt.Sprintf("; did you mean %q?", s)
-				if meant == nil {
-					meant = map[string]bool{}
-				}
-				meant[s] = true
-			}
-			f.bad("quality."+id, "%s", msg)
-		}
-	}
+	found := 0
+	var missing []string // criteria without a score: usually none
 	for j, q := range c.t.Criteria.Quality {
 		s, ok := b.Quality[q.ID]
 		switch {
 		case q.ID == "": // the tender's problem, reported there
-		case !ok && !meant[q.ID] && !f.b.reported["quality"] && !f.misspelt("quality"): // (not a mapping, or a misspelt key: reported as such)
-			f.bad("quality", "no score for quality criterion %q", q.ID)
-		case !ok, !c.maxKnown[j], f.reported("quality." + q.ID):
-		case !inRange(numOf(s), s, c.maxQ[j], q.Max):
-			f.bad("quality."+q.ID, "score %s is outside 0 to %s, the criterion's maximum", s, q.Max)
+		case !ok:
+			missing = append(missing, q.ID)
+		default:
+			found++
+			if c.maxKnown[j] && !inRange(numOf(s), s, c.maxQ[j], q.Max) && !f.reported("quality."+q.ID) {
+				f.bad("quality."+q.ID, "score %s is outside 0 to %s, the criterion's maximum", s, q.Max)
+			}
 		}
 	}
+	var meant map[string]bool
+	if found < len(b.Quality) { // some key is not a criterion
+		meant = c.unknownScores(f)
+	}
+	for _, id := range missing {
+		if !meant[id] && !b.reported["quality"] && !f.misspelt("quality") { // (not a mapping, or a misspelt key: reported as such)
+			f.bad("quality", "no score for quality criterion %q", id)
+		}
+	}
+}
+
+// unknownScores reports each key of the bid's quality scores that is not a
+// criterion of the tender, with the criterion it most resembles, and
+// returns those criteria: their missing scores are the same mistake.
+func (c *bidChecker) unknownScores(f bidField) map[string]bool {
+	var meant map[string]bool
+	for id := range f.b.Quality {
+		if c.criteria[id] || f.reported("quality."+id) {
+			continue
+		}
+		msg := fmt.Sprintf("%q is not a quality criterion of tender %q", id, c.t.ID)
+		if s := diag.Suggest(id, c.names); s != "" {
+			msg += fmt.Sprintf("; did you mean %q?", s)
+			if meant == nil {
+				meant = map[string]bool{}
+			}
+			meant[s] = true
+		}
+		f.bad("quality."+id, "%s", msg)
+	}
+	return meant
 }
 
 // checkQualitative checks the qualitative social value score, if any.
