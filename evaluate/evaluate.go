@@ -50,8 +50,19 @@ type Options struct {
 // Evaluate never scores such a tender: it then fails with diag.List
 // matching ErrInvalid, after the policy check.
 //
-// Every bid may be excluded by a pass mark: that is a result, with no bid
-// ranked and zero LowestPrice and HighestSocialValue (there are none).
+// When the policy has rules that read bid, each bid is then checked with
+// them (rules.CheckOptions.BidRulesOnly), after the tender's own rules and
+// before scoring: a failing rule of severity error (or one that cannot be
+// evaluated) excludes the bid, with "rule ID: message" as a reason; a
+// failing warning adds a flag (FlagPolicy); BidResult.Policy holds the
+// verdicts, and Result.Policy only the tender's. A waiver of a bid rule is
+// recorded on the tender (Waiver.Supplier for one bid; a supplier with no
+// bid is an error matching ErrInvalid and rules.ErrWaiver). A policy
+// without such rules costs nothing per bid.
+//
+// Every bid may be excluded by a pass mark or a bid rule: that is a
+// result, with no bid ranked and zero LowestPrice and HighestSocialValue
+// (there are none).
 func Evaluate(ctx context.Context, t *Tender, bids []Bid, fw *tom.Framework, opts Options) (*Result, error) {
 	if t == nil {
 		return nil, errors.New("evaluate: nil tender")

@@ -172,8 +172,9 @@ type bidPolicyChecker struct {
 func (bc *bidPolicyChecker) check(bids []Bid, values []decimal.Decimal) ([][]rules.Verdict, error) {
 	out := make([][]rules.Verdict, len(bids))
 	var errs diag.List
+	var b rules.Bid // one for every bid: Check keeps nothing of its input
 	for i := range bids {
-		b := bids[i].RuleInput(values[i])
+		b = bids[i].RuleInput(values[i])
 		rep, err := bc.set.Check(bc.ctx, rules.Input{Tender: &bc.tender, Bid: &b, Now: bc.now}, rules.CheckOptions{BidRulesOnly: true})
 		if err != nil {
 			if e := bc.ctx.Err(); e != nil {

@@ -173,7 +173,11 @@ func (s *Set) Check(ctx context.Context, in Input, opts CheckOptions) (Report, e
 	waivers, werrs := s.waivers(in.Tender)
 	act := s.newActivation(ctx, in.Tender, in.Bid, now)
 	defer s.release(act)
-	rep := Report{Verdicts: make([]Verdict, 0, len(s.rules)), Problems: werrs, failOpen: cfg.FailOpen}
+	n := len(s.rules)
+	if cfg.BidRulesOnly {
+		n = s.bidRules
+	}
+	rep := Report{Verdicts: make([]Verdict, 0, n), Problems: werrs, failOpen: cfg.FailOpen}
 	for _, r := range s.rules {
 		if cfg.BidRulesOnly && !r.aboutBid {
 			continue

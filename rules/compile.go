@@ -141,6 +141,9 @@ func compileFiles(files []*ruleFile) (*Set, error) {
 			}
 			s.byID[r.ID] = r
 			s.rules = append(s.rules, r)
+			if r.aboutBid {
+				s.bidRules++
+			}
 			s.cost += r.Cost
 		}
 	}

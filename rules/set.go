@@ -30,6 +30,8 @@ type Set struct {
 	consts []Constant
 	cost   uint64
 	acts   sync.Pool // of *activation, reused between Checks
+	// bidRules counts the rules that read bid.
+	bidRules int
 
 	withDefault    sync.Once // computes withDefaultSet, withDefaultErr once
 	withDefaultSet *Set
@@ -81,14 +83,7 @@ func (s *Set) Rule(id string) (Rule, bool) {
 
 // ReadsBids reports whether any rule of the set reads bid (Rule.AboutBid),
 // that is, whether bids need checking one by one.
-func (s *Set) ReadsBids() bool {
-	for _, r := range s.rules {
-		if r.aboutBid {
-			return true
-		}
-	}
-	return false
-}
+func (s *Set) ReadsBids() bool { return s.bidRules > 0 }
 
 // Constants returns the constants in effect, in definition order.
 func (s *Set) Constants() []Constant { return append([]Constant(nil), s.consts...) }
