@@ -6,6 +6,8 @@ import (
 	"io"
 	"regexp"
 	"strings"
+
+	"github.com/socialvalue-toms/toms/schema"
 )
 
 // The completion scripts are generated from commandTable and each command's
@@ -97,6 +99,8 @@ func positional(c commandSpec) (words []string, files bool) {
 		return commandNames(), false
 	case "completion":
 		return shells, false
+	case "schema":
+		return schema.Kinds(), false
 	case "version", "catalogue":
 		return nil, false
 	}

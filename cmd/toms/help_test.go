@@ -58,7 +58,7 @@ func TestCommandHelp(t *testing.T) {
 	}
 	_, stderr, code := runCLI(t, "help", "evalute")
 	assert.Equal(t, exitUsage, code)
-	assert.Equal(t, `toms help: unknown command "evalute"; the commands are award, catalogue, check, completion, evaluate, help, report, test, version`+"\n", stderr)
+	assert.Equal(t, `toms help: unknown command "evalute"; the commands are award, catalogue, check, completion, evaluate, help, report, schema, test, version`+"\n", stderr)
 }
 
 func TestUnknownCommandSuggests(t *testing.T) {

@@ -11,6 +11,7 @@
 //	toms report OUTCOMES... [--commitments FILE] [--contracts FILE]... [--targets FILE] [--year YEAR] [--format md|html|csv|json|state] [--out FILE|DIR] ...
 //	toms report --merge STATE... [--format md|html|csv|json|state] ...    (partial states, one per shard, combined exactly)
 //	toms catalogue [--framework FILE] [--proxies FILE] [--year YEAR] [--carry-forward] [--format table|json|csv]
+//	toms schema KIND
 //	toms help [COMMAND]
 //	toms version
 //	toms completion bash|zsh|fish

@@ -5,7 +5,7 @@ _toms() {
     cur="${COMP_WORDS[COMP_CWORD]}"
     prev="${COMP_WORDS[COMP_CWORD-1]}"
     if [[ $COMP_CWORD -eq 1 ]]; then
-        COMPREPLY=($(compgen -W "award catalogue check completion evaluate help report test version --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "award catalogue check completion evaluate help report schema test version --help --version" -- "$cur"))
         return
     fi
     cmd="${COMP_WORDS[1]}"
@@ -98,13 +98,22 @@ _toms() {
             COMPREPLY=($(compgen -W "--help --carry-forward --format --framework --proxies --year" -- "$cur"))
         fi
         ;;
+    schema)
+        case "$prev" in
+        esac
+        if [[ $cur == -* ]]; then
+            COMPREPLY=($(compgen -W "--help" -- "$cur"))
+        else
+            COMPREPLY=($(compgen -W "Bids Contracts Fixtures Framework Index ProxyValues RuleSet RuleTest Targets Tender" -- "$cur"))
+        fi
+        ;;
     help)
         case "$prev" in
         esac
         if [[ $cur == -* ]]; then
             COMPREPLY=($(compgen -W "--help" -- "$cur"))
         else
-            COMPREPLY=($(compgen -W "award catalogue check completion evaluate help report test version" -- "$cur"))
+            COMPREPLY=($(compgen -W "award catalogue check completion evaluate help report schema test version" -- "$cur"))
         fi
         ;;
     version)

@@ -9,7 +9,8 @@ _toms() {
         'award:record the winning bid'\''s commitments and the new contract for the annual review'
         'test:run the policy rules'\'' own tests (*_test.yaml)'
         'report:publish the annual review of delivered social value'
-        'catalogue:list the measures and their proxy values'
+        'catalogue:list the measures, their codes and their proxy values'
+        'schema:print the JSON Schema of a file kind, for editors and CI'
         'help:show help for toms or for one command'
         'version:show the module version and VCS revision toms was built from'
         'completion:print a shell completion script'
@@ -94,10 +95,15 @@ _toms() {
             '--year[financial YEAR of the proxy values to show, e.g. 2024/25]:year: ' \
             '(-h --help)'{-h,--help}'[show help]'
         ;;
+    schema)
+        _arguments -s \
+            '(-h --help)'{-h,--help}'[show help]' \
+            '1:argument:(Bids Contracts Fixtures Framework Index ProxyValues RuleSet RuleTest Targets Tender)'
+        ;;
     help)
         _arguments -s \
             '(-h --help)'{-h,--help}'[show help]' \
-            '1:argument:(award catalogue check completion evaluate help report test version)'
+            '1:argument:(award catalogue check completion evaluate help report schema test version)'
         ;;
     version)
         _arguments -s \

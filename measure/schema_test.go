@@ -1,0 +1,46 @@
+package measure
+
+import (
+	"reflect"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/socialvalue-toms/toms/internal/yamlx"
+)
+
+// contractsFile mirrors the root ReadContracts decodes (a struct inside the
+// function there); the field probes in package schema check it against the
+// loader.
+type contractsFile struct {
+	APIVersion string     `yaml:"apiVersion"`
+	Kind       string     `yaml:"kind"`
+	Contracts  *yaml.Node `yaml:"contracts,required"`
+}
+
+// TestSchemaFiles checks schema/Contracts.json and Targets.json against the
+// types the loaders decode into (go generate ./schema rewrites them; the
+// -update flag is the golden files' one).
+func TestSchemaFiles(t *testing.T) {
+	opts := yamlx.SchemaOptions{
+		// answerHook reads yes/no, y/n, true/false, 1/0, any case, or empty.
+		Types: map[reflect.Type]map[string]any{
+			reflect.TypeOf(AnswerUnknown): {"type": []any{"string", "boolean", "integer", "null"}},
+		},
+	}
+	opts.Fields = map[string]map[string]any{
+		"contractsFile.Contracts": {"type": "array", "items": yamlx.Schema(reflect.TypeOf(contractFile{}), opts)},
+	}
+	for _, k := range []struct {
+		kind, title, desc string
+		typ               reflect.Type
+	}{
+		{"Contracts", "toms contract register", "The council's contracts: value, dates, supplier (docs/report.md); a CSV register has the same fields as columns.", reflect.TypeOf(contractsFile{})},
+		{"Targets", "toms targets", "The council's social value targets for a financial year, with RAG bands (docs/report.md).", reflect.TypeOf(targetsFile{})},
+	} {
+		s := yamlx.DocumentSchema(k.kind, k.title, k.desc, k.typ, opts)
+		if err := yamlx.SyncSchemaFile("../schema/"+k.kind+".json", s, *update); err != nil {
+			t.Error(err)
+		}
+	}
+}

@@ -1,0 +1,81 @@
+package rules
+
+import (
+	"flag"
+	"reflect"
+	"testing"
+
+	"github.com/socialvalue-toms/toms/internal/yamlx"
+)
+
+var updateSchema = flag.Bool("update", false, "rewrite the schema files in ../schema")
+
+// TestSchemaFiles checks schema/RuleSet.json, RuleTest.json and
+// Fixtures.json against the types the loaders decode into (go generate
+// ./schema rewrites them).
+func TestSchemaFiles(t *testing.T) {
+	// A CEL expression: text (true and false are expressions too).
+	expr := map[string]any{"type": []any{"string", "boolean", "number"}}
+	typeNames := make([]any, len(constTypeNames))
+	for i, n := range constTypeNames {
+		typeNames[i] = n
+	}
+	constant := yamlx.Schema(reflect.TypeOf(constDoc{}), yamlx.SchemaOptions{Fields: map[string]map[string]any{
+		"constDoc.Type":  {"type": "string", "enum": typeNames},
+		"constDoc.Value": {"type": []any{"string", "number", "boolean", "array"}, "items": map[string]any{"type": []any{"string", "number", "boolean"}}},
+	}})
+	// A test input: a fixture's name, or fields, optionally starting from a
+	// fixture (decodeDepth).
+	input := func(v any) map[string]any {
+		obj := yamlx.Schema(reflect.TypeOf(v), yamlx.SchemaOptions{})
+		obj["properties"].(map[string]any)["fixture"] = map[string]any{"type": "string", "description": "the fixture this input starts from"}
+		return map[string]any{"anyOf": []any{map[string]any{"type": "string", "description": "a fixture's name"}, obj}}
+	}
+	tender, bid := input(Tender{}), input(Bid{})
+	inputs := func(s map[string]any) map[string]any {
+		return map[string]any{"type": []any{"object", "null"}, "additionalProperties": s}
+	}
+	status := make([]any, 0, len(statusNames)-1)
+	for _, s := range statusNames[1:] {
+		status = append(status, s)
+	}
+	expect := yamlx.Schema(reflect.TypeOf(expectDoc{}), yamlx.SchemaOptions{})
+	expect["properties"].(map[string]any)["status"] = map[string]any{"enum": status}
+	opts := yamlx.SchemaOptions{
+		Fields: map[string]map[string]any{
+			"ruleDoc.Constants": {
+				"type":                 []any{"object", "null"},
+				"propertyNames":        map[string]any{"pattern": identRE.String()},
+				"additionalProperties": constant,
+			},
+			"varDoc.Expr":            expr,
+			"ruleDocEnt.When":        expr,
+			"ruleDocEnt.Expr":        expr,
+			"ruleDocEnt.MessageExpr": expr,
+			"fixtureDoc.Tenders":     inputs(tender),
+			"fixtureDoc.Bids":        inputs(bid),
+			"fixtureFileDoc.Tenders": inputs(tender),
+			"fixtureFileDoc.Bids":    inputs(bid),
+			"inputDoc.Tender":        tender,
+			"inputDoc.Bid":           bid,
+			"testCaseDoc.Expect": {
+				"type": []any{"object", "null"},
+				"additionalProperties": map[string]any{"anyOf": []any{
+					map[string]any{"enum": status}, expect}},
+			},
+		},
+	}
+	for _, k := range []struct {
+		kind, title, desc string
+		typ               reflect.Type
+	}{
+		{"RuleSet", "toms rule set", "Policy rules in CEL over tenders and bids (rules package documentation, examples/policy).", reflect.TypeOf(ruleDoc{})},
+		{"RuleTest", "toms rule tests", "Tests of policy rules: inputs and the expected verdict of each rule (examples/policy).", reflect.TypeOf(testDoc{})},
+		{"Fixtures", "toms rule test fixtures", "Named tenders and bids shared by the rule tests beside them (examples/policy/testdata).", reflect.TypeOf(fixtureFileDoc{})},
+	} {
+		s := yamlx.DocumentSchema(k.kind, k.title, k.desc, k.typ, opts)
+		if err := yamlx.SyncSchemaFile("../schema/"+k.kind+".json", s, *updateSchema); err != nil {
+			t.Error(err)
+		}
+	}
+}
