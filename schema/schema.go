@@ -1,6 +1,6 @@
 // Package schema holds the JSON Schemas of the file kinds the toms loaders
 // read (Framework, ProxyValues, Index, Tender, Bids, RuleSet, RuleTest,
-// Fixtures, Contracts, Targets), so that an editor can complete and check a
+// Fixtures, Contracts, Targets, Profile), so that an editor can complete and check a
 // file while it is written. Each schema is generated from the Go types the
 // loader decodes into (the same `yaml` struct tags), by tests in the
 // loaders' packages; `go generate ./schema` rewrites the files, and those
@@ -18,7 +18,7 @@
 // checks the rest (ids that exist, weights that add up, and so on).
 package schema
 
-//go:generate go test ../tom ../evaluate ../rules ../measure -run TestSchemaFiles -update
+//go:generate go test ../tom ../evaluate ../rules ../measure ../award -run TestSchemaFiles -update
 
 import (
 	"embed"

@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
+	"github.com/socialvalue-toms/toms/award"
 	"github.com/socialvalue-toms/toms/diag"
 	"github.com/socialvalue-toms/toms/evaluate"
 	"github.com/socialvalue-toms/toms/measure"
@@ -161,6 +162,8 @@ func load(t *testing.T, f file, data []byte) diag.List {
 		fw, ferr := tom.Default()
 		require.NoError(t, ferr)
 		_, err = measure.ReadTargets(bytes.NewReader(data), f.path, fw)
+	case "Profile":
+		_, err = award.ReadProfile(bytes.NewReader(data), f.path)
 	case "RuleTest", "Fixtures":
 		err = runTests(t, f, data)
 	default:
@@ -213,13 +216,13 @@ func runTests(t *testing.T, f file, data []byte) error {
 }
 
 func TestKinds(t *testing.T) {
-	assert.Equal(t, []string{"Bids", "Contracts", "Fixtures", "Framework", "Index", "ProxyValues", "RuleSet", "RuleTest", "Targets", "Tender"}, schema.Kinds())
+	assert.Equal(t, []string{"Bids", "Contracts", "Fixtures", "Framework", "Index", "Profile", "ProxyValues", "RuleSet", "RuleTest", "Targets", "Tender"}, schema.Kinds())
 	for _, k := range schema.Kinds() {
 		compile(t, k)
 	}
 	_, err := schema.JSON("Tenders")
 	assert.ErrorIs(t, err, schema.ErrUnknownKind)
-	assert.EqualError(t, err, `"Tenders": no schema for this kind; the kinds are Bids, Contracts, Fixtures, Framework, Index, ProxyValues, RuleSet, RuleTest, Targets, Tender`)
+	assert.EqualError(t, err, `"Tenders": no schema for this kind; the kinds are Bids, Contracts, Fixtures, Framework, Index, Profile, ProxyValues, RuleSet, RuleTest, Targets, Tender`)
 	_, err = schema.JSON("../schema/Tender")
 	assert.ErrorIs(t, err, schema.ErrUnknownKind)
 }

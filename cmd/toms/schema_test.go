@@ -22,7 +22,7 @@ func TestSchemaCommand(t *testing.T) {
 
 	_, stderr, code = runCLI(t, "schema", "Tenders")
 	assert.Equal(t, exitUsage, code)
-	assert.Contains(t, stderr, `toms schema: "Tenders": no schema for this kind; the kinds are Bids, Contracts, Fixtures, Framework, Index, ProxyValues, RuleSet, RuleTest, Targets, Tender`)
+	assert.Contains(t, stderr, `toms schema: "Tenders": no schema for this kind; the kinds are Bids, Contracts, Fixtures, Framework, Index, Profile, ProxyValues, RuleSet, RuleTest, Targets, Tender`)
 	_, stderr, code = runCLI(t, "schema")
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, stderr, "toms schema: give one kind")
