@@ -14,20 +14,27 @@ var updateSchema = flag.Bool("update", false, "rewrite the schema files in ../sc
 // Fixtures.json against the types the loaders decode into (go generate
 // ./schema rewrites them).
 func TestSchemaFiles(t *testing.T) {
+	part := func(v any, o yamlx.SchemaOptions) map[string]any {
+		s, err := yamlx.Schema(reflect.TypeOf(v), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
 	// A CEL expression: text (true and false are expressions too).
 	expr := map[string]any{"type": []any{"string", "boolean", "number"}}
 	typeNames := make([]any, len(constTypeNames))
 	for i, n := range constTypeNames {
 		typeNames[i] = n
 	}
-	constant := yamlx.Schema(reflect.TypeOf(constDoc{}), yamlx.SchemaOptions{Fields: map[string]map[string]any{
+	constant := part(constDoc{}, yamlx.SchemaOptions{Fields: map[string]map[string]any{
 		"constDoc.Type":  {"type": "string", "enum": typeNames},
 		"constDoc.Value": {"type": []any{"string", "number", "boolean", "array"}, "items": map[string]any{"type": []any{"string", "number", "boolean"}}},
 	}})
 	// A test input: a fixture's name, or fields, optionally starting from a
 	// fixture (decodeDepth).
 	input := func(v any) map[string]any {
-		obj := yamlx.Schema(reflect.TypeOf(v), yamlx.SchemaOptions{})
+		obj := part(v, yamlx.SchemaOptions{})
 		obj["properties"].(map[string]any)["fixture"] = map[string]any{"type": "string", "description": "the fixture this input starts from"}
 		return map[string]any{"anyOf": []any{map[string]any{"type": "string", "description": "a fixture's name"}, obj}}
 	}
@@ -39,7 +46,7 @@ func TestSchemaFiles(t *testing.T) {
 	for _, s := range statusNames[1:] {
 		status = append(status, s)
 	}
-	expect := yamlx.Schema(reflect.TypeOf(expectDoc{}), yamlx.SchemaOptions{})
+	expect := part(expectDoc{}, yamlx.SchemaOptions{})
 	expect["properties"].(map[string]any)["status"] = map[string]any{"enum": status}
 	opts := yamlx.SchemaOptions{
 		Fields: map[string]map[string]any{
@@ -73,8 +80,8 @@ func TestSchemaFiles(t *testing.T) {
 		{"RuleTest", "toms rule tests", "Tests of policy rules: inputs and the expected verdict of each rule (examples/policy).", reflect.TypeOf(testDoc{})},
 		{"Fixtures", "toms rule test fixtures", "Named tenders and bids shared by the rule tests beside them (examples/policy/testdata).", reflect.TypeOf(fixtureFileDoc{})},
 	} {
-		s := yamlx.DocumentSchema(k.kind, k.title, k.desc, k.typ, opts)
-		if err := yamlx.SyncSchemaFile("../schema/"+k.kind+".json", s, *updateSchema); err != nil {
+		s, err := yamlx.DocumentSchema(k.kind, k.title, k.desc, k.typ, opts)
+		if err := yamlx.SyncSchemaFile("../schema/"+k.kind+".json", s, err, *updateSchema); err != nil {
 			t.Error(err)
 		}
 	}

@@ -14,7 +14,14 @@ var updateSchema = flag.Bool("update", false, "rewrite the schema files in ../sc
 // Index.json against the types the loaders decode into (go generate
 // ./schema rewrites them).
 func TestSchemaFiles(t *testing.T) {
-	proxy := yamlx.Schema(reflect.TypeOf(proxyFile{}), yamlx.SchemaOptions{})
+	part := func(v any, o yamlx.SchemaOptions) map[string]any {
+		s, err := yamlx.Schema(reflect.TypeOf(v), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	proxy := part(proxyFile{}, yamlx.SchemaOptions{})
 	opts := yamlx.SchemaOptions{
 		Fields: map[string]map[string]any{
 			// decodeProxies reads `"2024/25": {value, source, basis, uprate}`.
@@ -34,8 +41,8 @@ func TestSchemaFiles(t *testing.T) {
 		{"ProxyValues", "toms proxy values", "Proxy values laid over a catalogue (docs/catalogue.md).", reflect.TypeOf(proxyValuesFile{})},
 		{"Index", "toms index series", "A named series of index values per financial year, for uprating proxy values (docs/catalogue.md).", reflect.TypeOf(indexFile{})},
 	} {
-		s := yamlx.DocumentSchema(k.kind, k.title, k.desc, k.typ, opts)
-		if err := yamlx.SyncSchemaFile("../schema/"+k.kind+".json", s, *updateSchema); err != nil {
+		s, err := yamlx.DocumentSchema(k.kind, k.title, k.desc, k.typ, opts)
+		if err := yamlx.SyncSchemaFile("../schema/"+k.kind+".json", s, err, *updateSchema); err != nil {
 			t.Error(err)
 		}
 	}

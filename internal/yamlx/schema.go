@@ -3,6 +3,7 @@ package yamlx
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"reflect"
@@ -37,19 +38,35 @@ type SchemaOptions struct {
 // reads: `yaml:"name"` properties, ",required" in required, ",pos" and ",at"
 // fields left out, and unknown properties rejected. A value that Decoder
 // takes as missing when it is null (an optional string, pointer, list,
-// mapping, or a struct with no required field) may be null. It panics on a
-// type it cannot describe, so that a new raw field cannot go unnoticed.
-func Schema(t reflect.Type, opts SchemaOptions) map[string]any {
-	return schemaOf(t, opts, t.String(), false)
+// mapping, or a struct with no required field) may be null. A type it
+// cannot describe (a raw *yaml.Node field without SchemaOptions.Fields) is
+// an error, so that a new raw field cannot go unnoticed.
+func Schema(t reflect.Type, opts SchemaOptions) (s map[string]any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg, ok := r.(schemaProblem)
+			if !ok {
+				panic(r)
+			}
+			s, err = nil, errors.New(string(msg))
+		}
+	}()
+	return schemaOf(t, opts, t.String(), false), nil
 }
+
+// schemaProblem is what schemaOf panics with, and Schema returns as an error.
+type schemaProblem string
 
 // DocumentSchema returns the JSON Schema of a whole file of the given kind,
 // decoded into t: Schema of t, with apiVersion and kind fixed and required.
-func DocumentSchema(kind, title, description string, t reflect.Type, opts SchemaOptions) map[string]any {
-	s := Schema(t, opts)
+func DocumentSchema(kind, title, description string, t reflect.Type, opts SchemaOptions) (map[string]any, error) {
+	s, err := Schema(t, opts)
+	if err != nil {
+		return nil, err
+	}
 	props, _ := s["properties"].(map[string]any)
 	if props == nil {
-		panic(fmt.Sprintf("yamlx: %s is not a struct", t))
+		return nil, fmt.Errorf("yamlx: %s is not a struct", t)
 	}
 	props["apiVersion"] = map[string]any{"const": APIVersion, "description": "file format version"}
 	props["kind"] = map[string]any{"const": kind, "description": "what the file holds"}
@@ -59,7 +76,7 @@ func DocumentSchema(kind, title, description string, t reflect.Type, opts Schema
 	s["$schema"] = "https://json-schema.org/draft/2020-12/schema"
 	s["title"] = title
 	s["description"] = description
-	return s
+	return s, nil
 }
 
 func withoutHeader(req []string) []string {
@@ -77,7 +94,7 @@ func schemaOf(t reflect.Type, opts SchemaOptions, where string, nullable bool) m
 		return copyMap(s)
 	}
 	if t == nodePtrType {
-		panic(fmt.Sprintf("yamlx: %s is a raw *yaml.Node: describe it in SchemaOptions.Fields", where))
+		panic(schemaProblem(fmt.Sprintf("yamlx: %s is a raw *yaml.Node: describe it in SchemaOptions.Fields", where)))
 	}
 	var s map[string]any
 	switch t {
@@ -99,7 +116,7 @@ func schemaOf(t reflect.Type, opts SchemaOptions, where string, nullable bool) m
 			s = map[string]any{"type": "array", "items": schemaOf(t.Elem(), opts, where+"[]", false)}
 		case reflect.Map:
 			if t.Key().Kind() != reflect.String {
-				panic(fmt.Sprintf("yamlx: %s: map keys must be strings", where))
+				panic(schemaProblem(fmt.Sprintf("yamlx: %s: map keys must be strings", where)))
 			}
 			s = map[string]any{"type": "object", "additionalProperties": schemaOf(t.Elem(), opts, where+"{}", false)}
 		case reflect.Struct:
@@ -108,7 +125,7 @@ func schemaOf(t reflect.Type, opts SchemaOptions, where string, nullable bool) m
 				nullable = false
 			}
 		default:
-			panic(fmt.Sprintf("yamlx: %s: cannot describe %s", where, t))
+			panic(schemaProblem(fmt.Sprintf("yamlx: %s: cannot describe %s", where, t)))
 		}
 	}
 	if nullable {
@@ -194,10 +211,13 @@ func SchemaJSON(s map[string]any) []byte {
 	return b.Bytes()
 }
 
-// SyncSchemaFile compares a generated schema with the file at path, or with
-// update rewrites the file. It returns an error saying how to regenerate
-// when they differ.
-func SyncSchemaFile(path string, s map[string]any, update bool) error {
+// SyncSchemaFile compares a generated schema (s, or the error making it)
+// with the file at path, or with update rewrites the file. It returns an
+// error saying how to regenerate when they differ.
+func SyncSchemaFile(path string, s map[string]any, err error, update bool) error {
+	if err != nil {
+		return err
+	}
 	want := SchemaJSON(s)
 	if update {
 		return os.WriteFile(path, want, 0o644)
