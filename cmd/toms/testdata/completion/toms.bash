@@ -104,7 +104,7 @@ _toms() {
         if [[ $cur == -* ]]; then
             COMPREPLY=($(compgen -W "--help" -- "$cur"))
         else
-            COMPREPLY=($(compgen -W "Bids Contracts Fixtures Framework Index ProxyValues RuleSet RuleTest Targets Tender" -- "$cur"))
+            COMPREPLY=($(compgen -W "Bids Contracts Fixtures Framework Index Profile ProxyValues RuleSet RuleTest Targets Tender" -- "$cur"))
         fi
         ;;
     help)

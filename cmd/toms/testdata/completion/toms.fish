@@ -68,7 +68,7 @@ complete -c toms -n '__fish_seen_subcommand_from catalogue' -l proxies -r -F -d 
 complete -c toms -n '__fish_seen_subcommand_from catalogue' -l year -x -d 'financial YEAR of the proxy values to show, e.g. 2024/25'
 complete -c toms -n '__fish_seen_subcommand_from catalogue' -s h -l help -d 'show help'
 complete -c toms -n '__fish_seen_subcommand_from schema' -s h -l help -d 'show help'
-complete -c toms -n '__fish_seen_subcommand_from schema' -a 'Bids Contracts Fixtures Framework Index ProxyValues RuleSet RuleTest Targets Tender'
+complete -c toms -n '__fish_seen_subcommand_from schema' -a 'Bids Contracts Fixtures Framework Index Profile ProxyValues RuleSet RuleTest Targets Tender'
 complete -c toms -n '__fish_seen_subcommand_from help' -s h -l help -d 'show help'
 complete -c toms -n '__fish_seen_subcommand_from help' -a 'award catalogue check completion evaluate help report schema test version'
 complete -c toms -n '__fish_seen_subcommand_from version' -s h -l help -d 'show help'

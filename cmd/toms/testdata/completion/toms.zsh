@@ -98,7 +98,7 @@ _toms() {
     schema)
         _arguments -s \
             '(-h --help)'{-h,--help}'[show help]' \
-            '1:argument:(Bids Contracts Fixtures Framework Index ProxyValues RuleSet RuleTest Targets Tender)'
+            '1:argument:(Bids Contracts Fixtures Framework Index Profile ProxyValues RuleSet RuleTest Targets Tender)'
         ;;
     help)
         _arguments -s \
