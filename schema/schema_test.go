@@ -248,7 +248,7 @@ func TestRepositoryFiles(t *testing.T) {
 				seen[f.kind]++
 				if filepath.Ext(f.path) != ".json" {
 					want := "# yaml-language-server: $schema=" + filepath.ToSlash(must(filepath.Rel(filepath.Dir(f.path), filepath.Join("..", "schema", f.kind+".json"))))
-					assert.Contains(t, string(f.data), want+"\n", "the modeline naming the schema")
+					assert.Contains(t, string(f.data), want+"\n", "an example names its schema for editors: add the line %q (anywhere; the others put it last)", want)
 				}
 			}
 			if loadErr != nil {
