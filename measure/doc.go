@@ -160,4 +160,24 @@
 // output rounds them half-up to PercentPlaces (1) decimal place; they are
 // for display, and their exact numerator and denominator are given beside
 // them.
+//
+// # The review against targets
+//
+// ReadContracts reads the council's contract register (kind: Contracts, or
+// the same fields as CSV columns) and ReadTargets a year's targets (kind:
+// Targets) with their RAG bands (DefaultBands: green at 100% of the target,
+// amber from 85%; Bands.Rate compares exactly). Given to NewReview in
+// ReviewOptions, they add to the review: each target's actual, percentage
+// of the target and rating (Review.Targets); each contract's value in the
+// judged year (Contract.YearValues spreads the value over the financial
+// years by days, to the penny, by the largest remainder) with the social
+// value delivered on it and that per £1 (Review.Register), and its
+// commitments over the years read (ContractReview.Lifetime); spend with
+// SMEs, VCSEs and local suppliers against total spend, the register's value
+// in the year (Review.TotalSpend: direct, contracts such suppliers hold, plus
+// indirect, the flagged spend others reported); and this year against the
+// year before per theme (Review.YearOnYear). A commitment whose financial
+// year has ended short is ProgressMissed. Markdown and HTML come from two
+// templates (templates/*.tmpl) over one display model. docs/report.md
+// documents every figure and table.
 package measure
