@@ -81,6 +81,20 @@ func TestReviewPerPoundAndRate(t *testing.T) {
 	assert.Equal(t, Red, sv.RAG)
 	p, _ = sv.PercentOfTarget(1)
 	requireDec(t, "83.3", p)
+
+	// Without a register there is no contract value to divide by: the rate
+	// is not rated (JSON rag null), and says what it needs.
+	rv = reviewWith(t, fw, "2024/25",
+		"contract,supplier,measure,quantity,date,evidence\nC-1,Acme,volunteering-hours,20000,2024-09-01,log\n", "", "",
+		"apiVersion: toms/v1\nkind: Targets\nyear: 2024/25\ntargets:\n  - {metric: socialValueRate, target: 25}\n", time.Time{})
+	require.False(t, rv.Targets[0].OK)
+	assert.Equal(t, RAG(""), rv.Targets[0].RAG)
+	var md, js strings.Builder
+	require.NoError(t, rv.WriteMarkdown(&md))
+	require.NoError(t, rv.WriteJSON(&js))
+	assert.Contains(t, md.String(), "| Social value as % of contract value | 25.0% | – | – | **not rated** | – |")
+	assert.Contains(t, md.String(), "needs a contract register")
+	assert.Contains(t, js.String(), `"rag": null`)
 }
 
 // Total spend in 2024/25 is the register's value: C-1 £1,000,000 (not an
