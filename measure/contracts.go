@@ -93,9 +93,13 @@ type contractFile struct {
 	Local    Answer              `yaml:"local"`
 }
 
-// ContractColumns are the columns of a CSV contract register, which are
+// contractColumns are the columns of a CSV contract register, which are
 // also the fields of each entry of a YAML or JSON one.
-var ContractColumns = yamlx.FieldNames(reflect.TypeOf(contractFile{}))
+var contractColumns = yamlx.FieldNames(reflect.TypeOf(contractFile{}))
+
+// ContractColumns returns the columns of a CSV contract register, in order;
+// they are also the fields of each entry of a YAML or JSON register.
+func ContractColumns() []string { return append([]string(nil), contractColumns...) }
 
 // MaxRegisterBytes bounds the size of a contract register or targets file.
 const MaxRegisterBytes = 32 << 20
@@ -129,7 +133,7 @@ func ReadContracts(r io.Reader, name string) ([]Contract, error) {
 	var errs diag.List
 	if isCSV(name) {
 		var err error
-		entries, err = yamlx.CSVRows(name, data, ContractColumns)
+		entries, err = yamlx.CSVRows(name, data, contractColumns)
 		if entries == nil && err != nil {
 			return nil, err
 		}

@@ -33,9 +33,9 @@ func ExampleContract_YearValues() {
 // 93.3% of it, amber.
 func ExampleBands_Rate() {
 	d := decimal.RequireFromString
-	fmt.Println(measure.DefaultBands.Rate(d("28"), d("30")))
-	fmt.Println(measure.DefaultBands.Rate(d("30"), d("30")))
-	fmt.Println(measure.DefaultBands.Rate(d("25"), d("30")))
+	fmt.Println(measure.DefaultBands().Rate(d("28"), d("30")))
+	fmt.Println(measure.DefaultBands().Rate(d("30"), d("30")))
+	fmt.Println(measure.DefaultBands().Rate(d("25"), d("30")))
 	// Output:
 	// amber
 	// green

@@ -180,7 +180,7 @@ func TestReadTargets(t *testing.T) {
 // 25.5% is exactly 85% of 30 (25.5 × 100 = 2550): amber; 25.4% is red.
 func TestBandsRate(t *testing.T) {
 	d := decimal.RequireFromString
-	b := DefaultBands
+	b := DefaultBands()
 	require.Equal(t, Amber, b.Rate(d("28"), d("30")))
 	require.Equal(t, Green, b.Rate(d("30"), d("30")))
 	require.Equal(t, Green, b.Rate(d("31"), d("30")))

@@ -83,8 +83,11 @@ type Bands struct {
 	Green, Amber decimal.Decimal
 }
 
-// DefaultBands are green at 100% of the target or more, amber from 85%.
-var DefaultBands = Bands{Green: decimal.NewFromInt(100), Amber: decimal.NewFromInt(85)}
+// DefaultBands returns the bands used when a targets file gives none: green
+// at 100% of the target or more, amber from 85%, red below.
+func DefaultBands() Bands {
+	return Bands{Green: decimal.NewFromInt(100), Amber: decimal.NewFromInt(85)}
+}
 
 // RAG is a red, amber or green rating.
 type RAG string
@@ -164,7 +167,7 @@ func ReadTargets(r io.Reader, name string, fw *tom.Framework) (*Targets, error) 
 		}
 		errs.Add(&diag.Diagnostic{File: name, Line: p.Line, Column: p.Column, Field: join(path, field), Kind: kind, Message: fmt.Sprintf(format, args...)})
 	}
-	ts := &Targets{Bands: DefaultBands}
+	ts := &Targets{Bands: DefaultBands()}
 	if tf.Year != "" {
 		y, err := tom.ParseYear(tf.Year)
 		if err != nil {
@@ -257,7 +260,7 @@ func ReadTargets(r io.Reader, name string, fw *tom.Framework) (*Targets, error) 
 
 func checkBands(b *bandsFile, path string, bad func(map[string]diag.Pos, diag.Pos, string, string, error, string, ...any)) Bands {
 	if b.Green == nil || b.Amber == nil {
-		return DefaultBands // the decoder reported the missing one
+		return DefaultBands() // the decoder reported the missing one
 	}
 	out := Bands{Green: *b.Green, Amber: *b.Amber}
 	switch {

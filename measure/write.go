@@ -96,8 +96,8 @@ func contractCells(c Contract) []string {
 		"category": c.Category, "tender": c.Tender,
 		"sme": c.SME.String(), "vcse": c.VCSE.String(), "local": c.Local.String(),
 	}
-	out := make([]string, len(ContractColumns))
-	for i, col := range ContractColumns {
+	out := make([]string, len(contractColumns))
+	for i, col := range contractColumns {
 		out[i] = by[col]
 	}
 	return out
@@ -111,7 +111,7 @@ func contractCells(c Contract) []string {
 func WriteContracts(w io.Writer, csv bool, contracts []Contract) error {
 	if csv {
 		cw := csvsafe.NewWriter(w)
-		if err := cw.Write(ContractColumns); err != nil {
+		if err := cw.Write(contractColumns); err != nil {
 			return err
 		}
 		for _, c := range contracts {
@@ -129,7 +129,7 @@ func WriteContracts(w io.Writer, csv bool, contracts []Contract) error {
 			if v == "" {
 				continue
 			}
-			m.Content = append(m.Content, str(ContractColumns[i]), str(v))
+			m.Content = append(m.Content, str(contractColumns[i]), str(v))
 		}
 		list.Content = append(list.Content, m)
 	}
