@@ -117,7 +117,7 @@ func TestCycle(t *testing.T) {
 	r, err := os.ReadFile(filepath.Join(dir, "register.csv"))
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(string(r), "id,title,supplier,value,start,end,category,tender,sme,vcse,local\n"))
-	assert.Contains(t, string(r), "HW-2,Highways maintenance term contract 2025-2029,Northgate Highways Ltd,1148000,2024-07-01,2026-06-30,highways,HW-2025-014,no,no,yes")
+	assert.Contains(t, string(r), "HW-2,Highways maintenance term contract 2024-2026,Northgate Highways Ltd,1148000,2024-07-01,2026-06-30,highways,HW-2025-014,no,no,yes")
 
 	b.Reset()
 	require.NoError(t, run(context.Background(), nil, &b))
