@@ -343,6 +343,35 @@ func TestConcurrentCheck(t *testing.T) {
 	wg.Wait()
 }
 
+// TestConcurrentLoadAndWithDefault compiles sets from many goroutines at
+// once (they share the vocabulary built once per process) and adds the
+// default policy to one shared set concurrently; run with -race.
+func TestConcurrentLoadAndWithDefault(t *testing.T) {
+	own, err := rules.Parse("own.yaml", []byte(header+"rules:\n  - {id: own, expr: 'tender.id.matches(\"^T\")'}\n"))
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	sets := make([]*rules.Set, 8)
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			set, err := rules.Parse("p.yaml", []byte(header+"extends: default\nrules:\n  - {id: b, expr: 'bid.price > money(\"0\")'}\n"))
+			if !assert.NoError(t, err) {
+				return
+			}
+			rep, err := set.Check(context.Background(), rules.Input{Tender: tender("200000", "60", "30", "10", "10", "0"), Bid: &rules.Bid{Price: dec("1")}}, rules.CheckOptions{})
+			assert.NoError(t, err)
+			assert.Equal(t, rules.StatusPass, outcome(t, rep, "b").Status)
+			sets[i], err = own.WithDefault()
+			assert.NoError(t, err)
+		}()
+	}
+	wg.Wait()
+	for _, s := range sets {
+		assert.Same(t, sets[0], s, "WithDefault compiles once per set")
+	}
+}
+
 // A variable must not build a value the static cost bound does not allow
 // for: the limits apply all the way down, not only to the top level.
 func TestVariableLimitsAllTheWayDown(t *testing.T) {
