@@ -21,9 +21,10 @@ const conn = await db.connect();
 await conn.run(`
   CREATE TEMP TABLE rows AS
   SELECT o.contract, o.supplier, o.measure, m.theme_id, m.exclusive_group, o.period,
-         CAST(o.quantity AS DECIMAL(38, 6)) AS qty, CAST(o.date AS DATE) AS d,
-         year(CAST(o.date AS DATE)) - CASE WHEN month(CAST(o.date AS DATE)) < 4 THEN 1 ELSE 0 END AS fy
-  FROM read_csv(${q(outcomes)}, header = true, all_varchar = true) o
+         o.quantity AS qty, o.date AS d,
+         year(o.date) - CASE WHEN month(o.date) < 4 THEN 1 ELSE 0 END AS fy
+  FROM read_csv(${q(outcomes)}, header = true, all_varchar = true,
+                types = {'quantity': 'DECIMAL(18, 6)', 'date': 'DATE'}) o
   JOIN (SELECT DISTINCT measure_id, theme_id, exclusive_group
         FROM read_csv(${q(catalogue)}, header = true, all_varchar = true)) m
     ON m.measure_id = o.measure`);
