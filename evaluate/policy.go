@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -48,13 +49,19 @@ func Check(ctx context.Context, t *Tender, set *rules.Set, now time.Time) (rules
 	return check(ctx, t, set, now)
 }
 
+// defaultRules is the embedded default policy, compiled once per process on
+// first use (compiling it takes milliseconds, more than scoring a small
+// tender). Sharing it is safe: a compiled rules.Set is immutable and safe
+// for concurrent use, so this is not mutable global state.
+var defaultRules = sync.OnceValues(rules.Default)
+
 // policySet returns the rule set a tender is checked against: set with the
 // default policy, unless replace (then set alone); the default policy when
 // set is nil.
 func policySet(set *rules.Set, replace bool) (*rules.Set, error) {
 	switch {
 	case set == nil:
-		return rules.Default()
+		return defaultRules()
 	case replace:
 		return set, nil
 	}
