@@ -7,6 +7,7 @@ import (
 
 	"github.com/socialvalue-toms/toms/internal/dectext"
 	"github.com/socialvalue-toms/toms/rules"
+	"github.com/socialvalue-toms/toms/tom"
 )
 
 // The JSON document of a Result (see FORMAT.md, "Result JSON"). Field names
@@ -87,13 +88,14 @@ type jsonQualityCriterion struct {
 }
 
 type jsonMeasure struct {
-	ID             string     `json:"id"`
-	Name           string     `json:"name"`
-	Unit           string     `json:"unit"`
-	Financial      bool       `json:"financial"`
-	Priority       string     `json:"priority"`
-	Proxy          *jsonProxy `json:"proxy,omitempty"`
-	CarriedForward bool       `json:"carriedForward"`
+	ID             string            `json:"id"`
+	Name           string            `json:"name"`
+	Unit           string            `json:"unit"`
+	Financial      bool              `json:"financial"`
+	Priority       string            `json:"priority"`
+	Proxy          *jsonProxy        `json:"proxy,omitempty"`
+	CarriedForward bool              `json:"carriedForward"`
+	Codes          map[string]string `json:"codes,omitempty"`
 }
 
 type jsonProxy struct {
@@ -101,6 +103,7 @@ type jsonProxy struct {
 	Year   string `json:"year"`
 	Source string `json:"source"`
 	Basis  string `json:"basis"`
+	Note   string `json:"note,omitempty"` // "uprated from 2021/22 by <series>"
 }
 
 type jsonBid struct {
@@ -200,9 +203,10 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 		out.Policy = []rules.Verdict{}
 	}
 	for _, m := range r.Measures {
-		jm := jsonMeasure{ID: m.ID, Name: m.Name, Unit: string(m.Unit), Financial: m.Financial, Priority: ds(m.Priority), CarriedForward: m.CarriedForward}
+		jm := jsonMeasure{ID: m.ID, Name: m.Name, Unit: string(m.Unit), Financial: m.Financial, Priority: ds(m.Priority), CarriedForward: m.CarriedForward,
+			Codes: tom.CodeMap(m.Codes)}
 		if m.Financial {
-			jm.Proxy = &jsonProxy{Value: ds(m.Proxy.Value), Year: m.Proxy.Year.String(), Source: m.Proxy.Source, Basis: m.Proxy.Basis}
+			jm.Proxy = &jsonProxy{Value: ds(m.Proxy.Value), Year: m.Proxy.Year.String(), Source: m.Proxy.Source, Basis: m.Proxy.Basis, Note: m.Proxy.Note()}
 		}
 		out.Measures = append(out.Measures, jm)
 	}

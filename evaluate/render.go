@@ -433,6 +433,9 @@ func writeValuation(p *printer, r *Result) {
 			continue
 		}
 		carried := ""
+		if note := m.Proxy.Note(); note != "" {
+			carried = ", " + note
+		}
 		if m.CarriedForward {
 			carried = fmt.Sprintf(", carried forward to %s", r.Year)
 		}

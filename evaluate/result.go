@@ -215,6 +215,8 @@ type MeasureValue struct {
 	// is earlier than the tender's when CarriedForward.
 	Proxy          tom.Proxy
 	CarriedForward bool
+	// Codes are the measure's codes in external frameworks (tom.Measure.Codes).
+	Codes []tom.Code
 }
 
 // Flag is a warning about a bid that does not change its score.

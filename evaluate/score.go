@@ -918,7 +918,7 @@ func (s *scorer) valueCommitments(fw *tom.Framework) ([]MeasureValue, error) {
 				if !found {
 					return nil, fmt.Errorf("%q: %w", c.Measure, tom.ErrUnknownMeasure)
 				}
-				mv := MeasureValue{ID: m.ID, Name: m.Name, Unit: m.Unit, Financial: m.Financial, Priority: m.Priority}
+				mv := MeasureValue{ID: m.ID, Name: m.Name, Unit: m.Unit, Financial: m.Financial, Priority: m.Priority, Codes: m.Codes()}
 				if m.Financial {
 					var err error
 					if mv.Proxy, mv.CarriedForward, err = m.ProxyFor(s.t.Year, s.t.yearPolicy()); err != nil {

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/socialvalue-toms/toms/internal/csvsafe"
+	"github.com/socialvalue-toms/toms/tom"
 )
 
 // Table is one tidy table of the CSV report: one row per observation, one
@@ -63,13 +64,13 @@ func (rv *Review) CSVTables() []Table {
 		values.Rows = append(values.Rows, []string{c.Year.String(), t(c.Contract), t(c.Supplier), t(m.Theme), t(m.Outcome), t(m.ID),
 			t(string(m.Unit)), b(m.Financial), exactQty(c.Quantity), exactMoney(c.SocialValue), n(c.Records)})
 	}
-	measures := Table{Name: "measures.csv", Header: []string{"year", "theme", "theme_name", "outcome", "measure", "measure_name", "unit", "financial", "quantity", "social_value", "records"}}
+	measures := Table{Name: "measures.csv", Header: []string{"year", "theme", "theme_name", "outcome", "measure", "measure_name", "unit", "financial", "quantity", "social_value", "records", "codes"}}
 	for _, y := range rv.Years {
 		for _, mt := range y.Measures {
 			m, _ := fw.Measure(mt.ID)
 			th, _ := fw.Theme(m.Theme)
 			row := []string{y.Key, t(th.ID), t(th.Name), t(m.Outcome), t(m.ID), t(m.Name), t(string(m.Unit)),
-				b(m.Financial), exactQty(mt.Quantity), exactMoney(mt.SocialValue), n(mt.Records)}
+				b(m.Financial), exactQty(mt.Quantity), exactMoney(mt.SocialValue), n(mt.Records), t(tom.FormatCodes(m.Codes()))}
 			if rv.Prioritised {
 				row = append(row, exactQty(mt.Priority), exactMoney(mt.Weighted))
 			}
@@ -101,10 +102,10 @@ func (rv *Review) CSVTables() []Table {
 		}
 		shares.Rows = append(shares.Rows, []string{r.name, exactMoney(r.v.Spend), exactMoney(s.Total), ps, n(r.v.Unknown)})
 	}
-	proxies := Table{Name: "proxies.csv", Header: []string{"measure", "year", "proxy_year", "value", "carried_forward", "records", "quantity", "social_value", "source", "basis"}}
+	proxies := Table{Name: "proxies.csv", Header: []string{"measure", "year", "proxy_year", "value", "carried_forward", "records", "quantity", "social_value", "source", "basis", "note"}}
 	for _, p := range rv.Proxies {
 		proxies.Rows = append(proxies.Rows, []string{t(p.Measure), p.Year.String(), p.Proxy.Year.String(), exactMoney(p.Proxy.Value),
-			b(p.CarriedForward), n(p.Records), exactQty(p.Quantity), exactMoney(p.SocialValue), t(p.Proxy.Source), t(p.Proxy.Basis)})
+			b(p.CarriedForward), n(p.Records), exactQty(p.Quantity), exactMoney(p.SocialValue), t(p.Proxy.Source), t(p.Proxy.Basis), t(p.Proxy.Note())})
 	}
 	rejected := Table{Name: "rejected.csv", Header: []string{"file", "line", "column", "field", "reason"}}
 	for _, d := range rv.Rejected {

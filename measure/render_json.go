@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/socialvalue-toms/toms/internal/dectext"
+	"github.com/socialvalue-toms/toms/tom"
 )
 
 // The JSON report: stable, camelCase keys. Money, quantities and
@@ -73,15 +74,16 @@ type jsonGroup struct {
 }
 
 type jsonMeasure struct {
-	ID          string  `json:"id"`
-	Name        string  `json:"name"`
-	Unit        string  `json:"unit"`
-	Financial   bool    `json:"financial"`
-	Quantity    string  `json:"quantity"`
-	SocialValue string  `json:"socialValue"`
-	Priority    *string `json:"priority,omitempty"`
-	Weighted    *string `json:"weightedSocialValue,omitempty"`
-	Records     int64   `json:"records"`
+	ID          string            `json:"id"`
+	Name        string            `json:"name"`
+	Unit        string            `json:"unit"`
+	Financial   bool              `json:"financial"`
+	Quantity    string            `json:"quantity"`
+	SocialValue string            `json:"socialValue"`
+	Priority    *string           `json:"priority,omitempty"`
+	Weighted    *string           `json:"weightedSocialValue,omitempty"`
+	Records     int64             `json:"records"`
+	Codes       map[string]string `json:"codes,omitempty"` // external codes by scheme
 }
 
 type jsonCommitment struct {
@@ -117,6 +119,7 @@ type jsonProxy struct {
 	Source         string `json:"source"`
 	Basis          string `json:"basis"`
 	CarriedForward bool   `json:"carriedForward"`
+	Note           string `json:"note,omitempty"` // "uprated from 2021/22 by <series>"
 	Records        int64  `json:"records"`
 	Quantity       string `json:"quantity"`
 	SocialValue    string `json:"socialValue"`
@@ -183,7 +186,8 @@ func jsonGroups(gs []Group, weighted bool) []jsonGroup {
 		for _, m := range g.Measures {
 			jg.Measures = append(jg.Measures, jsonMeasure{ID: m.ID, Name: m.Name, Unit: string(m.Unit), Financial: m.Financial,
 				Quantity: exactQty(m.Quantity), SocialValue: exactMoney(m.SocialValue), Records: m.Records,
-				Priority: optional(m.Priority, weighted, exactQty), Weighted: optional(m.Weighted, weighted, exactMoney)})
+				Priority: optional(m.Priority, weighted, exactQty), Weighted: optional(m.Weighted, weighted, exactMoney),
+				Codes: tom.CodeMap(m.Codes)})
 		}
 		out = append(out, jg)
 	}
@@ -231,7 +235,7 @@ func (rv *Review) jsonModel() jsonReport {
 		VCSE: share(s.VCSEShare()), Local: share(s.LocalShare())}
 	for _, p := range rv.Proxies {
 		j.Proxies = append(j.Proxies, jsonProxy{Measure: p.Measure, Year: p.Year.String(), ProxyYear: p.Proxy.Year.String(),
-			Value: exactMoney(p.Proxy.Value), Source: p.Proxy.Source, Basis: p.Proxy.Basis, CarriedForward: p.CarriedForward,
+			Value: exactMoney(p.Proxy.Value), Source: p.Proxy.Source, Basis: p.Proxy.Basis, CarriedForward: p.CarriedForward, Note: p.Proxy.Note(),
 			Records: p.Records, Quantity: exactQty(p.Quantity), SocialValue: exactMoney(p.SocialValue)})
 	}
 	for _, d := range rv.Rejected {

@@ -340,6 +340,9 @@ func (rv *Review) view() *view {
 	}
 	for _, u := range rv.Proxies {
 		of := u.Proxy.Year.String()
+		if note := u.Proxy.Note(); note != "" {
+			of += " (" + note + ")"
+		}
 		if u.CarriedForward {
 			of += " (carried forward)"
 		}

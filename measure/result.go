@@ -219,6 +219,8 @@ type MeasureTotal struct {
 	Priority decimal.Decimal
 	Weighted decimal.Decimal
 	Records  int64
+	// Codes are the measure's codes in external frameworks (tom.Measure.Codes).
+	Codes []tom.Code
 }
 
 // Totals are £ social value and quantities per unit, side by side: the £
@@ -337,7 +339,7 @@ func (r *Result) group(key func(Cell) (id, name string)) []Group {
 		m, _ := r.Framework.Measure(c.Measure)
 		mt := g.measures[c.Measure]
 		if mt == nil {
-			mt = &MeasureTotal{ID: m.ID, Name: m.Name, Unit: m.Unit, Financial: m.Financial, Priority: priority(m)}
+			mt = &MeasureTotal{ID: m.ID, Name: m.Name, Unit: m.Unit, Financial: m.Financial, Priority: priority(m), Codes: m.Codes()}
 			g.measures[c.Measure] = mt
 		}
 		mt.Quantity = mt.Quantity.Add(c.Quantity)
