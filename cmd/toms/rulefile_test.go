@@ -144,13 +144,16 @@ func TestRuleTestFileMessages(t *testing.T) {
 }
 
 // The example policy's bid rules run in `toms evaluate`: a bid failing the
-// 5% rule is excluded with the rule's message, in the table and the JSON.
+// 1.5% rule is excluded with the rule's message, in the table and the JSON
+// (Meridian: £13,080.00 < 1.5% × £1,032,750.00 = £15,491.25), while the
+// others pass and are ranked (Kestrel: £21,772.00 ≥ £16,432.50).
 func TestEvaluateRunsBidRules(t *testing.T) {
 	stdout, stderr, code := runCLI(t, "evaluate", checkTender, "--policy", "../../examples/policy")
 	require.Equal(t, exitOK, code, stderr)
-	assert.Contains(t, stdout, "  Meridian Infrastructure plc: excluded: rule bid-sv-share: The social value commitments are worth £13,080.00, less than 5% of the price of £1,032,750.00 (£51,637.50).\n")
+	assert.Contains(t, stdout, "  Meridian Infrastructure plc: excluded: rule bid-sv-share: The social value commitments are worth £13,080.00, less than 1.5% of the price of £1,032,750.00 (£15,491.25).\n")
 	assert.Contains(t, stdout, "  Meridian Infrastructure plc: policy: rule bid-skills-measure: The bid commits to no skills measure")
-	assert.Contains(t, stdout, "Bid rules (the policy's rules about bids, for each bid)\n  Kestrel Civils\n    Status  Rule                Severity  Message, or the values compared\n    FAIL    bid-sv-share        error     The social value commitments are worth £21,772.00")
+	assert.Contains(t, stdout, "Bid rules (the policy's rules about bids, for each bid)\n  Kestrel Civils\n    Status  Rule                Severity  Message, or the values compared\n    PASS    bid-sv-share        error")
+	assert.Contains(t, stdout, "      1     Kestrel Civils (SME, local)")
 	assert.NotContains(t, stdout, "SKIPPED  bid-sv-share", "bid rules are listed per bid, not as skipped tender rules")
 
 	stdout, _, code = runCLI(t, "evaluate", checkTender, "--policy", "../../examples/policy", "--format", "json")
@@ -160,5 +163,5 @@ func TestEvaluateRunsBidRules(t *testing.T) {
           "rule": "bid-sv-share",
           "status": "fail",
           "severity": "error",
-          "message": "The social value commitments are worth £13,080.00, less than 5% of the price of £1,032,750.00 (£51,637.50).",`)
+          "message": "The social value commitments are worth £13,080.00, less than 1.5% of the price of £1,032,750.00 (£15,491.25).",`)
 }
