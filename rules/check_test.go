@@ -84,7 +84,7 @@ func TestFailingOutcomeCarriesValuesAndPosition(t *testing.T) {
 	require.NoError(t, err)
 	o := outcome(t, rep, "sv-floor")
 	assert.Equal(t, []rules.Value{{Expr: "tender.weights.socialValue", Value: "9.99"}, {Expr: "constants.floor", Value: "10"}}, o.Values)
-	assert.Equal(t, "default/social-value.yaml:42:5", o.Pos.String())
+	assert.Equal(t, "default/social-value.yaml:43:5", o.Pos.String())
 	assert.Equal(t, rules.SeverityError, o.Severity)
 	assert.Nil(t, outcome(t, rep, "weights-total").Values, "passing outcomes carry no values unless asked")
 
@@ -301,7 +301,7 @@ func TestOutcomeJSON(t *testing.T) {
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"rule":"sv-floor","status":"waived","severity":"error",
 		"message":"Social value is weighted 5 points; tenders over £100,000.00 (excluding VAT) need at least 10 points, or an approved waiver.",
-		"position":"default/social-value.yaml:42:5",
+		"position":"default/social-value.yaml:43:5",
 		"values":[{"expr":"tender.weights.socialValue","value":"5"},{"expr":"constants.floor","value":"10"}],
 		"waiver":{"rule":"sv-floor","reason":"sole supplier","approvedBy":"HoP","date":"2025-03-14"}}`, string(b))
 }

@@ -78,7 +78,7 @@ constants:
 		fmt.Printf("%s (%s) = %s from %s\n", c.Name, c.Type, c.Value, c.Pos)
 	}
 	// Output:
-	// threshold (money) = £100,000.00 from default/social-value.yaml:22:3
+	// threshold (money) = £100,000.00 from default/social-value.yaml:23:3
 	// floor (decimal) = 15 from council.yaml:6:3
-	// totalWeight (decimal) = 100 from default/social-value.yaml:33:3
+	// totalWeight (decimal) = 100 from default/social-value.yaml:34:3
 }

@@ -195,7 +195,7 @@ func TestLoadFromTheOperatingSystem(t *testing.T) {
 	require.NoError(t, err)
 	r, ok := set.Rule("skills-measure")
 	require.True(t, ok)
-	assert.Equal(t, "../examples/policy/council.yaml:31:5", r.Pos.String())
+	assert.Equal(t, "../examples/policy/council.yaml:32:5", r.Pos.String())
 	_, ok = set.Rule("sv-floor")
 	assert.True(t, ok, "extends: default brings in the default rules")
 }
@@ -252,7 +252,7 @@ func TestDefaultPolicy(t *testing.T) {
 	floor, ok := set.Rule("sv-floor")
 	require.True(t, ok)
 	assert.Equal(t, "variables.inScope", floor.When)
-	assert.Equal(t, "default/social-value.yaml:42:5", floor.Pos.String())
+	assert.Equal(t, "default/social-value.yaml:43:5", floor.Pos.String())
 }
 
 // WithDefault adds the embedded default policy to a set that lacks it, once,

@@ -248,7 +248,11 @@ func TestRepositoryFiles(t *testing.T) {
 				seen[f.kind]++
 				if filepath.Ext(f.path) != ".json" {
 					want := "# yaml-language-server: $schema=" + filepath.ToSlash(must(filepath.Rel(filepath.Dir(f.path), filepath.Join("..", "schema", f.kind+".json"))))
-					assert.Contains(t, string(f.data), want+"\n", "an example names its schema for editors: add the line %q (anywhere; the others put it last)", want)
+					// The YAML language server reads a modeline only in the
+					// comments before the first content line (it ignores one
+					// further down), so it must be in the file's header.
+					assert.True(t, strings.HasPrefix(string(f.data), want+"\n") || headerHas(string(f.data), want),
+						"an example names its schema for editors in its header: put the line %q first", want)
 				}
 			}
 			if loadErr != nil {
@@ -465,6 +469,20 @@ func contains(ss []string, s string) bool {
 	for _, x := range ss {
 		if x == s {
 			return true
+		}
+	}
+	return false
+}
+
+// headerHas reports whether line is one of the comment lines that start text,
+// before its first line of content.
+func headerHas(text, line string) bool {
+	for _, l := range strings.Split(text, "\n") {
+		if l == line {
+			return true
+		}
+		if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "#") {
+			return false
 		}
 	}
 	return false

@@ -238,7 +238,7 @@ func TestMaxFileSizeLimitsEveryInput(t *testing.T) {
 	assert.Contains(t, stderr, "the file is larger than 1024 bytes")
 	stdout, _, code := runCLI(t, "test", "../../rules/policy")
 	assert.NotEqual(t, exitOK, code)
-	assert.Contains(t, stdout, "social-value.yaml:27:36: the file is larger than 1024 bytes")
+	assert.Contains(t, stdout, "social-value.yaml:27:57: the file is larger than 1024 bytes")
 
 	t.Setenv(maxFileSizeEnv, "64KiB")
 	_, stderr, code = runCLI(t, "check", tender)
