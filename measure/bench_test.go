@@ -196,9 +196,9 @@ func BenchmarkManyFiles(b *testing.B) {
 			a.Close()
 		}
 	})
-	inputs := make([]Input, files)
+	inputs := make([]File, files)
 	for i, p := range parts {
-		inputs[i] = Input{Name: fmt.Sprintf("q%03d.csv", i), Kind: Outcomes, Open: func() (io.ReadCloser, error) {
+		inputs[i] = File{Name: fmt.Sprintf("q%03d.csv", i), Kind: Outcomes, Open: func() (io.ReadCloser, error) {
 			return io.NopCloser(bytes.NewReader(p)), nil
 		}}
 	}
@@ -222,7 +222,7 @@ func BenchmarkManyFiles(b *testing.B) {
 }
 
 // readAllBench reads the inputs with ReadAll, par at a time (-1: GOMAXPROCS).
-func readAllBench(b *testing.B, fw *tom.Framework, inputs []Input, par int) {
+func readAllBench(b *testing.B, fw *tom.Framework, inputs []File, par int) {
 	for range b.N {
 		a := NewAggregator(fw, Options{Parallel: par})
 		out, err := a.ReadAll(context.Background(), inputs)

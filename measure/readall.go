@@ -10,8 +10,8 @@ import (
 	"github.com/socialvalue-toms/toms/diag"
 )
 
-// Input is one outcomes or commitments file for ReadAll.
-type Input struct {
+// File is one outcomes or commitments file for ReadAll.
+type File struct {
 	// Name is the file name used in positions.
 	Name string
 	// Kind says whether the file holds outcomes or commitments.
@@ -22,9 +22,9 @@ type Input struct {
 	Options ReadOptions
 }
 
-// InputResult is what ReadAll made of one input: what Read would have
+// FileResult is what ReadAll made of one input: what Read would have
 // returned for it.
-type InputResult struct {
+type FileResult struct {
 	// Rejected lists the rejected rows of a lenient read, sorted.
 	Rejected diag.List
 	// Err is diag.List for bad input (every bad row of a strict read, or a
@@ -48,8 +48,8 @@ type InputResult struct {
 // Read). The error returned is for stopping: a cancelled
 // context, or a temporary file of duplicate detection that failed; the
 // totals are then incomplete.
-func (a *Aggregator) ReadAll(ctx context.Context, inputs []Input) ([]InputResult, error) {
-	out := make([]InputResult, len(inputs))
+func (a *Aggregator) ReadAll(ctx context.Context, inputs []File) ([]FileResult, error) {
+	out := make([]FileResult, len(inputs))
 	ins := make([]*ingest, len(inputs))
 	first := len(a.files)
 	var inputOf []int // by file index - first: the input
@@ -143,7 +143,7 @@ func (a *Aggregator) dedupErr() error {
 // totals add exactly, and the fingerprints of each join a's deferred ones,
 // for the one resolve at the end of ReadAll to find the same duplicates,
 // with the same first records, as reading the inputs one after the other.
-func (a *Aggregator) readParallel(ctx context.Context, inputs []Input, par int, out []InputResult, ins []*ingest, inputOf *[]int, done func(int, error) error) error {
+func (a *Aggregator) readParallel(ctx context.Context, inputs []File, par int, out []FileResult, ins []*ingest, inputOf *[]int, done func(int, error) error) error {
 	type job struct {
 		w    *Aggregator
 		in   *ingest

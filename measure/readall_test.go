@@ -15,8 +15,8 @@ import (
 	"github.com/socialvalue-toms/toms/diag"
 )
 
-func stringInput(name, data string, kind Kind, opts ReadOptions) Input {
-	return Input{Name: name, Kind: kind, Options: opts, Open: func() (io.ReadCloser, error) {
+func stringInput(name, data string, kind Kind, opts ReadOptions) File {
+	return File{Name: name, Kind: kind, Options: opts, Open: func() (io.ReadCloser, error) {
 		return io.NopCloser(strings.NewReader(data)), nil
 	}}
 }
@@ -53,12 +53,12 @@ func TestReadAllLikeReads(t *testing.T) {
 			want = append(want, fmt.Sprint(rej, err))
 
 			all := NewAggregator(testFramework(t), opts)
-			var inputs []Input
+			var inputs []File
 			for i, f := range files {
 				inputs = append(inputs, stringInput(fmt.Sprintf("f%d.csv", i), f, Outcomes, ro))
 				if i == 2 {
 					inputs = append(inputs, stringInput("bad.csv", badHeader, Outcomes, ro),
-						Input{Name: "gone.csv", Open: func() (io.ReadCloser, error) { return nil, errors.New("no such file") }})
+						File{Name: "gone.csv", Open: func() (io.ReadCloser, error) { return nil, errors.New("no such file") }})
 				}
 			}
 			inputs = append(inputs, stringInput("commit.csv", commitments, Commitments, ro))
@@ -100,11 +100,11 @@ func TestReadAllCancelled(t *testing.T) {
 	for i := range 2 * ctxEvery {
 		fmt.Fprintf(&b, "C%d,S,schools-supported,1,2024-05-01,\n", i)
 	}
-	_, err := a.ReadAll(ctx, []Input{stringInput("x.csv", b.String(), Outcomes, ReadOptions{})})
+	_, err := a.ReadAll(ctx, []File{stringInput("x.csv", b.String(), Outcomes, ReadOptions{})})
 	assert.ErrorIs(t, err, context.Canceled)
 	p := NewAggregator(testFramework(t), Options{Parallel: 2, DuplicateMemory: 1, TempDir: t.TempDir()})
 	defer p.Close()
-	var many []Input
+	var many []File
 	for i := range 5 {
 		many = append(many, stringInput(fmt.Sprint(i, ".csv"), b.String(), Outcomes, ReadOptions{}))
 	}

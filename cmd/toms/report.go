@@ -315,7 +315,7 @@ type reportInput struct {
 // failed).
 func readReportInputs(ctx context.Context, agg *measure.Aggregator, inputs []reportInput, lenient bool, stderr io.Writer) (rejected int, list diag.List, badFiles, unreadable []string, err error) {
 	progress := isTerminal(stderr)
-	all := make([]measure.Input, len(inputs))
+	all := make([]measure.File, len(inputs))
 	for i, in := range inputs {
 		ropts := measure.ReadOptions{Format: measure.FormatOf(in.path), Lenient: lenient}
 		if progress {
@@ -323,7 +323,7 @@ func readReportInputs(ctx context.Context, agg *measure.Aggregator, inputs []rep
 				fmt.Fprintf(stderr, "\rtoms: reading %s: %d rows\x1b[K", in.path, rows) // erase the rest of the line
 			}
 		}
-		all[i] = measure.Input{Name: in.path, Kind: in.kind, Options: ropts,
+		all[i] = measure.File{Name: in.path, Kind: in.kind, Options: ropts,
 			Open: func() (io.ReadCloser, error) { return os.Open(in.path) }}
 	}
 	out, err := agg.ReadAll(ctx, all)
