@@ -183,7 +183,7 @@ func (rv *Review) measureLabel(id string) string {
 	return id
 }
 
-// view builds the display model.
+// view builds the display model, one section of the document at a time.
 func (rv *Review) view() *view {
 	v := &view{Framework: rv.Framework.Name, Caveat: caveat, SocialValue: pounds(rv.Totals.SocialValue),
 		Records: plural(rv.Totals.Records, "record", "records"), HasWeighted: rv.Prioritised,
@@ -201,7 +201,32 @@ func (rv *Review) view() *view {
 	for _, h := range rv.headline() {
 		v.Headline = append(v.Headline, viewLine{h.result, h.quantity, h.unit})
 	}
-	var themeBars []bar
+	v.Themes, v.ThemeChart = rv.themesView()
+	v.Contracts = rv.topView("contracts", "Contract", rv.Contracts, true)
+	v.Suppliers = rv.topView("suppliers", "Supplier", rv.Suppliers, false)
+	v.CommitmentsLoaded = len(rv.Commitments) > 0
+	v.Commitments, v.CommitmentChart = rv.commitmentsView()
+	if !rv.AsOf.IsZero() && len(rv.Commitments) > 0 {
+		v.JudgedAt = v.AsOf
+	}
+	v.SpendReported = pounds(rv.SpendShares.Total)
+	v.Shares, v.ShareChart = rv.sharesView()
+	v.TotalSpend = rv.totalSpendView()
+	v.Targets = rv.targetsView()
+	v.Register, v.Lifetime = rv.registerView()
+	v.ThisYear, v.LastYr, v.YearOnYear = rv.yearOnYearView()
+	v.Proxies = rv.proxiesView()
+	v.Notes = rv.Notes
+	v.Rejected, v.RejectedOf = rv.rejectedView()
+	return v
+}
+
+// themesView lists each theme with its measures, and charts the themes'
+// social value; a theme with no financial measure delivered is headed by its
+// results in their own units instead of £.
+func (rv *Review) themesView() ([]viewTheme, chart) {
+	var themes []viewTheme
+	var bars []bar
 	for _, g := range rv.Themes {
 		t := viewTheme{Name: g.Name, Headline: pounds(g.SocialValue)}
 		financial := false
@@ -222,65 +247,83 @@ func (rv *Review) view() *view {
 		if !financial {
 			t.Headline = rv.unitList(g)
 		}
-		v.Themes = append(v.Themes, t)
-		themeBars = append(themeBars, bar{label: g.Name, value: g.SocialValue, text: t.Headline, none: !financial})
+		themes = append(themes, t)
+		bars = append(bars, bar{label: g.Name, value: g.SocialValue, text: t.Headline, none: !financial})
 	}
-	v.ThemeChart = newChart("Social value by theme", themeBars, decimal.Zero, false)
-	v.Contracts = rv.topView("contracts", "Contract", rv.Contracts, true)
-	v.Suppliers = rv.topView("suppliers", "Supplier", rv.Suppliers, false)
+	return themes, newChart("Social value by theme", bars, decimal.Zero, false)
+}
 
-	v.CommitmentsLoaded = len(rv.Commitments) > 0
-	var cbars []bar
+// commitmentsView lists the commitments judged and charts each one's
+// delivery against 100%; when every commitment is for the same year the
+// year goes in the chart's title rather than in every bar's label.
+func (rv *Review) commitmentsView() ([]viewCommitment, chart) {
 	oneYear := true
 	for _, c := range rv.Commitments {
 		oneYear = oneYear && c.Year == rv.Commitments[0].Year
 	}
-	chartTitle := "Delivered as a share of the commitment (the line is 100%)"
+	title := "Delivered as a share of the commitment (the line is 100%)"
 	if oneYear && len(rv.Commitments) > 0 {
-		chartTitle = "Delivered as a share of the commitment in " + rv.Commitments[0].Year.String() + " (the line is 100%)"
+		title = "Delivered as a share of the commitment in " + rv.Commitments[0].Year.String() + " (the line is 100%)"
 	}
+	var rows []viewCommitment
+	var bars []bar
 	for _, c := range rv.Commitments {
 		pc, ok := c.Percent(PercentPlaces)
 		vc := viewCommitment{Contract: c.Contract, Supplier: c.Supplier, Measure: rv.measureLabel(c.Measure), Unit: rv.unitLabel(string(c.Unit)),
 			Year: c.Year.String(), Committed: qty(c.Committed), Delivered: qty(c.Delivered), Percent: pct(pc, ok),
 			Status: string(c.Progress), Class: progressClass(c.Progress)}
-		v.Commitments = append(v.Commitments, vc)
+		rows = append(rows, vc)
 		label := c.Contract + " · " + vc.Measure
 		if !oneYear {
 			label = c.Contract + " " + vc.Year + " · " + vc.Measure
 		}
-		cbars = append(cbars, bar{label: label, value: pc, text: vc.Percent + " " + vc.Status, none: !ok})
+		bars = append(bars, bar{label: label, value: pc, text: vc.Percent + " " + vc.Status, none: !ok})
 	}
-	v.CommitmentChart = newChart(chartTitle, cbars, decimal.NewFromInt(100), true)
-	if !rv.AsOf.IsZero() && len(rv.Commitments) > 0 {
-		v.JudgedAt = v.AsOf
-	}
+	return rows, newChart(title, bars, decimal.NewFromInt(100), true)
+}
 
+// sharesView lists the SME, VCSE and local shares of the spend reported,
+// and charts them.
+func (rv *Review) sharesView() ([]viewShare, chart) {
 	s := rv.SpendShares
-	v.SpendReported = pounds(s.Total)
-	var sbars []bar
+	var rows []viewShare
+	var bars []bar
 	for _, r := range []struct {
 		name string
 		v    SpendShare
 	}{{"SMEs", s.SMEShare()}, {"VCSEs", s.VCSEShare()}, {"Local suppliers", s.LocalShare()}} {
-		v.Shares = append(v.Shares, viewShare{r.name, pounds(r.v.Spend), pct(r.v.Percent, r.v.OK)})
-		sbars = append(sbars, bar{label: r.name, value: r.v.Percent, text: pct(r.v.Percent, r.v.OK), none: !r.v.OK})
+		rows = append(rows, viewShare{r.name, pounds(r.v.Spend), pct(r.v.Percent, r.v.OK)})
+		bars = append(bars, bar{label: r.name, value: r.v.Percent, text: pct(r.v.Percent, r.v.OK), none: !r.v.OK})
 	}
-	v.ShareChart = newChart("Share of spend reported", sbars, decimal.NewFromInt(100), false)
-	if ts := rv.TotalSpend; ts != nil {
-		vt := &viewTotalSpend{Year: ts.Year.String(), Total: pounds(ts.Total), Contracts: plural(int64(ts.Contracts), "contract", "contracts")}
-		var tbars []bar
-		for _, r := range []struct {
-			name string
-			v    TotalShare
-		}{{"SMEs", ts.SME}, {"VCSEs", ts.VCSE}, {"Local suppliers", ts.Local}} {
-			p, ok := ts.Percent(r.v, PercentPlaces)
-			vt.Rows = append(vt.Rows, viewTotalShare{r.name, pounds(r.v.Direct), pounds(r.v.Indirect), pounds(r.v.Spend()), pct(p, ok)})
-			tbars = append(tbars, bar{label: r.name, value: p, text: pct(p, ok), none: !ok})
-		}
-		vt.Chart = newChart("Share of total spend (the register's contract value in "+vt.Year+")", tbars, decimal.NewFromInt(100), false)
-		v.TotalSpend = vt
+	return rows, newChart("Share of spend reported", bars, decimal.NewFromInt(100), false)
+}
+
+// totalSpendView lists the SME, VCSE and local shares of the register's
+// total contract value, direct and indirect, or nil when there is no
+// register to take the total from.
+func (rv *Review) totalSpendView() *viewTotalSpend {
+	ts := rv.TotalSpend
+	if ts == nil {
+		return nil
 	}
+	vt := &viewTotalSpend{Year: ts.Year.String(), Total: pounds(ts.Total), Contracts: plural(int64(ts.Contracts), "contract", "contracts")}
+	var bars []bar
+	for _, r := range []struct {
+		name string
+		v    TotalShare
+	}{{"SMEs", ts.SME}, {"VCSEs", ts.VCSE}, {"Local suppliers", ts.Local}} {
+		p, ok := ts.Percent(r.v, PercentPlaces)
+		vt.Rows = append(vt.Rows, viewTotalShare{r.name, pounds(r.v.Direct), pounds(r.v.Indirect), pounds(r.v.Spend()), pct(p, ok)})
+		bars = append(bars, bar{label: r.name, value: p, text: pct(p, ok), none: !ok})
+	}
+	vt.Chart = newChart("Share of total spend (the register's contract value in "+vt.Year+")", bars, decimal.NewFromInt(100), false)
+	return vt
+}
+
+// targetsView lists each target against what was achieved, each figure in
+// the target's own unit (a percentage, £, or a quantity and its unit).
+func (rv *Review) targetsView() []viewTarget {
+	var rows []viewTarget
 	for _, t := range rv.Targets {
 		u := rv.targetUnit(t.Target)
 		show := func(d decimal.Decimal) string {
@@ -300,8 +343,16 @@ func (rv *Review) view() *view {
 		if t.PreviousOK {
 			vt.Previous = show(t.Previous)
 		}
-		v.Targets = append(v.Targets, vt)
+		rows = append(rows, vt)
 	}
+	return rows
+}
+
+// registerView lists the contract register with each contract's social
+// value per £ of contract value, and each contract's lifetime commitments.
+func (rv *Review) registerView() ([]viewContract, []viewLifetime) {
+	var register []viewContract
+	var lifetime []viewLifetime
 	for _, c := range rv.Register {
 		pp, ok := c.PerPound(2)
 		per := "–"
@@ -311,16 +362,23 @@ func (rv *Review) view() *view {
 		case ok:
 			per = "£" + dectext.Round(pp, 2)
 		}
-		v.Register = append(v.Register, viewContract{ID: c.Contract.ID, Title: c.Contract.Title, Supplier: c.Contract.Supplier,
+		register = append(register, viewContract{ID: c.Contract.ID, Title: c.Contract.Title, Supplier: c.Contract.Supplier,
 			Value: pounds(c.Value), SocialValue: pounds(c.SocialValue), PerPound: per})
 		for _, l := range c.Lifetime {
 			p, ok := l.Percent(PercentPlaces)
-			v.Lifetime = append(v.Lifetime, viewLifetime{Contract: c.Contract.ID, Measure: rv.measureLabel(l.Measure), Unit: rv.unitLabel(string(l.Unit)),
+			lifetime = append(lifetime, viewLifetime{Contract: c.Contract.ID, Measure: rv.measureLabel(l.Measure), Unit: rv.unitLabel(string(l.Unit)),
 				Committed: qty(l.Committed), Delivered: qty(l.Delivered), Percent: pct(p, ok), Status: string(l.Progress), Class: progressClass(l.Progress)})
 		}
 	}
+	return register, lifetime
+}
+
+// yearOnYearView lists each theme's change on the year before, in £ for
+// social value and in its own unit otherwise, with a + on a rise; it also
+// gives the two years compared (empty when there is nothing to compare).
+func (rv *Review) yearOnYearView() (thisYear, lastYear string, rows []viewChange) {
 	for _, c := range rv.YearOnYear {
-		v.ThisYear, v.LastYr = c.ThisYear.String(), c.LastYear.String()
+		thisYear, lastYear = c.ThisYear.String(), c.LastYear.String()
 		show, figure := qty, rv.unitLabel(string(c.Unit))
 		if c.Unit == "" {
 			show, figure = pounds, "social value (£)"
@@ -336,8 +394,15 @@ func (rv *Review) view() *view {
 		if ok && p.IsPositive() {
 			cp = "+" + cp
 		}
-		v.YearOnYear = append(v.YearOnYear, viewChange{c.Name, figure, show(c.This), show(c.Last), ch, cp})
+		rows = append(rows, viewChange{c.Name, figure, show(c.This), show(c.Last), ch, cp})
 	}
+	return thisYear, lastYear, rows
+}
+
+// proxiesView lists the proxy values used, saying which year's value each
+// is, whether it was carried forward, and where it comes from.
+func (rv *Review) proxiesView() []viewProxy {
+	var rows []viewProxy
 	for _, u := range rv.Proxies {
 		of := u.Proxy.Year.String()
 		if note := u.Proxy.Note(); note != "" {
@@ -346,17 +411,22 @@ func (rv *Review) view() *view {
 		if u.CarriedForward {
 			of += " (carried forward)"
 		}
-		v.Proxies = append(v.Proxies, viewProxy{Measure: rv.measureLabel(u.Measure), Year: u.Year.String(), Value: proxyText(u.Proxy.Value), Of: of,
+		rows = append(rows, viewProxy{Measure: rv.measureLabel(u.Measure), Year: u.Year.String(), Value: proxyText(u.Proxy.Value), Of: of,
 			SocialValue: pounds(u.SocialValue), Source: linkParts(u.Proxy.Source)})
 	}
-	v.Notes = rv.Notes
+	return rows
+}
+
+// rejectedView lists the first maxRejectedShown problems kept, and says
+// how many were left out of the review when there are more.
+func (rv *Review) rejectedView() (rows []viewRejected, of string) {
 	if len(rv.Rejected) > maxRejectedShown {
-		v.RejectedOf = fmt.Sprintf("The first %d of %d problems kept; the JSON and CSV reports list every one kept.", maxRejectedShown, len(rv.Rejected))
+		of = fmt.Sprintf("The first %d of %d problems kept; the JSON and CSV reports list every one kept.", maxRejectedShown, len(rv.Rejected))
 	}
 	for _, d := range rv.Rejected[:min(len(rv.Rejected), maxRejectedShown)] {
-		v.Rejected = append(v.Rejected, viewRejected{d.File, fmt.Sprint(d.Line), fmt.Sprint(d.Column), d.Field, d.Message})
+		rows = append(rows, viewRejected{d.File, fmt.Sprint(d.Line), fmt.Sprint(d.Column), d.Field, d.Message})
 	}
-	return v
+	return rows, of
 }
 
 // topView lists the groups with the most social value, the contracts with

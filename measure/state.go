@@ -212,14 +212,64 @@ func (a *Aggregator) ReadState(r io.Reader, name string) error {
 	if err := dec.Decode(&s); err != nil {
 		return fmt.Errorf("%s: %w: %v", name, ErrState, err)
 	}
-	if s.Version != StateVersion {
-		return fmt.Errorf("%s: %w: version %q; this toms reads %q", name, ErrState, s.Version, StateVersion)
+	// Everything is checked into b first, so that a bad state changes
+	// nothing; b then merges into a.
+	sr := &stateReader{name: name, a: a,
+		b: &Aggregator{opts: a.opts, cat: a.cat, cellIdx: map[cellKey]int32{}, commitIdx: map[commitKey]int32{}, lastCell: -1}}
+	for _, step := range []func(*stateJSON) error{sr.header, sr.proxies, sr.cells, sr.commitments, sr.counts} {
+		if err := step(&s); err != nil {
+			return err
+		}
 	}
-	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%s: %w: %s", name, ErrState, fmt.Sprintf(format, args...))
+	a.mergeTotals(sr.b)
+	return nil
+}
+
+// stateReader checks a decoded state against the Aggregator a it is to
+// merge into, and fills b with it; one method a part of the state, in
+// the order the errors are reported.
+type stateReader struct {
+	name string
+	a, b *Aggregator
+}
+
+// bad is an ErrState error naming the state.
+func (sr *stateReader) bad(format string, args ...any) error {
+	return fmt.Errorf("%s: %w: %s", sr.name, ErrState, fmt.Sprintf(format, args...))
+}
+
+// measureYear looks up a measure the state counts and parses the year it
+// counts it in: a measure the framework does not have is ErrMerge, a bad
+// year ErrState.
+func (sr *stateReader) measureYear(id, y string) (*mstate, int, error) {
+	m := sr.a.cat.lookup(id)
+	if m == nil {
+		return nil, 0, fmt.Errorf("%s: %w: the state counts measure %q, which the framework does not have", sr.name, ErrMerge, id)
+	}
+	fy, err := tom.ParseYear(y)
+	if err != nil {
+		return nil, 0, sr.bad("year %q: %v", y, err)
+	}
+	return m, fy.Start(), nil
+}
+
+// amount parses one of the state's exact non-negative decimals.
+func (sr *stateReader) amount(what, v string) (acc, error) {
+	d, err := dectext.Parse(v)
+	if err != nil || d.IsNegative() {
+		return acc{}, sr.bad("%s %q is not an exact non-negative decimal", what, v)
+	}
+	return acc{extra: d}, nil
+}
+
+// header checks the state's version, framework and options against a's.
+func (sr *stateReader) header(s *stateJSON) error {
+	a := sr.a
+	if s.Version != StateVersion {
+		return fmt.Errorf("%s: %w: version %q; this toms reads %q", sr.name, ErrState, s.Version, StateVersion)
 	}
 	if s.Framework != a.cat.fw.ID() {
-		return fmt.Errorf("%s: %w: the state was made with framework %q, not %q", name, ErrMerge, s.Framework, a.cat.fw.ID())
+		return fmt.Errorf("%s: %w: the state was made with framework %q, not %q", sr.name, ErrMerge, s.Framework, a.cat.fw.ID())
 	}
 	year := ""
 	if !a.opts.Year.IsZero() {
@@ -227,112 +277,102 @@ func (a *Aggregator) ReadState(r io.Reader, name string) error {
 	}
 	if s.Year != year || s.YearPolicy != policyName(a.opts.YearPolicy) || s.DuplicateCheck == a.opts.NoDuplicateCheck {
 		return fmt.Errorf("%s: %w: the state was made with year %q, year policy %s, duplicate check %v; this report uses year %q, %s, %v",
-			name, ErrMerge, s.Year, s.YearPolicy, s.DuplicateCheck, year, policyName(a.opts.YearPolicy), !a.opts.NoDuplicateCheck)
+			sr.name, ErrMerge, s.Year, s.YearPolicy, s.DuplicateCheck, year, policyName(a.opts.YearPolicy), !a.opts.NoDuplicateCheck)
 	}
-	// Everything is checked into b first, so that a bad state changes
-	// nothing; b then merges into a.
-	b := &Aggregator{opts: a.opts, cat: a.cat, cellIdx: map[cellKey]int32{}, commitIdx: map[commitKey]int32{}, lastCell: -1}
-	parseYear := func(y string) (int, error) {
-		fy, err := tom.ParseYear(y)
-		if err != nil {
-			return 0, bad("year %q: %v", y, err)
-		}
-		return fy.Start(), nil
-	}
-	measure := func(id string) (*mstate, error) {
-		m := a.cat.lookup(id)
-		if m == nil {
-			return nil, fmt.Errorf("%s: %w: the state counts measure %q, which the framework does not have", name, ErrMerge, id)
-		}
-		return m, nil
-	}
-	amount := func(what, v string) (acc, error) {
-		d, err := dectext.Parse(v)
-		if err != nil || d.IsNegative() {
-			return acc{}, bad("%s %q is not an exact non-negative decimal", what, v)
-		}
-		return acc{extra: d}, nil
-	}
+	return nil
+}
+
+// proxies checks that a's framework values every measure and year the
+// state valued with the same proxy value, carried forward alike.
+func (sr *stateReader) proxies(s *stateJSON) error {
 	for _, p := range s.Proxies {
-		m, err := measure(p.Measure)
-		if err != nil {
-			return err
-		}
-		fy, err := parseYear(p.Year)
+		m, fy, err := sr.measureYear(p.Measure, p.Year)
 		if err != nil {
 			return err
 		}
 		v, err := decimal.NewFromString(p.Value)
 		if err != nil {
-			return bad("proxy value %q", p.Value)
+			return sr.bad("proxy value %q", p.Value)
 		}
-		pe := m.proxy(fy, a.opts.YearPolicy)
+		pe := m.proxy(fy, sr.a.opts.YearPolicy)
 		if pe.err != nil || !pe.p.Value.Equal(v) || pe.carried != p.CarriedForward {
 			have := "no value"
 			if pe.err == nil {
 				have = "£" + dectext.Format(pe.p.Value)
 			}
-			return fmt.Errorf("%s: %w: the state valued %s in %s at £%s; this framework has %s", name, ErrMerge, p.Measure, p.Year, p.Value, have)
+			return fmt.Errorf("%s: %w: the state valued %s in %s at £%s; this framework has %s", sr.name, ErrMerge, p.Measure, p.Year, p.Value, have)
 		}
 	}
+	return nil
+}
+
+// cells fills b's cells from the state's, each given once, with spend
+// flags for spend measures and only for them.
+func (sr *stateReader) cells(s *stateJSON) error {
+	b := sr.b
 	for _, c := range s.Cells {
-		m, err := measure(c.Measure)
-		if err != nil {
-			return err
-		}
-		fy, err := parseYear(c.Year)
+		m, fy, err := sr.measureYear(c.Measure, c.Year)
 		if err != nil {
 			return err
 		}
 		if c.Records <= 0 {
-			return bad("a cell of %d records", c.Records)
+			return sr.bad("a cell of %d records", c.Records)
 		}
 		cl := b.cell(cellKey{cs: uint64(b.contracts.id(c.Contract))<<32 | uint64(b.suppliers.id(c.Supplier)), my: myKey(m.idx, fy)})
 		if cl.records != 0 {
-			return bad("cell %s, %s, %s, %s is given twice", c.Contract, c.Supplier, c.Measure, c.Year)
+			return sr.bad("cell %s, %s, %s, %s is given twice", c.Contract, c.Supplier, c.Measure, c.Year)
 		}
 		cl.records = c.Records
-		if cl.qty, err = amount("quantity", c.Quantity); err != nil {
+		if cl.qty, err = sr.amount("quantity", c.Quantity); err != nil {
 			return err
 		}
-		if cl.val, err = amount("social value", c.SocialValue); err != nil {
+		if cl.val, err = sr.amount("social value", c.SocialValue); err != nil {
 			return err
 		}
 		if (c.Flagged != nil) != m.spend || (c.Unknown != nil) != m.spend {
-			return bad("cell %s, %s, %s, %s: spend flags are given for spend measures, and only for them", c.Contract, c.Supplier, c.Measure, c.Year)
+			return sr.bad("cell %s, %s, %s, %s: spend flags are given for spend measures, and only for them", c.Contract, c.Supplier, c.Measure, c.Year)
 		}
 		if m.spend {
 			for j := range cl.flagged {
-				if cl.flagged[j], err = amount("flagged spend", c.Flagged[j]); err != nil {
+				if cl.flagged[j], err = sr.amount("flagged spend", c.Flagged[j]); err != nil {
 					return err
 				}
 				cl.unknown[j] = c.Unknown[j]
 			}
 		}
 	}
+	return nil
+}
+
+// commitments fills b's commitments from the state's, each given once.
+func (sr *stateReader) commitments(s *stateJSON) error {
+	b := sr.b
 	for _, c := range s.Commitments {
-		m, err := measure(c.Measure)
-		if err != nil {
-			return err
-		}
-		fy, err := parseYear(c.Year)
+		m, fy, err := sr.measureYear(c.Measure, c.Year)
 		if err != nil {
 			return err
 		}
 		i := b.commit(commitKey{contract: b.contracts.id(c.Contract), my: myKey(m.idx, fy)}, b.suppliers.id(c.Supplier))
 		cm := &b.commits[i]
 		if cm.records != 0 || c.Records <= 0 {
-			return bad("commitment %s, %s, %s is given twice or has no records", c.Contract, c.Measure, c.Year)
+			return sr.bad("commitment %s, %s, %s is given twice or has no records", c.Contract, c.Measure, c.Year)
 		}
 		cm.records = c.Records
-		if cm.qty, err = amount("commitment quantity", c.Quantity); err != nil {
+		if cm.qty, err = sr.amount("commitment quantity", c.Quantity); err != nil {
 			return err
 		}
 	}
+	return nil
+}
+
+// counts fills in the rest of b: the latest date, the problems kept (each
+// with its kind, when this toms knows it), the files and the counts.
+func (sr *stateReader) counts(s *stateJSON) error {
+	b := sr.b
 	if s.Latest != "" {
 		d, err := time.Parse(dateLayout, s.Latest)
 		if err != nil {
-			return bad("latest %q is not a date", s.Latest)
+			return sr.bad("latest %q is not a date", s.Latest)
 		}
 		b.latest = d.Year()*10000 + int(d.Month())*100 + d.Day()
 	}
@@ -347,6 +387,5 @@ func (a *Aggregator) ReadState(r io.Reader, name string) error {
 	b.records, b.commitRecords = s.Records, s.CommitmentRecords
 	b.outOfYear, b.commitOutOfYear = s.OutOfYear, s.CommitmentsOutOfYear
 	b.rejectedRows, b.rejectedNotKept, b.crossShard = s.RejectedRows, s.RejectedNotKept, s.CrossShardDuplicates
-	a.mergeTotals(b)
 	return nil
 }
