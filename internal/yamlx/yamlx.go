@@ -38,6 +38,9 @@ const MaxAliasNodes = 100_000
 
 var lineRE = regexp.MustCompile(`line (\d+)`)
 
+// mergeKeyMsg is the message at a YAML merge key (<<), wherever it is met.
+const mergeKeyMsg = "merge keys (<<) are not supported; repeat the fields or use an anchor for the whole value"
+
 // Parse reads exactly one YAML or JSON document and returns its root content
 // node. An empty input, a syntax error or a second document is an error, and
 // so is an input beyond the limits in limits.go (its size, its density and
@@ -247,7 +250,7 @@ func (d *Decoder) dropMergeKeys(n *yaml.Node, path string, depth int) {
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
 			if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
-				d.Errorf(k, path, diag.ErrValue, "merge keys (<<) are not supported; repeat the fields or use an anchor for the whole value")
+				d.Errorf(k, path, diag.ErrValue, "%s", mergeKeyMsg)
 				continue
 			}
 			d.dropMergeKeys(v, join(path, k.Value), depth+1)
@@ -316,32 +319,20 @@ func IsNull(n *yaml.Node) bool {
 	return n == nil || (n.Kind == yaml.ScalarNode && n.Tag == "!!null")
 }
 
+// decode decodes n into v, reporting every problem through d. It first
+// settles what n is (a raw node, an alias within its budget, a hooked type)
+// and then hands each kind of value to its own step below.
 func (d *Decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 	if v.Type() == nodePtrType {
-		// A raw node is handed over resolved, so that its reader sees the
-		// mapping or list an alias stands for; what the alias expands to
-		// is charged to the alias budget here, as decoding it would be.
-		if n != nil && n.Kind == yaml.AliasNode {
-			if !d.chargeAlias(n, path) {
-				return
-			}
-			n = resolve(n)
-		}
-		v.Set(reflect.ValueOf(n))
+		d.decodeRawNode(n, v, path)
 		return
 	}
 	if n != nil && n.Kind == yaml.AliasNode {
 		d.aliasDepth++
 		defer func() { d.aliasDepth-- }()
 	}
-	if d.aliasDepth > 0 {
-		d.aliasNodes++
-		if d.aliasNodes > MaxAliasNodes {
-			if d.aliasNodes == MaxAliasNodes+1 {
-				d.Errorf(n, path, diag.ErrValue, "aliases expand the document to more than %d nodes", MaxAliasNodes)
-			}
-			return
-		}
+	if !d.countAliasNode(n, path) {
+		return
 	}
 	n = resolve(n)
 	if n == nil {
@@ -353,24 +344,10 @@ func (d *Decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 	}
 	switch v.Type() {
 	case decimalType:
-		if s, ok := d.scalar(n, path, "a number"); ok {
-			x, err := dectext.Parse(s)
-			if err != nil {
-				d.Errorf(n, path, diag.ErrValue, "%v", err)
-				return
-			}
-			v.Set(reflect.ValueOf(x))
-		}
+		d.decodeDecimal(n, v, path)
 		return
 	case timeType:
-		if s, ok := d.scalar(n, path, "a date"); ok {
-			t, err := ParseTime(s)
-			if err != nil {
-				d.Errorf(n, path, diag.ErrValue, "%v", err)
-				return
-			}
-			v.Set(reflect.ValueOf(t))
-		}
+		d.decodeTime(n, v, path)
 		return
 	}
 	switch v.Kind() {
@@ -389,69 +366,157 @@ func (d *Decoder) decode(n *yaml.Node, v reflect.Value, path string) {
 			v.SetString(s)
 		}
 	case reflect.Bool:
-		if s, ok := d.scalar(n, path, "true or false"); ok {
-			switch s {
-			case "true":
-				v.SetBool(true)
-			case "false":
-				v.SetBool(false)
-			default:
-				d.Errorf(n, path, diag.ErrType, "is %q; write true or false", s)
-			}
-		}
+		d.decodeBool(n, v, path)
 	case reflect.Int, reflect.Int64, reflect.Int32:
-		if s, ok := d.scalar(n, path, "a whole number"); ok {
-			i, err := strconv.ParseInt(s, 10, 64)
-			if err != nil || (len(s) > 1 && s[0] == '0') {
-				d.Errorf(n, path, diag.ErrType, "is %q; expected a whole number", s)
-				return
-			}
-			v.SetInt(i)
-		}
+		d.decodeInt(n, v, path)
 	case reflect.Slice:
-		if IsNull(n) {
-			return
-		}
-		if n.Kind != yaml.SequenceNode {
-			d.Errorf(n, path, diag.ErrType, "expected a list, found %s", describe(n))
-			return
-		}
-		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
-		for i, c := range n.Content {
-			d.decode(c, s.Index(i), fmt.Sprintf("%s[%d]", path, i))
-		}
-		v.Set(s)
+		d.decodeSlice(n, v, path)
 	case reflect.Map:
-		if IsNull(n) {
-			return
-		}
-		if n.Kind != yaml.MappingNode || v.Type().Key().Kind() != reflect.String {
-			d.Errorf(n, path, diag.ErrType, "expected a mapping, found %s", describe(n))
-			return
-		}
-		m := reflect.MakeMapWithSize(v.Type(), len(n.Content)/2)
-		seen := map[string]*yaml.Node{}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := resolve(n.Content[i])
-			if k.Kind != yaml.ScalarNode {
-				d.Errorf(k, path, diag.ErrType, "a key must be plain text")
-				continue
-			}
-			if prev, dup := seen[k.Value]; dup {
-				d.Errorf(k, join(path, k.Value), diag.ErrDuplicateKey, "key %q is already defined at line %d", k.Value, prev.Line)
-				continue
-			}
-			seen[k.Value] = k
-			e := reflect.New(v.Type().Elem()).Elem()
-			d.decode(n.Content[i+1], e, join(path, k.Value))
-			m.SetMapIndex(reflect.ValueOf(k.Value).Convert(v.Type().Key()), e)
-		}
-		v.Set(m)
+		d.decodeMap(n, v, path)
 	case reflect.Struct:
 		d.decodeStruct(n, v, path)
 	default:
 		d.Errorf(n, path, diag.ErrType, "cannot decode into %s", v.Type())
 	}
+}
+
+// decodeRawNode hands n over as it is, to a field of type *yaml.Node. It is
+// handed over resolved, so that its reader sees the mapping or list an alias
+// stands for; what the alias expands to is charged to the alias budget here,
+// as decoding it would be.
+func (d *Decoder) decodeRawNode(n *yaml.Node, v reflect.Value, path string) {
+	if n != nil && n.Kind == yaml.AliasNode {
+		if !d.chargeAlias(n, path) {
+			return
+		}
+		n = resolve(n)
+	}
+	v.Set(reflect.ValueOf(n))
+}
+
+// countAliasNode charges one node decoded through an alias to the budget
+// MaxAliasNodes and reports false once it is spent (saying so once), so
+// that an alias bomb stops early.
+func (d *Decoder) countAliasNode(n *yaml.Node, path string) bool {
+	if d.aliasDepth == 0 {
+		return true
+	}
+	d.aliasNodes++
+	if d.aliasNodes > MaxAliasNodes {
+		if d.aliasNodes == MaxAliasNodes+1 {
+			d.Errorf(n, path, diag.ErrValue, "aliases expand the document to more than %d nodes", MaxAliasNodes)
+		}
+		return false
+	}
+	return true
+}
+
+// decodeDecimal reads a decimal.Decimal from the scalar's text, never
+// through a float.
+func (d *Decoder) decodeDecimal(n *yaml.Node, v reflect.Value, path string) {
+	if s, ok := d.scalar(n, path, "a number"); ok {
+		x, err := dectext.Parse(s)
+		if err != nil {
+			d.Errorf(n, path, diag.ErrValue, "%v", err)
+			return
+		}
+		v.Set(reflect.ValueOf(x))
+	}
+}
+
+// decodeTime reads a time.Time as ParseTime does.
+func (d *Decoder) decodeTime(n *yaml.Node, v reflect.Value, path string) {
+	if s, ok := d.scalar(n, path, "a date"); ok {
+		t, err := ParseTime(s)
+		if err != nil {
+			d.Errorf(n, path, diag.ErrValue, "%v", err)
+			return
+		}
+		v.Set(reflect.ValueOf(t))
+	}
+}
+
+// decodeBool accepts true and false only, not YAML 1.1's yes, no, on, off.
+func (d *Decoder) decodeBool(n *yaml.Node, v reflect.Value, path string) {
+	if s, ok := d.scalar(n, path, "true or false"); ok {
+		switch s {
+		case "true":
+			v.SetBool(true)
+		case "false":
+			v.SetBool(false)
+		default:
+			d.Errorf(n, path, diag.ErrType, "is %q; write true or false", s)
+		}
+	}
+}
+
+// decodeInt accepts a decimal whole number without leading zeros (which
+// YAML 1.1 would read as octal).
+func (d *Decoder) decodeInt(n *yaml.Node, v reflect.Value, path string) {
+	if s, ok := d.scalar(n, path, "a whole number"); ok {
+		i, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || (len(s) > 1 && s[0] == '0') {
+			d.Errorf(n, path, diag.ErrType, "is %q; expected a whole number", s)
+			return
+		}
+		v.SetInt(i)
+	}
+}
+
+// decodeSlice decodes a list element by element; null leaves v empty.
+func (d *Decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string) {
+	if IsNull(n) {
+		return
+	}
+	if n.Kind != yaml.SequenceNode {
+		d.Errorf(n, path, diag.ErrType, "expected a list, found %s", describe(n))
+		return
+	}
+	s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+	for i, c := range n.Content {
+		d.decode(c, s.Index(i), fmt.Sprintf("%s[%d]", path, i))
+	}
+	v.Set(s)
+}
+
+// decodeMap decodes a mapping with text keys into a map[string]T, refusing
+// a key given twice; null leaves v empty.
+func (d *Decoder) decodeMap(n *yaml.Node, v reflect.Value, path string) {
+	if IsNull(n) {
+		return
+	}
+	if n.Kind != yaml.MappingNode || v.Type().Key().Kind() != reflect.String {
+		d.Errorf(n, path, diag.ErrType, "expected a mapping, found %s", describe(n))
+		return
+	}
+	m := reflect.MakeMapWithSize(v.Type(), len(n.Content)/2)
+	seen := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := resolve(n.Content[i])
+		if k.Kind != yaml.ScalarNode {
+			d.Errorf(k, path, diag.ErrType, "a key must be plain text")
+			continue
+		}
+		if d.duplicateKey(seen, k, path) {
+			continue
+		}
+		e := reflect.New(v.Type().Elem()).Elem()
+		d.decode(n.Content[i+1], e, join(path, k.Value))
+		m.SetMapIndex(reflect.ValueOf(k.Value).Convert(v.Type().Key()), e)
+	}
+	v.Set(m)
+}
+
+// duplicateKey reports (and records) key k when seen already holds it, and
+// otherwise adds it to seen: mappings and structs refuse a repeated key the
+// same way.
+func (d *Decoder) duplicateKey(seen map[string]*yaml.Node, k *yaml.Node, path string) bool {
+	if prev, dup := seen[k.Value]; dup {
+		d.Errorf(k, join(path, k.Value), diag.ErrDuplicateKey, "key %q is already defined at line %d", k.Value, prev.Line)
+		return true
+	}
+	seen[k.Value] = k
+	return false
 }
 
 type fieldInfo struct {
@@ -460,6 +525,8 @@ type fieldInfo struct {
 	required bool
 }
 
+// fields lists the YAML fields of struct type t, in declaration order, and
+// the indexes of its ,pos and ,at fields (-1 when it has none).
 func fields(t reflect.Type) (byName map[string]fieldInfo, names []string, pos, at int) {
 	byName = map[string]fieldInfo{}
 	pos, at = -1, -1
@@ -487,6 +554,8 @@ func fields(t reflect.Type) (byName map[string]fieldInfo, names []string, pos, a
 	return byName, names, pos, at
 }
 
+// decodeStruct decodes a mapping into a struct by its yaml tags, refusing
+// unknown and repeated keys and reporting required fields that are missing.
 func (d *Decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 	byName, names, pos, at := fields(v.Type())
 	if pos >= 0 {
@@ -508,7 +577,7 @@ func (d *Decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k := resolve(n.Content[i])
 		if k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Tag == "!!merge" {
-			d.Errorf(k, path, diag.ErrValue, "merge keys (<<) are not supported; repeat the fields or use an anchor for the whole value")
+			d.Errorf(k, path, diag.ErrValue, "%s", mergeKeyMsg)
 			continue
 		}
 		f, ok := byName[k.Value]
@@ -524,11 +593,9 @@ func (d *Decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 			d.Errorf(k, join(path, k.Value), diag.ErrUnknownField, "%s", msg)
 			continue
 		}
-		if prev, dup := seen[k.Value]; dup {
-			d.Errorf(k, join(path, k.Value), diag.ErrDuplicateKey, "key %q is already defined at line %d", k.Value, prev.Line)
+		if d.duplicateKey(seen, k, path) {
 			continue
 		}
-		seen[k.Value] = k
 		if ats != nil {
 			ats[k.Value] = d.Pos(n.Content[i+1])
 		}
