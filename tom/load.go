@@ -207,113 +207,151 @@ func parse(name string, data []byte, max int64) (*Framework, error) {
 	return f, nil
 }
 
+// builder holds what building a Framework from its file needs across the
+// themes: the ids claimed so far (unique across the whole tree), the units
+// known, and where each measure's codes were written, for checks made once
+// every measure is known.
+type builder struct {
+	d      *yamlx.Decoder
+	f      *Framework
+	known  map[Unit]bool
+	ids    map[string]string // id -> where it was first defined
+	codeAt map[string]codePlace
+}
+
+// build turns a decoded catalogue file into a Framework, recording every
+// problem on d: the header fields, then the units, then the themes with
+// their outcomes and measures, then the checks across measures.
 func build(d *yamlx.Decoder, root *yaml.Node, ff *frameworkFile) *Framework {
-	bad := func(p diag.Pos, field, format string, args ...any) {
-		d.Errs.Add(p.At(field, ErrInvalid, format, args...))
+	b := &builder{
+		d: d,
+		f: &Framework{
+			id: ff.ID, name: ff.Name, currency: "GBP",
+			measures:  map[string]*Measure{},
+			outcomes:  map[string]*Outcome{},
+			themeByID: map[string]int{},
+			units:     Units(),
+			indexes:   map[string]*Index{},
+		},
+		known:  map[Unit]bool{},
+		ids:    map[string]string{},
+		codeAt: map[string]codePlace{},
 	}
-	f := &Framework{
-		id: ff.ID, name: ff.Name, currency: "GBP",
-		measures:  map[string]*Measure{},
-		outcomes:  map[string]*Outcome{},
-		themeByID: map[string]int{},
-		units:     Units(),
-		indexes:   map[string]*Index{},
-	}
-	rootPos := d.Pos(root)
-	codeAt := map[string]codePlace{}
+	f := b.f
 	f.indexFiles = listIndexes(d, root, ff.Indexes)
 	if ff.Currency != "" && ff.Currency != "GBP" {
-		bad(d.Pos(yamlx.MapValue(root, "currency")), "currency", "is %q; only GBP is supported", ff.Currency)
+		b.bad(d.Pos(yamlx.MapValue(root, "currency")), "currency", "is %q; only GBP is supported", ff.Currency)
 	}
-	known := map[Unit]bool{}
-	for _, u := range f.units {
-		known[u.ID] = true
+	b.addUnits(ff.Units)
+	if len(ff.Themes) == 0 && yamlx.MapValue(root, "themes") != nil {
+		b.bad(d.Pos(root), "themes", "a framework needs at least one theme")
 	}
-	for i, u := range ff.Units {
+	for ti, tf := range ff.Themes {
+		f.themes = append(f.themes, b.theme(fmt.Sprintf("themes[%d]", ti), tf))
+	}
+	f.index()
+	checkCodes(f, b.codeAt, b.bad)
+	f.uprate()
+	return f
+}
+
+// bad records a semantic problem (ErrInvalid) at p.
+func (b *builder) bad(p diag.Pos, field, format string, args ...any) {
+	b.d.Errs.Add(p.At(field, ErrInvalid, format, args...))
+}
+
+// addUnits adds the catalogue's own units to the built-in ones, refusing
+// one that is already defined.
+func (b *builder) addUnits(units []unitFile) {
+	for _, u := range b.f.units {
+		b.known[u.ID] = true
+	}
+	for i, u := range units {
 		field := fmt.Sprintf("units[%d].id", i)
 		if u.ID == "" {
 			continue
 		}
-		if known[Unit(u.ID)] {
-			bad(u.At["id"], field, "unit %q is already defined", u.ID)
+		if b.known[Unit(u.ID)] {
+			b.bad(u.At["id"], field, "unit %q is already defined", u.ID)
 			continue
 		}
-		checkID(bad, u.At["id"], field, u.ID)
-		known[Unit(u.ID)] = true
-		f.units = append(f.units, UnitInfo{ID: Unit(u.ID), Name: u.Name, Description: u.Description})
+		checkID(b.bad, u.At["id"], field, u.ID)
+		b.known[Unit(u.ID)] = true
+		b.f.units = append(b.f.units, UnitInfo{ID: Unit(u.ID), Name: u.Name, Description: u.Description})
 	}
-	ids := map[string]string{} // id -> where it was first defined
-	claim := func(p diag.Pos, field, id string) {
-		if id == "" {
-			return
+}
+
+// claim checks id's form and that no theme, outcome or measure has used it
+// before.
+func (b *builder) claim(p diag.Pos, field, id string) {
+	if id == "" {
+		return
+	}
+	checkID(b.bad, p, field, id)
+	if prev, dup := b.ids[id]; dup {
+		b.bad(p, field, "id %q is already used at %s; ids must be unique across themes, outcomes and measures", id, prev)
+		return
+	}
+	b.ids[id] = p.String()
+}
+
+// theme builds one theme with its outcomes and their measures.
+func (b *builder) theme(tpath string, tf themeFile) Theme {
+	b.claim(tf.At["id"], tpath+".id", tf.ID)
+	th := Theme{ID: tf.ID, Name: tf.Name, Description: strings.TrimSpace(tf.Description)}
+	for oi, of := range tf.Outcomes {
+		opath := fmt.Sprintf("%s.outcomes[%d]", tpath, oi)
+		b.claim(of.At["id"], opath+".id", of.ID)
+		oc := Outcome{ID: of.ID, Name: of.Name, Description: strings.TrimSpace(of.Description), Theme: tf.ID}
+		for mi, mf := range of.Measures {
+			oc.Measures = append(oc.Measures, b.measure(fmt.Sprintf("%s.measures[%d]", opath, mi), tf.ID, of.ID, mf))
 		}
-		checkID(bad, p, field, id)
-		if prev, dup := ids[id]; dup {
-			bad(p, field, "id %q is already used at %s; ids must be unique across themes, outcomes and measures", id, prev)
-			return
+		th.Outcomes = append(th.Outcomes, oc)
+	}
+	return th
+}
+
+// measure builds one measure: its unit, priority weight, codes and proxy
+// values, and whether it is financial (given, or implied by its proxies).
+func (b *builder) measure(mpath, theme, outcome string, mf measureFile) Measure {
+	b.claim(mf.At["id"], mpath+".id", mf.ID)
+	m := Measure{
+		ID: mf.ID, Name: mf.Name, Description: strings.TrimSpace(mf.Description),
+		Unit: Unit(mf.Unit), Theme: theme, Outcome: outcome,
+		Priority: decimal.NewFromInt(1), EvidenceRequired: mf.EvidenceRequired,
+		ExclusiveGroup: mf.ExclusiveGroup,
+	}
+	if mf.Unit != "" && !b.known[m.Unit] {
+		msg := fmt.Sprintf("unknown unit %q", mf.Unit)
+		if s := diag.Suggest(mf.Unit, unitNames(b.f.units)); s != "" {
+			msg += fmt.Sprintf("; did you mean %q?", s)
+		} else {
+			msg += "; declare it in the units list or use one of " + strings.Join(unitNames(b.f.units), ", ")
 		}
-		ids[id] = p.String()
+		b.bad(mf.At["unit"], mpath+".unit", "%s", msg)
 	}
-	if len(ff.Themes) == 0 && yamlx.MapValue(root, "themes") != nil {
-		bad(rootPos, "themes", "a framework needs at least one theme")
-	}
-	for ti, tf := range ff.Themes {
-		tpath := fmt.Sprintf("themes[%d]", ti)
-		claim(tf.At["id"], tpath+".id", tf.ID)
-		th := Theme{ID: tf.ID, Name: tf.Name, Description: strings.TrimSpace(tf.Description)}
-		for oi, of := range tf.Outcomes {
-			opath := fmt.Sprintf("%s.outcomes[%d]", tpath, oi)
-			claim(of.At["id"], opath+".id", of.ID)
-			oc := Outcome{ID: of.ID, Name: of.Name, Description: strings.TrimSpace(of.Description), Theme: tf.ID}
-			for mi, mf := range of.Measures {
-				mpath := fmt.Sprintf("%s.measures[%d]", opath, mi)
-				claim(mf.At["id"], mpath+".id", mf.ID)
-				m := Measure{
-					ID: mf.ID, Name: mf.Name, Description: strings.TrimSpace(mf.Description),
-					Unit: Unit(mf.Unit), Theme: tf.ID, Outcome: of.ID,
-					Priority: decimal.NewFromInt(1), EvidenceRequired: mf.EvidenceRequired,
-					ExclusiveGroup: mf.ExclusiveGroup,
-				}
-				if mf.Unit != "" && !known[m.Unit] {
-					msg := fmt.Sprintf("unknown unit %q", mf.Unit)
-					if s := diag.Suggest(mf.Unit, unitNames(f.units)); s != "" {
-						msg += fmt.Sprintf("; did you mean %q?", s)
-					} else {
-						msg += "; declare it in the units list or use one of " + strings.Join(unitNames(f.units), ", ")
-					}
-					bad(mf.At["unit"], mpath+".unit", "%s", msg)
-				}
-				if mf.Priority != nil {
-					if mf.Priority.IsNegative() {
-						bad(mf.At["priority"], mpath+".priority", "is %s; a priority weight cannot be negative", mf.Priority)
-					}
-					m.Priority = *mf.Priority
-				}
-				m.codes = decodeCodes(bad, d.Errs, mf.At["codes"], mpath+".codes", mf.Codes)
-				codeAt[mf.ID] = codePlace{mf.At["codes"], mpath + ".codes"}
-				var marks []uprateMarker
-				m.proxies, marks = decodeProxies(d, mf.Proxies, mpath+".proxies", mf.ID)
-				f.markers = append(f.markers, marks...)
-				switch {
-				case mf.Financial == nil:
-					m.Financial = len(m.proxies) > 0
-				case *mf.Financial && len(m.proxies) == 0 && !hasProxyNode(mf.Proxies):
-					bad(mf.At["financial"], mpath+".financial", "measure %q is marked financial but has no proxy value for any year; add proxies or set financial: false", mf.ID)
-				case !*mf.Financial && hasProxyNode(mf.Proxies):
-					bad(mf.At["financial"], mpath+".financial", "measure %q is marked financial: false but has proxy values; remove one or the other", mf.ID)
-				default:
-					m.Financial = *mf.Financial
-				}
-				oc.Measures = append(oc.Measures, m)
-			}
-			th.Outcomes = append(th.Outcomes, oc)
+	if mf.Priority != nil {
+		if mf.Priority.IsNegative() {
+			b.bad(mf.At["priority"], mpath+".priority", "is %s; a priority weight cannot be negative", mf.Priority)
 		}
-		f.themes = append(f.themes, th)
+		m.Priority = *mf.Priority
 	}
-	f.index()
-	checkCodes(f, codeAt, bad)
-	f.uprate()
-	return f
+	m.codes = decodeCodes(b.bad, b.d.Errs, mf.At["codes"], mpath+".codes", mf.Codes)
+	b.codeAt[mf.ID] = codePlace{mf.At["codes"], mpath + ".codes"}
+	var marks []uprateMarker
+	m.proxies, marks = decodeProxies(b.d, mf.Proxies, mpath+".proxies", mf.ID)
+	b.f.markers = append(b.f.markers, marks...)
+	switch {
+	case mf.Financial == nil:
+		m.Financial = len(m.proxies) > 0
+	case *mf.Financial && len(m.proxies) == 0 && !hasProxyNode(mf.Proxies):
+		b.bad(mf.At["financial"], mpath+".financial", "measure %q is marked financial but has no proxy value for any year; add proxies or set financial: false", mf.ID)
+	case !*mf.Financial && hasProxyNode(mf.Proxies):
+		b.bad(mf.At["financial"], mpath+".financial", "measure %q is marked financial: false but has proxy values; remove one or the other", mf.ID)
+	default:
+		m.Financial = *mf.Financial
+	}
+	return m
 }
 
 // index builds the lookup maps; called once the themes are final.
