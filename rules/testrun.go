@@ -184,10 +184,41 @@ func RunTests(ctx context.Context, fsys fs.FS, opts TestOptions) (TestReport, er
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
-	type dirWork struct {
-		rules, tests []string
-		explicit     map[string]bool
+	dirs, err := gatherDirs(src, paths)
+	if err != nil {
+		return TestReport{}, err
 	}
+	order := make([]string, 0, len(dirs))
+	for d := range dirs {
+		order = append(order, d)
+	}
+	sort.Strings(order)
+	var rep TestReport
+	var ruleErrs diag.List
+	for _, d := range order {
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
+		suites, err := runDir(ctx, src, d, dirs[d], opts)
+		if err != nil {
+			ruleErrs.Append(err)
+		}
+		rep.Suites = append(rep.Suites, suites...)
+	}
+	return rep, ruleErrs.Err()
+}
+
+// dirWork is what RunTests does in one directory: compile its rule files
+// and run the test files named (or found) in it.
+type dirWork struct {
+	rules, tests []string
+	explicit     map[string]bool
+}
+
+// gatherDirs finds the YAML files under paths and groups them by directory:
+// the rule files of the whole directory, and the test files asked for (a
+// rule file given by name brings the tests beside it).
+func gatherDirs(src source, paths []string) (map[string]*dirWork, error) {
 	dirs := map[string]*dirWork{}
 	var errs diag.List
 	for _, p := range paths {
@@ -225,51 +256,42 @@ func RunTests(ctx context.Context, fsys fs.FS, opts TestOptions) (TestReport, er
 			}
 		}
 	}
-	if err := errs.Err(); err != nil {
-		return TestReport{}, err
+	return dirs, errs.Err()
+}
+
+// runDir compiles directory d's rules and runs its tests, one suite a test
+// file. Invalid rules make one suite (named after the file at fault) whose
+// tests are not run, and are returned as the error.
+func runDir(ctx context.Context, src source, d string, w *dirWork, opts TestOptions) ([]SuiteResult, error) {
+	set, ruleFiles, err := loadDir(ctx, src, w.rules)
+	var ruleErr error
+	if err != nil && !errors.Is(err, errNoRules) {
+		ruleErr = err
 	}
-	order := make([]string, 0, len(dirs))
-	for d := range dirs {
-		order = append(order, d)
+	if len(w.tests) == 0 && (len(w.rules) == 0 || errors.Is(err, errNoRules)) {
+		// A directory of other YAML files (catalogues, tenders) and no
+		// tests is none of our business.
+		return nil, ruleErr
 	}
-	sort.Strings(order)
-	var rep TestReport
-	var ruleErrs diag.List
-	for _, d := range order {
-		w := dirs[d]
-		if err := ctx.Err(); err != nil {
-			return rep, err
+	if err != nil {
+		// One suite for the rules, named after the file at fault; its
+		// tests cannot run.
+		file := d
+		if first := firstFile(err); first != "" {
+			file = first
 		}
-		set, ruleFiles, err := loadDir(ctx, src, w.rules)
-		if err != nil && !errors.Is(err, errNoRules) {
-			ruleErrs.Append(err)
-		}
-		if len(w.tests) == 0 && (len(w.rules) == 0 || errors.Is(err, errNoRules)) {
-			// A directory of other YAML files (catalogues, tenders) and no
-			// tests is none of our business.
-			continue
-		}
-		if err != nil {
-			// One suite for the rules, named after the file at fault; its
-			// tests cannot run.
-			file := d
-			if first := firstFile(err); first != "" {
-				file = first
-			}
-			rep.Suites = append(rep.Suites, SuiteResult{File: file, Name: file, RuleFiles: ruleFiles, Err: err, NotRun: w.tests})
-			continue
-		}
-		if len(w.tests) == 0 {
-			rep.Suites = append(rep.Suites, SuiteResult{File: d, Name: d, RuleFiles: ruleFiles})
-			continue
-		}
-		for _, tf := range w.tests {
-			sr := SuiteResult{File: tf, Name: tf, RuleFiles: ruleFiles}
-			runSuite(ctx, src, set, tf, opts, &sr)
-			rep.Suites = append(rep.Suites, sr)
-		}
+		return []SuiteResult{{File: file, Name: file, RuleFiles: ruleFiles, Err: err, NotRun: w.tests}}, ruleErr
 	}
-	return rep, ruleErrs.Err()
+	if len(w.tests) == 0 {
+		return []SuiteResult{{File: d, Name: d, RuleFiles: ruleFiles}}, nil
+	}
+	var suites []SuiteResult
+	for _, tf := range w.tests {
+		sr := SuiteResult{File: tf, Name: tf, RuleFiles: ruleFiles}
+		runSuite(ctx, src, set, tf, opts, &sr)
+		suites = append(suites, sr)
+	}
+	return suites, nil
 }
 
 var errNoRules = errors.New("no RuleSet files beside the test")
