@@ -73,6 +73,9 @@ func vocabFor(apiVersion string) (*vocab, error) {
 	return vo.v, vo.err
 }
 
+// newVocab builds the CEL environment of apiVersion: the library of that
+// version, and the object types tender and bid (with the nested weights,
+// social-value split and waivers) that rules read.
 func newVocab(apiVersion string) (*vocab, error) {
 	lv, ok := libraryVersions[apiVersion]
 	if !ok {
@@ -109,13 +112,30 @@ func newVocab(apiVersion string) (*vocab, error) {
 			return types.Timestamp{Time: n.(*Waiver).Date}
 		}},
 	)
-	weights, split, waiver := v.weights, v.split, v.waiver
-	// The tender object wraps a *tenderState, which keeps the nested objects
-	// and lists it has built, so that each is built once per Check.
+	v.tender = tenderType(v.weights, v.split, v.waiver)
+	v.bidObj = bidType()
+	v.provider = celx.NewProvider(base.CELTypeProvider(), v.tender, v.weights, v.split, v.waiver, v.bidObj)
+	v.env, err = base.Extend(
+		cel.CustomTypeProvider(v.provider),
+		cel.Variable("tender", v.tender.CELType()),
+		cel.Variable("bid", v.bidObj.CELType()),
+		cel.Variable("now", types.TimestampType),
+	)
+	if err != nil {
+		return nil, err
+	}
+	v.topLevel = []string{"tender", "bid", "now", "constants", "variables"}
+	return v, nil
+}
+
+// tenderType is the CEL object tender. It wraps a *tenderState, which keeps
+// the nested objects and lists it has built, so that each is built once per
+// Check; weights, split and waiver are the nested objects' types.
+func tenderType(weights, split, waiver *celx.ObjectType) *celx.ObjectType {
 	tstr := func(name string, get func(t *Tender) string) celx.Field {
 		return celx.Field{Name: name, Type: types.StringType, Get: func(n any) ref.Val { return types.String(get(n.(*tenderState).t)) }}
 	}
-	v.tender = celx.NewObjectType("toms.Tender",
+	return celx.NewObjectType("toms.Tender",
 		tstr("id", func(t *Tender) string { return t.ID }),
 		tstr("title", func(t *Tender) string { return t.Title }),
 		tstr("contractType", func(t *Tender) string { return t.ContractType }),
@@ -168,7 +188,11 @@ func newVocab(apiVersion string) (*vocab, error) {
 			return ts.waivers
 		}},
 	)
-	v.bidObj = celx.NewObjectType("toms.Bid",
+}
+
+// bidType is the CEL object bid, which wraps a *Bid.
+func bidType() *celx.ObjectType {
+	return celx.NewObjectType("toms.Bid",
 		strField("supplier", func(b *Bid) string { return b.Supplier }),
 		boolField("sme", func(b *Bid) bool { return b.SME }),
 		boolField("vcse", func(b *Bid) bool { return b.VCSE }),
@@ -179,18 +203,6 @@ func newVocab(apiVersion string) (*vocab, error) {
 			return types.NewStringList(types.DefaultTypeAdapter, n.(*Bid).Measures)
 		}},
 	)
-	v.provider = celx.NewProvider(base.CELTypeProvider(), v.tender, v.weights, v.split, v.waiver, v.bidObj)
-	v.env, err = base.Extend(
-		cel.CustomTypeProvider(v.provider),
-		cel.Variable("tender", v.tender.CELType()),
-		cel.Variable("bid", v.bidObj.CELType()),
-		cel.Variable("now", types.TimestampType),
-	)
-	if err != nil {
-		return nil, err
-	}
-	v.topLevel = []string{"tender", "bid", "now", "constants", "variables"}
-	return v, nil
 }
 
 // tenderState is what the tender object wraps during one Check.
