@@ -55,13 +55,7 @@ func runAward(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return usageError(fs, stderr, "give the new contract's id with --contract ID")
 	}
 	if *profile != "even" {
-		f, err := os.Open(*profile)
-		if err != nil {
-			return fail(stderr, err)
-		}
-		opts.Profile, err = award.ReadProfile(f, *profile)
-		f.Close()
-		if err != nil {
+		if opts.Profile, err = readProfile(*profile); err != nil {
 			return fail(stderr, err)
 		}
 	}
@@ -89,15 +83,7 @@ func runAward(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return fail(stderr, err)
 	}
 	if *register != "" {
-		f, err := os.OpenFile(*register, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-		if err != nil {
-			return fail(stderr, err)
-		}
-		err = measure.WriteContracts(f, strings.HasSuffix(strings.ToLower(*register), ".csv"), []measure.Contract{a.Contract})
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
+		if err := writeRegister(*register, a.Contract); err != nil {
 			return fail(stderr, err)
 		}
 	}
@@ -105,6 +91,31 @@ func runAward(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		a.Contract.ID, a.Contract.Supplier, dectext.GroupDigits(dectext.Round(a.Contract.Value, 2)), a.Contract.Start.Format(time.DateOnly), a.Contract.End.Format(time.DateOnly),
 		len(a.Commitments), len(a.Years))
 	return exitOK
+}
+
+// readProfile reads the profile file (kind: Profile) given with --profile.
+func readProfile(path string) (*award.Profile, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return award.ReadProfile(f, path)
+}
+
+// writeRegister writes the awarded contract's register entry to a new file
+// (.csv for CSV, YAML otherwise); an existing file is an error, not
+// overwritten.
+func writeRegister(path string, c measure.Contract) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	err = measure.WriteContracts(f, strings.HasSuffix(strings.ToLower(path), ".csv"), []measure.Contract{c})
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // writeTo writes with write to the file path, or to stdout when path is
