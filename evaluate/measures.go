@@ -70,11 +70,11 @@ func prepareMeasures(s *scorer, active []int) {
 		}
 		from, to := int(st.line), int(st.line)+len(s.bids[i].SocialValue.Commitments)
 		for l := from; l < to; l++ {
-			a := s.lineAsk[l]
+			a := s.askOf[s.g.lineK[l]]
 			if a < 0 {
 				continue
 			}
-			x := s.lineQ[l]
+			x := s.g.lineQ[l]
 			if x.ok && x.c != 0 {
 				exp[a] = min(exp[a], x.e)
 			}
@@ -150,7 +150,7 @@ func exactMeasures(s *scorer, i int) *big.Rat {
 	total := new(big.Rat)
 	from, to := int(st.line), int(st.line)+len(s.bids[i].SocialValue.Commitments)
 	for l := from; l < to; l++ {
-		a := s.lineAsk[l]
+		a := s.askOf[s.g.lineK[l]]
 		if a < 0 || !s.asked[a].score.Counted {
 			continue
 		}
@@ -173,7 +173,7 @@ func fastMeasures(s *scorer, i int) (fx, uint32, bool) {
 	var m uint32
 	from, to := int(st.line), int(st.line)+len(s.bids[i].SocialValue.Commitments)
 	for l := from; l < to; l++ {
-		a := s.lineAsk[l]
+		a := s.askOf[s.g.lineK[l]]
 		if a < 0 {
 			continue
 		}
@@ -181,7 +181,7 @@ func fastMeasures(s *scorer, i int) (fx, uint32, bool) {
 		if !am.score.Counted {
 			continue
 		}
-		x, ok := s.lineQ[l].at(am.e)
+		x, ok := s.g.lineQ[l].at(am.e)
 		if !am.ok || !ok {
 			return fx{}, 0, false
 		}

@@ -96,8 +96,10 @@ func cmpBoth(an num, a decimal.Decimal, bn num, b decimal.Decimal) int {
 }
 
 // gathered is what validation reads from the bids for the scorer, in input
-// order: every number once, as a num, and the quality scores already in
-// the CriterionScore values that the result will hold.
+// order (see checkBids): every number once, as a num, the quality scores
+// already in the CriterionScore values that the result will hold, and each
+// commitment's measure as an index of the tender's measure table. It is
+// complete only when validation found no problem.
 type gathered struct {
 	k     int
 	crit  []CriterionScore // n × k: ID, Score and Passed, then Points
@@ -106,14 +108,25 @@ type gathered struct {
 	qual  []num            // per bid, the qualitative score; zero when none
 	// failed is, per bid, whether a quality score is below its pass mark
 	failed []bool
+	// measures is the tender's measure table: the ids the commitments name,
+	// in the order first named; lineK is, per commitment (bid after bid),
+	// its measure's index there, and lineQ its quantity.
+	measures []string
+	lineK    []int32
+	lineQ    []num
 	// ws holds the scratch buffers of this evaluation (q, price, qual and
 	// the scorer's); nil means fresh ones.
 	ws *workspace
 }
 
-func (g *gathered) init(t *Tender, n int) {
+// init sizes g for the bids of tender t.
+func (g *gathered) init(t *Tender, bids []Bid) {
 	if g.ws == nil {
 		g.ws = &workspace{}
+	}
+	n, nl := len(bids), 0
+	for i := range bids {
+		nl += len(bids[i].SocialValue.Commitments)
 	}
 	g.k = len(t.Criteria.Quality)
 	g.crit = make([]CriterionScore, n*g.k) // part of the result: never reused
@@ -121,6 +134,8 @@ func (g *gathered) init(t *Tender, n int) {
 	g.price = grow(&g.ws.price, n)
 	g.qual = grow(&g.ws.qual, n)
 	g.failed = grow(&g.ws.failed, n)
+	g.measures = g.measures[:0]
+	g.lineK, g.lineQ = grow(&g.ws.lineK, nl), grow(&g.ws.lineQ, nl)
 }
 
 // workspace is the scratch memory of one evaluation: buffers that no Result
@@ -138,7 +153,7 @@ type workspace struct {
 	packed, tmp    []uint64
 	order          []int
 	at             []int32 // per bid, its place in the result
-	lineAsk        []int32 // per commitment, for method Measures
+	lineK          []int32 // per commitment, its measure (see gathered)
 	lineQ          []num
 }
 
@@ -190,15 +205,14 @@ type scorer struct {
 	// under Plain, where values are plain.
 	plain    []decimal.Decimal
 	weighted bool
-	// For method Measures: the measures the tender lists, and per line
-	// (as s.lines) its measure's index in asked (-1: none) and quantity.
-	asked   []askedMeasure
-	lineAsk []int32
-	lineQ   []num
-	lines   []Line // every bid's valued commitments, bid after bid
-	tie     map[int]*Tie
-	ties    []TieGroup // in rank order; From and To are places in the order rank returns
-	flags   map[int][]Flag
+	// For method Measures: the measures the tender lists, and per measure
+	// of the table (see gathered) its index in asked (-1: none).
+	asked []askedMeasure
+	askOf []int32
+	lines []Line // every bid's valued commitments, bid after bid
+	tie   map[int]*Tie
+	ties  []TieGroup // in rank order; From and To are places in the order rank returns
+	flags map[int][]Flag
 
 	pmin, vmax   decimal.Decimal
 	pminN, vmaxN num
@@ -878,111 +892,125 @@ func (s *scorer) flagAbnormallyLow(active []int) {
 // fits, with Decimal.Mul otherwise; a bid's £ total likewise. Under
 // Valuation Weighted each value is also multiplied by the measure's
 // priority, and the bid's weighted total is the one scored (s.values; the
-// plain one goes to s.plain). For method Measures it records each line's
-// measure (as an index of s.asked) and quantity.
+// plain one goes to s.plain). It also resets each bid's state.
 func (s *scorer) valueCommitments(fw *tom.Framework) ([]MeasureValue, error) {
 	if s.svDef.init != nil {
 		s.svDef.init(s, fw)
 	}
-	var measures []MeasureValue
-	var proxies, priorities []num // per measure
-	var askOf []int32             // per measure, its index in s.asked (method Measures)
-	index := map[string]int{}
-	lastK, lastID := -1, "" // the measure of the previous line
-	nl := 0
-	for i := range s.bids {
-		nl += len(s.bids[i].SocialValue.Commitments)
+	tab, err := s.valueMeasures(fw)
+	if err != nil {
+		return nil, err
 	}
-	s.lines = make([]Line, nl)
-	if s.asked != nil {
-		s.lineAsk, s.lineQ = grow(&s.g.ws.lineAsk, nl), grow(&s.g.ws.lineQ, nl)
-	}
+	s.lines = make([]Line, len(s.g.lineK))
 	if s.weighted {
 		s.plain = make([]decimal.Decimal, len(s.bids))
 	}
 	at := 0
 	for i := range s.bids {
-		cs := s.bids[i].SocialValue.Commitments
-		st := &s.st[i]
-		*st = bidState{line: int32(at)}
-		lines := s.lines[at : at+len(cs) : at+len(cs)]
-		nf := 0 // financial lines
-		var first int
-		for j, c := range cs {
-			k, ok := lastK, lastK >= 0 && c.Measure == lastID // most bids commit to the same measures: skip the hash
-			if !ok {
-				k, ok = index[c.Measure]
-			}
-			if !ok {
-				m, found := fw.Measure(c.Measure)
-				if !found {
-					return nil, fmt.Errorf("%q: %w", c.Measure, tom.ErrUnknownMeasure)
-				}
-				mv := MeasureValue{ID: m.ID, Name: m.Name, Unit: m.Unit, Financial: m.Financial, Priority: m.Priority, Codes: m.Codes()}
-				if m.Financial {
-					var err error
-					if mv.Proxy, mv.CarriedForward, err = m.ProxyFor(s.t.Year, s.t.yearPolicy()); err != nil {
-						return nil, err
-					}
-				}
-				k = len(measures)
-				index[c.Measure] = k
-				measures = append(measures, mv)
-				proxies = append(proxies, numOf(mv.Proxy.Value))
-				priorities = append(priorities, numOf(m.Priority))
-				if s.asked != nil {
-					askOf = append(askOf, int32(slices.IndexFunc(s.asked, func(a askedMeasure) bool { return a.score.ID == c.Measure })))
-				}
-			}
-			lastK, lastID = k, c.Measure
-			lines[j] = Line{Measure: c.Measure, Quantity: c.Quantity}
-			if s.asked != nil {
-				s.lineAsk[at+j], s.lineQ[at+j] = askOf[k], numOf(c.Quantity)
-			}
-			if measures[k].Financial {
-				lines[j].Value = mulNum(c.Quantity, measures[k].Proxy.Value, proxies[k])
-				if s.weighted {
-					lines[j].Weighted = mulNum(lines[j].Value, measures[k].Priority, priorities[k])
-				}
-				if nf == 0 {
-					first = j
-				}
-				nf++
-			}
-		}
-		at += len(cs)
-		v, w := decimal.Zero, decimal.Zero
-		switch nf {
-		case 0:
-		case 1: // decimals are immutable: the total can share the line's value
-			v, w = lines[first].Value, lines[first].Weighted
-		default:
-			v = sumValues(lines, func(l *Line) decimal.Decimal { return l.Value })
-			if s.weighted {
-				w = sumValues(lines, func(l *Line) decimal.Decimal { return l.Weighted })
-			}
-		}
-		if s.weighted {
-			s.plain[i], v = v, w
-		}
-		s.values[i] = v
-		st.valueN = numOf(v)
+		s.st[i] = bidState{line: int32(at)}
+		at += s.valueBid(i, at, &tab)
 	}
-	return measures, nil
+	return tab.measures, nil
 }
 
-// mulNum is quantity × proxy, exact; pn is the proxy as a num. The product
-// has the coefficient and exponent Decimal.Mul would give.
-func mulNum(quantity, proxy decimal.Decimal, pn num) decimal.Decimal {
-	if pn.ok && pn.c == 1 && pn.e == 0 { // £1 per unit, such as £ donated: the product is the quantity
-		return quantity
+// valuedMeasures is the catalogue's view of the tender's measure table
+// (gathered.measures), index for index.
+type valuedMeasures struct {
+	measures        []MeasureValue
+	proxy, priority []num
+}
+
+// valueMeasures looks up each measure of the tender's table in the
+// catalogue, once per tender, with its proxy for the tender's year, and
+// (method Measures) its index among the measures the tender lists.
+func (s *scorer) valueMeasures(fw *tom.Framework) (valuedMeasures, error) {
+	ids := s.g.measures
+	tab := valuedMeasures{measures: make([]MeasureValue, len(ids)), proxy: make([]num, len(ids)), priority: make([]num, len(ids))}
+	s.askOf = make([]int32, len(ids))
+	for k, id := range ids {
+		m, found := fw.Measure(id)
+		if !found {
+			return tab, fmt.Errorf("%q: %w", id, tom.ErrUnknownMeasure)
+		}
+		mv := MeasureValue{ID: m.ID, Name: m.Name, Unit: m.Unit, Financial: m.Financial, Priority: m.Priority, Codes: m.Codes()}
+		if m.Financial {
+			var err error
+			if mv.Proxy, mv.CarriedForward, err = m.ProxyFor(s.t.Year, s.t.yearPolicy()); err != nil {
+				return tab, err
+			}
+		}
+		tab.measures[k], tab.proxy[k], tab.priority[k] = mv, numOf(mv.Proxy.Value), numOf(m.Priority)
+		s.askOf[k] = int32(slices.IndexFunc(s.asked, func(a askedMeasure) bool { return a.score.ID == id }))
 	}
-	if qn := numOf(quantity); qn.ok && pn.ok {
-		if hi, lo := bits.Mul64(qn.c, pn.c); hi == 0 && lo <= math.MaxInt64 {
-			return decimal.New(int64(lo), qn.e+pn.e)
+	return tab, nil
+}
+
+// valueBid values the commitments of bid i, whose first line is s.lines[at],
+// and sets the bid's £ value; it returns the number of lines.
+func (s *scorer) valueBid(i, at int, tab *valuedMeasures) int {
+	cs := s.bids[i].SocialValue.Commitments
+	end := at + len(cs)
+	lines, ks, qs := s.lines[at:end:end], s.g.lineK[at:end], s.g.lineQ[at:end]
+	nf, first := 0, 0 // financial lines, and the first of them
+	var vn, wn num    // the first financial line's value and weighted value
+	for j := range cs {
+		lines[j] = Line{Measure: cs[j].Measure, Quantity: cs[j].Quantity}
+		k := ks[j]
+		m := &tab.measures[k]
+		if !m.Financial {
+			continue
+		}
+		var v, w num
+		lines[j].Value, v = mulNum(cs[j].Quantity, qs[j], m.Proxy.Value, tab.proxy[k])
+		if s.weighted {
+			lines[j].Weighted, w = mulNum(lines[j].Value, v, m.Priority, tab.priority[k])
+		}
+		if nf == 0 {
+			first, vn, wn = j, v, w
+		}
+		nf++
+	}
+	var v, w decimal.Decimal
+	switch nf {
+	case 0:
+		v, w = decimal.Zero, decimal.Zero
+		vn = numOf(v)
+		wn = vn
+	case 1: // decimals are immutable: the total can share the line's value
+		v, w = lines[first].Value, lines[first].Weighted
+	default:
+		v = sumValues(lines, func(l *Line) decimal.Decimal { return l.Value })
+		vn = numOf(v)
+		if s.weighted {
+			w = sumValues(lines, func(l *Line) decimal.Decimal { return l.Weighted })
+			wn = numOf(w)
 		}
 	}
-	return quantity.Mul(proxy)
+	if s.weighted {
+		s.plain[i], v, vn = v, w, wn
+	}
+	s.values[i], s.st[i].valueN = v, vn
+	return len(cs)
+}
+
+// mulNum is quantity × proxy, exact, and the product as a num; qn and pn
+// are the quantity and the proxy as nums. The product has the coefficient
+// and exponent Decimal.Mul would give.
+func mulNum(quantity decimal.Decimal, qn num, proxy decimal.Decimal, pn num) (decimal.Decimal, num) {
+	if pn.ok && pn.c == 1 && pn.e == 0 { // £1 per unit, such as £ donated: the product is the quantity
+		return quantity, qn
+	}
+	if qn.ok && pn.ok {
+		if hi, lo := bits.Mul64(qn.c, pn.c); hi == 0 && lo <= math.MaxInt64 {
+			v := decimal.New(int64(lo), qn.e+pn.e)
+			if lo >= e18 { // more than 18 digits, as numOf(v) says
+				return v, num{}
+			}
+			return v, num{lo, qn.e + pn.e, true}
+		}
+	}
+	v := quantity.Mul(proxy)
+	return v, numOf(v)
 }
 
 // sumValues returns Σ value(line), exact: in one 64-bit sum at the

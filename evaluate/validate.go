@@ -30,8 +30,8 @@ func Validate(t *Tender, bids []Bid, fw *tom.Framework) error {
 }
 
 // validate is Validate without the sums (Evaluate checks them after the
-// policy); when g is not nil and the bids are valid, it then gathers their
-// numbers into g (see gathered), for the scorer.
+// policy); when g is not nil, it gathers the bids' numbers into g as it
+// checks them (see gathered), for the scorer.
 func validate(t *Tender, bids []Bid, fw *tom.Framework, g *gathered) error {
 	return validateList(t, bids, fw, g).Err()
 }
@@ -41,15 +41,7 @@ func validateList(t *Tender, bids []Bid, fw *tom.Framework, g *gathered) diag.Li
 	if fw != nil {
 		errs = append(errs, t.checkMeasures(fw)...)
 	}
-	var ws *workspace
-	if g != nil {
-		ws = g.ws
-	}
-	errs = append(errs, checkBids(t, bids, fw, "bids", ws)...)
-	if g != nil && len(errs) == 0 {
-		g.gather(t, bids)
-	}
-	return errs
+	return append(errs, checkBids(t, bids, fw, "bids", g)...)
 }
 
 // checkSums checks what the policy's weights-total and sv-split rules check:
@@ -234,23 +226,34 @@ func unknownMeasure(id string, fw *tom.Framework) string {
 
 // checkBids validates bids against the tender and, when fw is not nil, the
 // catalogue, and returns every problem. path prefixes field names
-// ("bids"); ws, when not nil, lends scratch memory to the duplicate check.
+// ("bids"). When g is not nil, checkBids also gathers the bids' numbers
+// into g for the scorer (see gathered), which holds them only when no
+// problem was returned; g.ws lends scratch memory to the duplicate check.
 //
 // It runs once per bid in every evaluation, so its common path reads each
-// number once, as an integer (see num), and allocates nothing per bid that
-// is valid.
-func checkBids(t *Tender, bids []Bid, fw *tom.Framework, path string, ws *workspace) diag.List {
+// number once, as an integer (see num), resolves each commitment's measure
+// to an index of the tender's measure table without hashing when the bid
+// lists its measures in the order of the previous bid, builds no field
+// name unless it reports a problem, and allocates nothing per valid bid.
+func checkBids(t *Tender, bids []Bid, fw *tom.Framework, path string, g *gathered) diag.List {
 	if t == nil {
 		return nil
 	}
-	c := newBidChecker(t, fw, path)
+	c := newBidChecker(t, fw, path, g)
+	var ws *workspace
+	if g != nil {
+		g.init(t, bids)
+		ws = g.ws
+	}
 	c.firstBid, c.bids = duplicateSuppliers(bids, ws), bids
+	line := 0 // index of the bid's first commitment among all bids'
 	for i := range bids {
 		b := bidField{c: c, i: i, b: &bids[i]}
 		c.checkSupplierAndPrice(b)
 		c.checkQuality(b)
 		c.checkQualitative(b)
-		c.checkCommitments(b)
+		c.checkCommitments(b, line)
+		line += len(bids[i].SocialValue.Commitments)
 	}
 	return c.errs
 }
@@ -261,10 +264,12 @@ type bidChecker struct {
 	fw   *tom.Framework
 	path string
 	errs diag.List
+	g    *gathered // nil: check only
 
 	criteria map[string]bool // quality criterion ids
 	names    []string        // the same, for "did you mean"
 	maxQ     []num           // per criterion, its maximum
+	pass     []num           // per criterion, its pass mark
 	// maxKnown is false for a criterion whose maximum the tender lacks (a
 	// problem reported there): its scores are not checked against it.
 	maxKnown []bool
@@ -272,17 +277,38 @@ type bidChecker struct {
 	allowed  map[string]bool // the measures the tender allows; empty: any
 	firstBid map[int]int     // bid → earlier bid of the same supplier
 	bids     []Bid
-	measures map[string]string
+
+	// The tender's measure table: every measure id the bids name, in the
+	// order first named, each with an index k (see gathered.measures).
+	measureK map[string]int32
+	measures []checkedMeasure
+	// posK is, per commitment position, the measure of that position in
+	// the previous bid that had one: most bids name the same measures in
+	// the same order, so comparing one id saves hashing it.
+	posK []int32
 }
 
-func newBidChecker(t *Tender, fw *tom.Framework, path string) *bidChecker {
-	c := &bidChecker{t: t, fw: fw, path: path, criteria: map[string]bool{}, measures: map[string]string{}}
+// checkedMeasure is what the bid checks know of one measure of the table.
+type checkedMeasure struct {
+	id      string
+	allowed bool
+	// problem is what is wrong with the measure in the catalogue; "" for
+	// none (also without a catalogue); checked says it was looked up.
+	problem string
+	checked bool
+	// seenBid and seenAt find a measure committed to twice in one bid: the
+	// bid (index + 1) that last named it, and at which commitment.
+	seenBid, seenAt int
+}
+
+func newBidChecker(t *Tender, fw *tom.Framework, path string, g *gathered) *bidChecker {
+	c := &bidChecker{t: t, fw: fw, path: path, g: g, criteria: map[string]bool{}, measureK: map[string]int32{}}
 	qs := t.Criteria.Quality
-	c.maxQ, c.maxKnown = make([]num, len(qs)), make([]bool, len(qs))
+	c.maxQ, c.pass, c.maxKnown = make([]num, len(qs)), make([]num, len(qs)), make([]bool, len(qs))
 	for j, q := range qs {
 		c.criteria[q.ID] = true
 		c.names = append(c.names, q.ID)
-		c.maxQ[j] = numOf(q.Max)
+		c.maxQ[j], c.pass[j] = numOf(q.Max), numOf(q.PassMark)
 		c.maxKnown[j] = !t.reportedField(fmt.Sprintf("criteria.quality[%d].max", j))
 	}
 	c.maxL = numOf(t.Criteria.SocialValue.Max)
@@ -302,8 +328,13 @@ type bidField struct {
 
 // bad reports a problem with the bid's field, at its position.
 func (f bidField) bad(field, format string, args ...any) {
+	f.badAt(field, posOf(f.b.at, field, f.b.Pos), format, args...)
+}
+
+// badAt reports a problem with the bid's field at pos.
+func (f bidField) badAt(field string, pos diag.Pos, format string, args ...any) {
 	name := fmt.Sprintf("%s[%d].%s", f.c.path, f.i, field)
-	f.c.errs.Add(posOf(f.b.at, field, f.b.Pos).At(name, ErrInvalid, format, args...))
+	f.c.errs.Add(pos.At(name, ErrInvalid, format, args...))
 }
 
 // reported says whether the loader already reported the field as missing
@@ -333,7 +364,13 @@ func (c *bidChecker) checkSupplierAndPrice(f bidField) {
 	} else if strings.TrimSpace(b.Supplier.Name) == "" && !f.reported("supplier.name") {
 		f.bad("supplier.name", "a bid needs the supplier's name")
 	}
-	if b.Price.Sign() <= 0 && !f.reported("price") {
+	p := numOf(b.Price)
+	if c.g != nil {
+		c.g.price[f.i] = p
+	}
+	// numOf reads the price's sign; it is read again only for a price that
+	// is negative or has more than 18 digits.
+	if (p.ok && p.c == 0 || !p.ok && b.Price.Sign() < 0) && !f.reported("price") {
 		f.bad("price", "is %s; a price must be above zero (£ excluding VAT)", b.Price)
 	}
 }
@@ -341,11 +378,18 @@ func (c *bidChecker) checkSupplierAndPrice(f bidField) {
 // checkQuality checks that the bid scores every quality criterion, within
 // 0 to its maximum, and nothing else. A key that is not a criterion is
 // reported with the criterion it most resembles; that criterion's missing
-// score is then the same mistake, not reported again.
+// score is then the same mistake, not reported again. It gathers each
+// score, as read, with whether it meets the pass mark.
 func (c *bidChecker) checkQuality(f bidField) {
 	b := f.b
 	found := 0
 	var missing []string // criteria without a score: usually none
+	var crit []CriterionScore
+	var qn []num
+	if g := c.g; g != nil {
+		crit, qn = g.crit[f.i*g.k:(f.i+1)*g.k], g.q[f.i*g.k:(f.i+1)*g.k]
+		g.failed[f.i] = false
+	}
 	for j, q := range c.t.Criteria.Quality {
 		s, ok := b.Quality[q.ID]
 		switch {
@@ -354,8 +398,14 @@ func (c *bidChecker) checkQuality(f bidField) {
 			missing = append(missing, q.ID)
 		default:
 			found++
-			if c.maxKnown[j] && !inRange(numOf(s), s, c.maxQ[j], q.Max) && !f.reported("quality."+q.ID) {
+			n := numOf(s)
+			if c.maxKnown[j] && !inRange(n, s, c.maxQ[j], q.Max) && !f.reported("quality."+q.ID) {
 				f.bad("quality."+q.ID, "score %s is outside 0 to %s, the criterion's maximum", s, q.Max)
+			}
+			if crit != nil {
+				passed := cmpBoth(n, s, c.pass[j], q.PassMark) >= 0
+				crit[j], qn[j] = CriterionScore{ID: q.ID, Score: s, Passed: passed}, n
+				c.g.failed[f.i] = c.g.failed[f.i] || !passed
 			}
 		}
 	}
@@ -392,9 +442,17 @@ func (c *bidChecker) unknownScores(f bidField) map[string]bool {
 	return meant
 }
 
-// checkQualitative checks the qualitative social value score, if any.
+// checkQualitative checks the qualitative social value score, if any, and
+// gathers it.
 func (c *bidChecker) checkQualitative(f bidField) {
 	q := f.b.SocialValue.Qualitative
+	var n num // zero when there is no score
+	if q != nil {
+		n = numOf(*q)
+	}
+	if c.g != nil {
+		c.g.qual[f.i] = n
+	}
 	if q == nil || f.reported("socialValue.qualitative") {
 		return
 	}
@@ -403,70 +461,100 @@ func (c *bidChecker) checkQualitative(f bidField) {
 	case sv.QualitativeWeight.IsZero():
 		f.bad("socialValue.qualitative", "the tender gives no weight to a qualitative social value score; remove it")
 	case c.t.reportedField("criteria.socialValue.max"): // no maximum to compare with, reported there
-	case !inRange(numOf(*q), *q, c.maxL, sv.Max):
+	case !inRange(n, *q, c.maxL, sv.Max):
 		f.bad("socialValue.qualitative", "score %s is outside 0 to %s, the maximum qualitative score", q, sv.Max)
 	}
 }
 
 // checkCommitments checks each commitment: a measure named once, allowed
 // by the tender and (with a catalogue) known with a proxy for the year,
-// and a quantity that is not negative.
-func (c *bidChecker) checkCommitments(f bidField) {
-	cs := f.b.SocialValue.Commitments
-	var index map[string]int // measure → latest commitment, for bids with many
-	if len(cs) > 16 {
-		index = make(map[string]int, len(cs))
-	}
-	for j, cm := range cs {
-		field := func(name string) string { return fmt.Sprintf("socialValue.commitments[%d].%s", j, name) }
-		bad := func(name, format string, args ...any) {
-			f.c.errs.Add(posOf(f.b.at, field(name), cm.Pos).At(fmt.Sprintf("%s[%d].%s", c.path, f.i, field(name)), ErrInvalid, format, args...))
+// and a quantity that is not negative. It gathers each commitment's
+// measure, as an index of the measure table, and quantity; line is the
+// index of the bid's first commitment among all bids'.
+func (c *bidChecker) checkCommitments(f bidField, line int) {
+	for j := range f.b.SocialValue.Commitments {
+		cm := &f.b.SocialValue.Commitments[j]
+		k := c.measureIndex(j, cm.Measure)
+		x := numOf(cm.Quantity)
+		if g := c.g; g != nil {
+			g.lineK[line+j], g.lineQ[line+j] = k, x
 		}
 		if cm.Measure == "" {
-			if !f.reported(field("measure")) {
-				bad("measure", "a commitment names a measure")
+			if !f.reported(commitmentField(j, "measure")) {
+				c.badCommitment(f, j, "measure", "a commitment names a measure")
 			}
 			continue
 		}
-		if k := lastCommitment(cs[:j], cm.Measure, index); k >= 0 {
-			bad("measure", "measure %q is already committed to (commitments[%d]); give one total quantity", cm.Measure, k)
+		m := &c.measures[k]
+		if m.seenBid == f.i+1 {
+			c.badCommitment(f, j, "measure", "measure %q is already committed to (commitments[%d]); give one total quantity", cm.Measure, m.seenAt)
 		}
-		if index != nil {
-			index[cm.Measure] = j
+		m.seenBid, m.seenAt = f.i+1, j
+		if !x.ok && cm.Quantity.IsNegative() { // (numOf read the sign: ok is false for a negative)
+			c.badCommitment(f, j, "quantity", "is %s; a quantity cannot be negative", cm.Quantity)
 		}
-		if cm.Quantity.IsNegative() {
-			bad("quantity", "is %s; a quantity cannot be negative", cm.Quantity)
-		}
-		if len(c.allowed) > 0 && !c.allowed[cm.Measure] {
-			bad("measure", "tender %q does not allow measure %q; it allows %s", c.t.ID, cm.Measure, strings.Join(c.t.Criteria.SocialValue.Measures, ", "))
+		if !m.allowed {
+			c.badCommitment(f, j, "measure", "tender %q does not allow measure %q; it allows %s", c.t.ID, cm.Measure, strings.Join(c.t.Criteria.SocialValue.Measures, ", "))
 			continue
 		}
-		if problem := c.measureProblem(cm.Measure); problem != "" {
-			bad("measure", "%s", problem)
+		if problem := c.measureProblem(m); problem != "" {
+			c.badCommitment(f, j, "measure", "%s", problem)
 		}
 	}
 }
 
-// measureProblem returns what is wrong with measure id in the catalogue
-// (unknown, or no proxy for the tender's year), or "" (also without a
-// catalogue). Each measure is looked up once per tender.
-func (c *bidChecker) measureProblem(id string) string {
-	if c.fw == nil {
-		return ""
-	}
-	problem, done := c.measures[id]
-	if done {
-		return problem
-	}
-	if m, ok := c.fw.Measure(id); !ok {
-		problem = unknownMeasure(id, c.fw)
-	} else if m.Financial && !c.t.Year.IsZero() {
-		if _, _, err := m.ProxyFor(c.t.Year, c.t.yearPolicy()); err != nil {
-			problem = err.Error()
+// commitmentField is the name of field name of the bid's commitment j.
+func commitmentField(j int, name string) string {
+	return fmt.Sprintf("socialValue.commitments[%d].%s", j, name)
+}
+
+// badCommitment reports a problem with field name of the bid's commitment j.
+func (c *bidChecker) badCommitment(f bidField, j int, name, format string, args ...any) {
+	field := commitmentField(j, name)
+	f.badAt(field, posOf(f.b.at, field, f.b.SocialValue.Commitments[j].Pos), format, args...)
+}
+
+// measureIndex returns the index in the measure table of measure id, named
+// by a bid's commitment j, adding the measure when it is new.
+func (c *bidChecker) measureIndex(j int, id string) int32 {
+	if j < len(c.posK) {
+		if k := c.posK[j]; c.measures[k].id == id {
+			return k
 		}
 	}
-	c.measures[id] = problem
-	return problem
+	k, ok := c.measureK[id]
+	if !ok {
+		k = int32(len(c.measures))
+		c.measureK[id] = k
+		c.measures = append(c.measures, checkedMeasure{id: id, allowed: len(c.allowed) == 0 || c.allowed[id]})
+		if c.g != nil {
+			c.g.measures = append(c.g.measures, id)
+		}
+	}
+	if j < len(c.posK) {
+		c.posK[j] = k
+	} else if j == len(c.posK) {
+		c.posK = append(c.posK, k)
+	}
+	return k
+}
+
+// measureProblem returns what is wrong with measure m in the catalogue
+// (unknown, or no proxy for the tender's year), or "" (also without a
+// catalogue). Each measure is looked up once per tender.
+func (c *bidChecker) measureProblem(m *checkedMeasure) string {
+	if c.fw == nil || m.checked {
+		return m.problem
+	}
+	m.checked = true
+	if fm, ok := c.fw.Measure(m.id); !ok {
+		m.problem = unknownMeasure(m.id, c.fw)
+	} else if fm.Financial && !c.t.Year.IsZero() {
+		if _, _, err := fm.ProxyFor(c.t.Year, c.t.yearPolicy()); err != nil {
+			m.problem = err.Error()
+		}
+	}
+	return m.problem
 }
 
 func (t *Tender) yearPolicy() tom.YearPolicy {
@@ -567,23 +655,6 @@ func supplierHash(seed maphash.Seed, name string, buf *[64]byte) (h uint64, ok b
 	}
 	key := SupplierKey(name)
 	return maphash.String(seed, key), key != ""
-}
-
-// lastCommitment returns the index of the last of cs for measure id, or -1;
-// seen, when not nil, holds the answer for every measure of cs.
-func lastCommitment(cs []Commitment, id string, seen map[string]int) int {
-	if seen != nil {
-		if k, ok := seen[id]; ok {
-			return k
-		}
-		return -1
-	}
-	for k := len(cs) - 1; k >= 0; k-- {
-		if cs[k].Measure == id {
-			return k
-		}
-	}
-	return -1
 }
 
 // inRange reports whether score d (n as a num) is within 0 to max (m).
