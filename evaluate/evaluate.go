@@ -126,75 +126,27 @@ func Evaluate(ctx context.Context, t *Tender, bids []Bid, fw *tom.Framework, opt
 	return res, nil
 }
 
-// score fills res.Bids: it scores every component, ranks, and only then
-// builds each BidResult, in its final place. g holds the bids' numbers, as
-// validate gathered them.
+// score fills res.Bids: it screens the bids (pass marks, bid rules,
+// incomplete responses), scores every component of the bids left in,
+// ranks, and only then builds each BidResult, in its final place. g holds
+// the bids' numbers, as validate gathered them.
 //
 // Everything a BidResult needs is computed in input order first, into the
 // scorer's bidState and g's CriterionScore slab, so that building the
 // results in rank order reads two places per bid: the Bid and its state.
 func score(res *Result, t *Tender, bids []Bid, fw *tom.Framework, g *gathered, bc *bidPolicyChecker) error {
-	n, c := len(bids), &t.Criteria
 	s := newScorer(t, bids, g)
 	var err error
 	if res.Measures, err = s.valueCommitments(fw); err != nil {
 		return err
 	}
-	var policy [][]rules.Verdict // per bid, when the policy has rules about bids
+	var sc screening
 	if bc != nil {
-		if policy, err = bc.check(bids, s.values); err != nil {
+		if sc.policy, err = bc.check(bids, s.values); err != nil {
 			return err
 		}
 	}
-	sv := c.SocialValue
-	k := len(c.Quality)
-	qn, ql := sv.QuantitativeWeight.IsPositive(), sv.QualitativeWeight.IsPositive()
-	reasons := map[int][]string{}
-	incomplete := map[int]string{}
-	active := grow(&g.ws.active, n)[:0]
-	for i := range bids {
-		st := &s.st[i]
-		if g.failed[i] { // validate compared the scores with the pass marks
-			st.excluded, st.rare = true, true
-			for j, q := range c.Quality {
-				if cs := &g.crit[i*k+j]; !cs.Passed {
-					reasons[i] = append(reasons[i], fmt.Sprintf("quality %q scored %s, below the pass mark of %s", q.ID, cs.Score, q.PassMark))
-				}
-			}
-		}
-		if policy != nil {
-			for _, o := range policy[i] {
-				switch {
-				case o.Status == rules.StatusError || (o.Status == rules.StatusFail && o.Severity == rules.SeverityError):
-					st.excluded, st.rare = true, true
-					reasons[i] = append(reasons[i], "rule "+o.Rule+": "+o.Message)
-				case o.Status == rules.StatusFail:
-					st.rare = true
-					if s.flags == nil {
-						s.flags = map[int][]Flag{}
-					}
-					s.flags[i] = append(s.flags[i], Flag{Code: FlagPolicy, Message: "rule " + o.Rule + ": " + o.Message})
-				}
-			}
-		}
-		if sv.BothPartsRequired {
-			b := &bids[i]
-			var missing []string
-			if qn && len(b.SocialValue.Commitments) == 0 {
-				missing = append(missing, "no commitments")
-			}
-			if ql && b.SocialValue.Qualitative == nil {
-				missing = append(missing, "no qualitative response")
-			}
-			if len(missing) > 0 {
-				st.svIncomplete, st.rare = true, true
-				incomplete[i] = "both parts are required and the response has " + strings.Join(missing, " and ") + ": social value scores 0"
-			}
-		}
-		if !st.excluded {
-			active = append(active, i)
-		}
-	}
+	active := s.screen(&sc)
 	s.prepare(active)
 	res.LowestPrice, res.HighestSocialValue = s.pmin, s.vmax
 	for _, a := range s.asked {
@@ -207,30 +159,119 @@ func score(res *Result, t *Tender, bids []Bid, fw *tom.Framework, g *gathered, b
 		s.component(i, compSVQualitative)
 	}
 	s.flagAbnormallyLow(active)
+	res.Bids = s.results(s.order(active), &sc)
+	// The ranked bids come first in res.Bids, in the order rank returned, so
+	// a tie group's places there are its places in that order.
+	res.Ties = s.ties
+	for j := range res.Ties {
+		res.Ties[j].Total = res.Bids[res.Ties[j].From].Total
+	}
+	return nil
+}
+
+// screening is what screen finds out about the bids besides their state:
+// the reasons for excluding them, the incomplete responses, and the bid
+// rules' verdicts (nil when the policy has no rules about bids).
+type screening struct {
+	reasons    map[int][]string
+	incomplete map[int]string
+	policy     [][]rules.Verdict
+}
+
+// screen excludes the bids that failed a pass mark (validate compared the
+// scores) or a bid rule of severity error, flags those that failed a
+// warning, marks the incomplete responses when both parts of social value
+// are required, and returns the bids left in, in input order.
+func (s *scorer) screen(sc *screening) []int {
+	sv, bids := s.t.Criteria.SocialValue, s.bids
+	qn, ql := sv.QuantitativeWeight.IsPositive(), sv.QualitativeWeight.IsPositive()
+	sc.reasons, sc.incomplete = map[int][]string{}, map[int]string{}
+	active := grow(&s.g.ws.active, len(bids))[:0]
+	for i := range bids {
+		st := &s.st[i]
+		if s.g.failed[i] {
+			st.excluded, st.rare = true, true
+			for j, q := range s.t.Criteria.Quality {
+				if cs := &s.g.crit[i*s.k+j]; !cs.Passed {
+					sc.reasons[i] = append(sc.reasons[i], fmt.Sprintf("quality %q scored %s, below the pass mark of %s", q.ID, cs.Score, q.PassMark))
+				}
+			}
+		}
+		if sc.policy != nil {
+			s.applyBidRules(i, sc)
+		}
+		if sv.BothPartsRequired {
+			b := &bids[i]
+			var missing []string
+			if qn && len(b.SocialValue.Commitments) == 0 {
+				missing = append(missing, "no commitments")
+			}
+			if ql && b.SocialValue.Qualitative == nil {
+				missing = append(missing, "no qualitative response")
+			}
+			if len(missing) > 0 {
+				st.svIncomplete, st.rare = true, true
+				sc.incomplete[i] = "both parts are required and the response has " + strings.Join(missing, " and ") + ": social value scores 0"
+			}
+		}
+		if !st.excluded {
+			active = append(active, i)
+		}
+	}
+	return active
+}
+
+// applyBidRules excludes bid i for each bid rule of severity error that it
+// failed (or that could not be evaluated) and flags it for each failed
+// warning.
+func (s *scorer) applyBidRules(i int, sc *screening) {
+	st := &s.st[i]
+	for _, o := range sc.policy[i] {
+		switch {
+		case o.Status == rules.StatusError || (o.Status == rules.StatusFail && o.Severity == rules.SeverityError):
+			st.excluded, st.rare = true, true
+			sc.reasons[i] = append(sc.reasons[i], "rule "+o.Rule+": "+o.Message)
+		case o.Status == rules.StatusFail:
+			st.rare = true
+			if s.flags == nil {
+				s.flags = map[int][]Flag{}
+			}
+			s.flags[i] = append(s.flags[i], Flag{Code: FlagPolicy, Message: "rule " + o.Rule + ": " + o.Message})
+		}
+	}
+}
+
+// order ranks the active bids and returns every bid's place in the
+// result: the ranked bids in rank order, then the excluded ones by
+// supplier name (unique: see duplicateSuppliers), so that the listing does
+// not depend on the order of the input.
+func (s *scorer) order(active []int) []int {
 	order := s.rank(active)
 	ranked := len(order)
-	for i := range bids {
+	for i := range s.bids {
 		if s.st[i].excluded {
 			order = append(order, i)
 		}
 	}
-	// Excluded bids follow, by supplier name (unique: see duplicateSuppliers),
-	// so that the listing does not depend on the order of the input.
-	slices.SortFunc(order[ranked:], func(a, b int) int { return strings.Compare(bids[a].Supplier.Name, bids[b].Supplier.Name) })
+	slices.SortFunc(order[ranked:], func(a, b int) int { return strings.Compare(s.bids[a].Supplier.Name, s.bids[b].Supplier.Name) })
+	return order
+}
 
-	// Each result is written in its place in rank order, reading the bids
-	// and their states in input order: scattered writes are cheaper than
-	// scattered reads of two or three places per bid.
-	at := grow(&g.ws.at, n)
+// results builds the BidResults, in order. Each is written in its place,
+// reading the bids and their states in input order: scattered writes are
+// cheaper than scattered reads of two or three places per bid. The groups'
+// points (quality, social value, total) are rounded from the state's sums
+// here; an excluded bid scores only its quality.
+func (s *scorer) results(order []int, sc *screening) []BidResult {
+	bids, g, k := s.bids, s.g, s.k
+	at := grow(&g.ws.at, len(bids))
 	for pos, i := range order {
 		at[i] = int32(pos)
 	}
-	res.Bids = make([]BidResult, n)
-	// The groups' points (quality, social value, total) are rounded from
-	// the state's sums here; an excluded bid scores only its quality.
-	// res.Bids is fresh (zero): only the fields that may be set are written.
+	out := make([]BidResult, len(bids))
+	// out is fresh (zero): only the fields that may be set are written.
 	for i := range bids {
-		b, st, r := &bids[i], &s.st[i], &res.Bids[at[i]]
+		b, st, r := &bids[i], &s.st[i], &out[at[i]]
 		nl := int(st.line) + len(b.SocialValue.Commitments)
 		r.Index, r.Supplier, r.Rank = i, b.Supplier, int(st.rank)
 		r.Price = PriceScore{Price: b.Price, Points: st.price}
@@ -247,17 +288,11 @@ func score(res *Result, t *Tender, bids []Bid, fw *tom.Framework, g *gathered, b
 			sr.Points, r.Total = s.points(i, gSocialValue), s.points(i, gTotal)
 		}
 		if st.rare {
-			r.Reasons, r.Flags, r.Tie, r.SocialValue.Incomplete = reasons[i], s.flags[i], s.tie[i], incomplete[i]
+			r.Reasons, r.Flags, r.Tie, r.SocialValue.Incomplete = sc.reasons[i], s.flags[i], s.tie[i], sc.incomplete[i]
 		}
-		if policy != nil {
-			r.Policy = policy[i]
+		if sc.policy != nil {
+			r.Policy = sc.policy[i]
 		}
 	}
-	// The ranked bids come first in res.Bids, in the order rank returned, so
-	// a tie group's places there are its places in that order.
-	res.Ties = s.ties
-	for j := range res.Ties {
-		res.Ties[j].Total = res.Bids[res.Ties[j].From].Total
-	}
-	return nil
+	return out
 }

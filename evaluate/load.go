@@ -401,54 +401,7 @@ func (tf *tenderFile) tender(d *yamlx.Decoder) *Tender {
 		}
 		t.Year = y
 	}
-	c := &tf.Criteria
-	for k, p := range c.At {
-		t.at["criteria."+k] = p
-	}
-	t.Criteria.Price = PriceCriterion{Weight: dv(c.Price.Weight), Method: PriceMethod(c.Price.Method), Floor: dv(c.Price.Floor), Ceiling: dv(c.Price.Ceiling)}
-	for k, p := range c.Price.At {
-		t.at["criteria.price."+k] = p
-	}
-	if m := t.Criteria.Price.def(); m != nil {
-		needParams(d, m.params, c.Price.At, c.Price.Pos, "criteria.price")
-	}
-	for i, q := range c.Quality {
-		t.Criteria.Quality = append(t.Criteria.Quality, QualityCriterion{
-			ID: q.ID, Name: q.Name, Weight: dv(q.Weight), Max: dv(q.Max), PassMark: dv(q.PassMark), Pos: q.Pos,
-		})
-		for k, p := range q.At {
-			t.at[fmt.Sprintf("criteria.quality[%d].%s", i, k)] = p
-		}
-	}
-	if sv := c.SocialValue; sv != nil {
-		s := SocialValueCriterion{
-			Weight: dv(sv.Weight), Max: dv(sv.Max), Method: SocialValueMethod(sv.Method),
-			Target: dv(sv.Target), Valuation: Valuation(sv.Valuation), BothPartsRequired: sv.BothPartsRequired,
-		}
-		for k, p := range sv.At {
-			t.at["criteria.socialValue."+k] = p
-		}
-		s.Measures, s.MeasureCriteria = decodeMeasures(d, sv.Measures, t.at)
-		// One part of the split may be left out: it is the rest of the weight.
-		switch {
-		case sv.QuantitativeWeight != nil && sv.QualitativeWeight != nil:
-			s.QuantitativeWeight, s.QualitativeWeight = *sv.QuantitativeWeight, *sv.QualitativeWeight
-		case sv.QuantitativeWeight != nil:
-			s.QuantitativeWeight, s.QualitativeWeight = *sv.QuantitativeWeight, s.Weight.Sub(*sv.QuantitativeWeight)
-		case sv.QualitativeWeight != nil:
-			s.QualitativeWeight, s.QuantitativeWeight = *sv.QualitativeWeight, s.Weight.Sub(*sv.QualitativeWeight)
-		case !s.Weight.IsZero():
-			d.Errs.Add(sv.Pos.At("criteria.socialValue", ErrInvalid,
-				"give quantitativeWeight and/or qualitativeWeight: how the social value weight of %s splits between the £ value of commitments and the qualitative score", s.Weight))
-		}
-		if m := s.def(); m != nil {
-			needParams(d, m.params, sv.At, sv.Pos, "criteria.socialValue")
-		}
-		if s.QualitativeWeight.IsPositive() && sv.Max == nil {
-			d.Errs.Add(sv.Pos.At("criteria.socialValue.max", ErrInvalid, "a qualitative weight needs max, the highest qualitative score (for example 5)"))
-		}
-		t.Criteria.SocialValue = s
-	}
+	t.Criteria = tf.Criteria.criteria(d, t.at)
 	for _, s := range tf.TieBreak {
 		t.TieBreak = append(t.TieBreak, TieBreak(s))
 	}
@@ -459,6 +412,66 @@ func (tf *tenderFile) tender(d *yamlx.Decoder) *Tender {
 		t.Waivers = append(t.Waivers, Waiver{Rule: w.Rule, Reason: strings.TrimSpace(w.Reason), ApprovedBy: w.ApprovedBy, Date: w.Date, Supplier: w.Supplier, Pos: w.Pos})
 	}
 	return t
+}
+
+// criteria converts the decoded criteria, recording their positions in at
+// (under "criteria.").
+func (c *criteriaFile) criteria(d *yamlx.Decoder, at map[string]diag.Pos) Criteria {
+	var out Criteria
+	for k, p := range c.At {
+		at["criteria."+k] = p
+	}
+	out.Price = PriceCriterion{Weight: dv(c.Price.Weight), Method: PriceMethod(c.Price.Method), Floor: dv(c.Price.Floor), Ceiling: dv(c.Price.Ceiling)}
+	for k, p := range c.Price.At {
+		at["criteria.price."+k] = p
+	}
+	if m := out.Price.def(); m != nil {
+		needParams(d, m.params, c.Price.At, c.Price.Pos, "criteria.price")
+	}
+	for i, q := range c.Quality {
+		out.Quality = append(out.Quality, QualityCriterion{
+			ID: q.ID, Name: q.Name, Weight: dv(q.Weight), Max: dv(q.Max), PassMark: dv(q.PassMark), Pos: q.Pos,
+		})
+		for k, p := range q.At {
+			at[fmt.Sprintf("criteria.quality[%d].%s", i, k)] = p
+		}
+	}
+	if c.SocialValue != nil {
+		out.SocialValue = c.SocialValue.socialValue(d, at)
+	}
+	return out
+}
+
+// socialValue converts the decoded social value criterion, recording its
+// positions in at (under "criteria.socialValue."); one part of the split
+// may be left out: it is the rest of the weight.
+func (sv *socialValueFile) socialValue(d *yamlx.Decoder, at map[string]diag.Pos) SocialValueCriterion {
+	s := SocialValueCriterion{
+		Weight: dv(sv.Weight), Max: dv(sv.Max), Method: SocialValueMethod(sv.Method),
+		Target: dv(sv.Target), Valuation: Valuation(sv.Valuation), BothPartsRequired: sv.BothPartsRequired,
+	}
+	for k, p := range sv.At {
+		at["criteria.socialValue."+k] = p
+	}
+	s.Measures, s.MeasureCriteria = decodeMeasures(d, sv.Measures, at)
+	switch {
+	case sv.QuantitativeWeight != nil && sv.QualitativeWeight != nil:
+		s.QuantitativeWeight, s.QualitativeWeight = *sv.QuantitativeWeight, *sv.QualitativeWeight
+	case sv.QuantitativeWeight != nil:
+		s.QuantitativeWeight, s.QualitativeWeight = *sv.QuantitativeWeight, s.Weight.Sub(*sv.QuantitativeWeight)
+	case sv.QualitativeWeight != nil:
+		s.QualitativeWeight, s.QuantitativeWeight = *sv.QualitativeWeight, s.Weight.Sub(*sv.QualitativeWeight)
+	case !s.Weight.IsZero():
+		d.Errs.Add(sv.Pos.At("criteria.socialValue", ErrInvalid,
+			"give quantitativeWeight and/or qualitativeWeight: how the social value weight of %s splits between the £ value of commitments and the qualitative score", s.Weight))
+	}
+	if m := s.def(); m != nil {
+		needParams(d, m.params, sv.At, sv.Pos, "criteria.socialValue")
+	}
+	if s.QualitativeWeight.IsPositive() && sv.Max == nil {
+		d.Errs.Add(sv.Pos.At("criteria.socialValue.max", ErrInvalid, "a qualitative weight needs max, the highest qualitative score (for example 5)"))
+	}
+	return s
 }
 
 // decodeMeasures reads criteria.socialValue.measures: each item a measure

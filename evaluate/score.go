@@ -378,10 +378,21 @@ func (s *scorer) score(i, j int) decimal.Decimal { return s.g.crit[i*s.k+j].Scor
 // prepare computes the benchmarks (lowest price, highest social value) over
 // the active bids and the integer constants of the fast path.
 func (s *scorer) prepare(active []int) {
-	t, fc, g := s.t, &s.fast, s.g
-	c := &t.Criteria
+	s.benchmarks(active)
+	s.prepareFastPrice(active)
+	s.prepareFastQuality()
+	s.prepareFastSocialValue(active)
+	if s.svDef.prepare != nil {
+		s.svDef.prepare(s, active)
+	}
+}
+
+// benchmarks finds the lowest price among the active bids and the highest
+// social value among those with a complete response. The bids' decimals
+// are read only when their nums cannot be compared.
+func (s *scorer) benchmarks(active []int) {
+	g := s.g
 	s.vmaxN = num{ok: true}
-	// The bids' decimals are read only when their nums cannot be compared.
 	for n, i := range active {
 		c, ok := cmpNum(g.price[i], s.pminN)
 		if !ok && n > 0 {
@@ -397,47 +408,63 @@ func (s *scorer) prepare(active []int) {
 		}
 	}
 	s.pminR, s.vmaxR = rat(s.pmin), rat(s.vmax)
+}
 
-	// Price: all prices at the smallest exponent among them and the bounds.
-	fc.ep = minExp(0, c.Price.Floor, c.Price.Ceiling)
+// prepareFastPrice puts all prices at the smallest exponent among them and
+// the bounds, with the lowest price, the bounds and the weight there.
+func (s *scorer) prepareFastPrice(active []int) {
+	fc, p := &s.fast, s.t.Criteria.Price
+	fc.ep = minExp(0, p.Floor, p.Ceiling)
 	for _, i := range active {
-		if p := g.price[i]; p.ok {
-			fc.ep = min(fc.ep, p.e)
+		if x := s.g.price[i]; x.ok {
+			fc.ep = min(fc.ep, x.e)
 		}
 	}
 	var ok1, ok2, ok3, ok4 bool
 	fc.pmin, ok1 = s.pminN.at(fc.ep)
-	fc.floor, ok2 = scaled(c.Price.Floor, fc.ep)
-	fc.ceil, ok3 = scaled(c.Price.Ceiling, fc.ep)
-	fc.wpN13, fc.wpD, ok4 = fraction13(c.Price.Weight)
+	fc.floor, ok2 = scaled(p.Floor, fc.ep)
+	fc.ceil, ok3 = scaled(p.Ceiling, fc.ep)
+	fc.wpN13, fc.wpD, ok4 = fraction13(p.Weight)
 	fc.priceOK = ok1 && ok2 && ok3 && ok4
+}
 
+// prepareFastQuality puts each criterion's scores (of every bid: an
+// excluded bid still scores its quality) and maximum at one exponent.
+func (s *scorer) prepareFastQuality() {
+	fc, qs := &s.fast, s.t.Criteria.Quality
 	fc.qualityOK = make([]bool, s.k)
 	fc.eq = make([]int32, s.k)
 	fc.wqN13, fc.wqD, fc.maxQ = make([]uint64, s.k), make([]uint64, s.k), make([]uint64, s.k)
-	for j, q := range c.Quality {
+	for j, q := range qs {
 		fc.eq[j] = minExp(0, q.Max)
 	}
-	for at := 0; at < len(g.q); at += s.k { // bid after bid, in memory order
-		for j, x := range g.q[at : at+s.k] {
+	for at := 0; at < len(s.g.q); at += s.k { // bid after bid, in memory order
+		for j, x := range s.g.q[at : at+s.k] {
 			if x.ok && x.c != 0 {
 				fc.eq[j] = min(fc.eq[j], x.e)
 			}
 		}
 	}
-	for j, q := range c.Quality {
+	for j, q := range qs {
+		var ok1, ok2 bool
 		fc.wqN13[j], fc.wqD[j], ok1 = fraction13(q.Weight)
 		fc.maxQ[j], ok2 = scaled(q.Max, fc.eq[j])
 		fc.qualityOK[j] = ok1 && ok2
 	}
+}
 
-	sv := c.SocialValue
+// prepareFastSocialValue puts the active bids' £ values and the highest,
+// the target, and the qualitative scores and their maximum each at one
+// exponent, with the weights of both parts.
+func (s *scorer) prepareFastSocialValue(active []int) {
+	fc, sv := &s.fast, s.t.Criteria.SocialValue
 	fc.ev = 0
 	for _, i := range active {
 		if v := s.st[i].valueN; v.ok && v.c != 0 {
 			fc.ev = min(fc.ev, v.e)
 		}
 	}
+	var ok1, ok2 bool
 	fc.vmax, ok1 = s.vmaxN.at(fc.ev)
 	fc.svqN13, fc.svqD, ok2 = fraction13(sv.QuantitativeWeight)
 	fc.svOK = ok1 && ok2
@@ -448,16 +475,13 @@ func (s *scorer) prepare(active []int) {
 
 	fc.el = minExp(0, sv.Max)
 	for _, i := range active {
-		if q := g.qual[i]; q.ok && q.c != 0 { // not ok when the bid has no qualitative score
+		if q := s.g.qual[i]; q.ok && q.c != 0 { // not ok when the bid has no qualitative score
 			fc.el = min(fc.el, q.e)
 		}
 	}
 	fc.svlN13, fc.svlD, ok1 = fraction13(sv.QualitativeWeight)
 	fc.maxL, ok2 = scaled(sv.Max, fc.el)
 	fc.svlOK = ok1 && ok2
-	if s.svDef.prepare != nil {
-		s.svDef.prepare(s, active)
-	}
 }
 
 // component names a scored part of a bid: price, the two social value
