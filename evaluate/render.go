@@ -11,6 +11,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/socialvalue-toms/toms/internal/csvsafe"
 	"github.com/socialvalue-toms/toms/internal/dectext"
 	"github.com/socialvalue-toms/toms/rules"
 	"github.com/socialvalue-toms/toms/tom"
@@ -138,7 +139,7 @@ func writePolicy(p *printer, verdicts []rules.Verdict, indent string) {
 		case rules.StatusSkipped:
 			detail = ""
 		}
-		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\n", indent, strings.ToUpper(o.Status.String()), o.Rule, o.Severity, oneLine(detail))
+		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\n", indent, strings.ToUpper(o.Status.String()), o.Rule, o.Severity, csvsafe.OneLine(detail))
 		if w := o.Waiver; w != nil {
 			fmt.Fprintf(tw, "%s\t\t\t%s\n", indent, waiverLine(w))
 		}
@@ -152,7 +153,7 @@ func waiverLine(w *rules.Waiver) string {
 	if w.Supplier != "" {
 		who = " for " + w.Supplier
 	}
-	return fmt.Sprintf("waived%s: approved by %s on %s; reason: %s", who, oneLine(w.ApprovedBy), w.Date.Format("2006-01-02"), oneLine(w.Reason))
+	return fmt.Sprintf("waived%s: approved by %s on %s; reason: %s", who, csvsafe.OneLine(w.ApprovedBy), w.Date.Format("2006-01-02"), csvsafe.OneLine(w.Reason))
 }
 
 // Limits of shortValues: a passing rule's values are shown for a reader to
@@ -184,7 +185,7 @@ func shortValues(vs []rules.Value) string {
 
 // cut shortens s to n characters, the last one "…", when it is longer.
 func cut(s string, n int) string {
-	r := []rune(oneLine(s))
+	r := []rune(csvsafe.OneLine(s))
 	if len(r) <= n {
 		return string(r)
 	}
@@ -439,7 +440,7 @@ func writeValuation(p *printer, r *Result) {
 		if m.CarriedForward {
 			carried = fmt.Sprintf(", carried forward to %s", r.Year)
 		}
-		p.printf("  %s: £%s per unit (%s), %s%s. Source: %s\n", m.ID, perUnit(m.Proxy.Value), unitName(m.Unit), m.Proxy.Year, carried, oneLine(m.Proxy.Source))
+		p.printf("  %s: £%s per unit (%s), %s%s. Source: %s\n", m.ID, perUnit(m.Proxy.Value), unitName(m.Unit), m.Proxy.Year, carried, csvsafe.OneLine(m.Proxy.Source))
 	}
 }
 
@@ -452,7 +453,6 @@ func money(d decimal.Decimal) string { return dectext.GroupDigits(dectext.Round(
 func perUnit(d decimal.Decimal) string { return dectext.Grouped(d, 2) }
 
 // oneLine folds runs of white space, line breaks included, into one space.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 func supplierLabel(s Supplier) string {
 	var tags []string

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/shopspring/decimal"
@@ -222,7 +221,7 @@ func writeCatalogueCSV(w io.Writer, v catalogueJSON) error {
 					fmt.Sprint(m.Financial), m.Priority, fmt.Sprint(m.EvidenceRequired), m.ExclusiveGroup,
 					"", "", "", "", "", "", m.codes}
 				if p := m.Proxy; p != nil {
-					copy(row[11:], []string{p.Year, p.Value, fmt.Sprint(p.CarriedForward), oneLine(p.Source), oneLine(p.Basis), p.Note})
+					copy(row[11:], []string{p.Year, p.Value, fmt.Sprint(p.CarriedForward), csvsafe.OneLine(p.Source), csvsafe.OneLine(p.Basis), p.Note})
 				}
 				if err := cw.Write(row); err != nil {
 					return err
@@ -232,5 +231,3 @@ func writeCatalogueCSV(w io.Writer, v catalogueJSON) error {
 	}
 	return cw.Flush()
 }
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -18,7 +18,15 @@ package csvsafe
 import (
 	"encoding/csv"
 	"io"
+	"strings"
 )
+
+// OneLine returns free text folded onto one line, as a cell shows it (a
+// proxy's source in the catalogue CSV, a waiver's reason in the award
+// table): every run of white space, line breaks included, becomes one
+// space, and none is left at either end. It is the one definition of that
+// rule in the module.
+func OneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // Cell returns s, prefixed with a single quote (') when it starts with =,
 // +, -, @, a tab or a carriage return and is not a plain decimal number

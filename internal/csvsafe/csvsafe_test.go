@@ -116,3 +116,16 @@ func TestOneCSVWriter(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestOneLine(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                           "",
+		"plain":                      "plain",
+		"  two\nlines\r\n\tand tab ": "two lines and tab",
+		"a  \u00a0 b":                "a b", // a no-break space is white space too
+	} {
+		if got := csvsafe.OneLine(in); got != want {
+			t.Errorf("OneLine(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
