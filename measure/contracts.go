@@ -128,38 +128,9 @@ func ReadContracts(r io.Reader, name string) ([]Contract, error) {
 	if err != nil {
 		return nil, err
 	}
-	var entries []*yaml.Node
-	var d *yamlx.Decoder
-	var errs diag.List
-	if isCSV(name) {
-		var err error
-		entries, err = yamlx.CSVRows(name, data, contractColumns)
-		if entries == nil && err != nil {
-			return nil, err
-		}
-		if err != nil {
-			errs = err.(diag.List)
-		}
-		d = yamlx.NewDecoder(name)
-	} else {
-		root, dec, err := yamlx.Open(name, data, "Contracts", MaxRegisterBytes)
-		if err != nil {
-			return nil, err
-		}
-		d = dec
-		var rf struct {
-			APIVersion string     `yaml:"apiVersion"`
-			Kind       string     `yaml:"kind"`
-			Contracts  *yaml.Node `yaml:"contracts,required"`
-		}
-		d.Decode(root, &rf, "")
-		if rf.Contracts != nil && !yamlx.IsNull(rf.Contracts) {
-			if rf.Contracts.Kind != yaml.SequenceNode {
-				d.Errorf(rf.Contracts, "contracts", diag.ErrType, "expected a list of contracts")
-			} else {
-				entries = rf.Contracts.Content
-			}
-		}
+	entries, d, errs, err := contractEntries(name, data)
+	if err != nil {
+		return nil, err
 	}
 	d.Hooks[reflect.TypeOf(AnswerUnknown)] = answerHook
 	out := make([]Contract, 0, len(entries))
@@ -171,58 +142,101 @@ func ReadContracts(r io.Reader, name string) ([]Contract, error) {
 		}
 		var cf contractFile
 		d.Decode(n, &cf, path)
-		c := Contract{ID: cf.ID, Title: cf.Title, Supplier: cf.Supplier, Start: cf.Start, End: cf.End,
-			Category: cf.Category, Tender: cf.Tender, SME: cf.SME, VCSE: cf.VCSE, Local: cf.Local, Pos: cf.Pos}
-		at := func(f string) diag.Pos {
-			if p, ok := cf.At[f]; ok {
-				return p
-			}
-			return cf.Pos
-		}
-		bad := func(f string, kind error, format string, args ...any) {
-			p := at(f)
-			errs.Add(&diag.Diagnostic{File: p.File, Line: p.Line, Column: p.Column, Field: join(path, f), Kind: kind, Message: fmt.Sprintf(format, args...)})
-		}
-		if cf.Value != nil {
-			c.Value = *cf.Value
-			if c.Value.IsNegative() {
-				bad("value", diag.ErrValue, "is %s; a contract value cannot be negative", c.Value)
-			}
-		}
-		for _, f := range []struct {
-			name, v string
-		}{{"id", cf.ID}, {"supplier", cf.Supplier}} {
-			if msg := nameProblem(f.v); msg != "" {
-				bad(f.name, diag.ErrValue, "%q %s", f.v, msg)
-			}
-		}
-		okDates := true
-		for _, f := range []struct {
-			name string
-			t    time.Time
-		}{{"start", cf.Start}, {"end", cf.End}} {
-			if !f.t.IsZero() && (f.t.Before(earliest) || f.t.After(latest)) {
-				bad(f.name, diag.ErrValue, "%s is outside the years 1990 to 2199; check the year", f.t.Format("2006-01-02"))
-				okDates = false
-			}
-		}
-		if okDates && !cf.Start.IsZero() && !cf.End.IsZero() && cf.End.Before(cf.Start) {
-			bad("end", diag.ErrValue, "%s is before the start, %s", cf.End.Format("2006-01-02"), cf.Start.Format("2006-01-02"))
-		}
-		if cf.ID != "" {
-			if p, dup := first[cf.ID]; dup {
-				bad("id", diag.ErrDuplicateKey, "contract %q is already in the register at line %d", cf.ID, p.Line)
-			} else {
-				first[cf.ID] = at("id")
-			}
-		}
-		out = append(out, c)
+		out = append(out, checkContract(&cf, path, first, &errs))
 	}
 	errs = append(errs, d.Errs...)
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// contractEntries finds the entries of a register, one node each: the
+// rows of a CSV register (name ends in .csv), else the `contracts:` list
+// of a YAML or JSON one. It returns the decoder to decode them with and
+// the problems found so far; err is a register it cannot read at all.
+func contractEntries(name string, data []byte) (entries []*yaml.Node, d *yamlx.Decoder, errs diag.List, err error) {
+	if isCSV(name) {
+		entries, err = yamlx.CSVRows(name, data, contractColumns)
+		if entries == nil && err != nil {
+			return nil, nil, nil, err
+		}
+		if err != nil {
+			errs = err.(diag.List)
+		}
+		return entries, yamlx.NewDecoder(name), errs, nil
+	}
+	root, d, err := yamlx.Open(name, data, "Contracts", MaxRegisterBytes)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var rf struct {
+		APIVersion string     `yaml:"apiVersion"`
+		Kind       string     `yaml:"kind"`
+		Contracts  *yaml.Node `yaml:"contracts,required"`
+	}
+	d.Decode(root, &rf, "")
+	if rf.Contracts != nil && !yamlx.IsNull(rf.Contracts) {
+		if rf.Contracts.Kind != yaml.SequenceNode {
+			d.Errorf(rf.Contracts, "contracts", diag.ErrType, "expected a list of contracts")
+		} else {
+			entries = rf.Contracts.Content
+		}
+	}
+	return entries, d, nil, nil
+}
+
+// checkContract checks one decoded register entry (at path) and returns
+// it as a Contract, adding its problems to errs: a negative value, a bad
+// id or supplier, a date out of range or an end before the start, an id
+// already in first (the position of each id's first entry).
+func checkContract(cf *contractFile, path string, first map[string]diag.Pos, errs *diag.List) Contract {
+	c := Contract{ID: cf.ID, Title: cf.Title, Supplier: cf.Supplier, Start: cf.Start, End: cf.End,
+		Category: cf.Category, Tender: cf.Tender, SME: cf.SME, VCSE: cf.VCSE, Local: cf.Local, Pos: cf.Pos}
+	at := func(f string) diag.Pos {
+		if p, ok := cf.At[f]; ok {
+			return p
+		}
+		return cf.Pos
+	}
+	bad := func(f string, kind error, format string, args ...any) {
+		p := at(f)
+		errs.Add(&diag.Diagnostic{File: p.File, Line: p.Line, Column: p.Column, Field: join(path, f), Kind: kind, Message: fmt.Sprintf(format, args...)})
+	}
+	if cf.Value != nil {
+		c.Value = *cf.Value
+		if c.Value.IsNegative() {
+			bad("value", diag.ErrValue, "is %s; a contract value cannot be negative", c.Value)
+		}
+	}
+	for _, f := range []struct {
+		name, v string
+	}{{"id", cf.ID}, {"supplier", cf.Supplier}} {
+		if msg := nameProblem(f.v); msg != "" {
+			bad(f.name, diag.ErrValue, "%q %s", f.v, msg)
+		}
+	}
+	okDates := true
+	for _, f := range []struct {
+		name string
+		t    time.Time
+	}{{"start", cf.Start}, {"end", cf.End}} {
+		if !f.t.IsZero() && (f.t.Before(earliest) || f.t.After(latest)) {
+			bad(f.name, diag.ErrValue, "%s is outside the years 1990 to 2199; check the year", f.t.Format("2006-01-02"))
+			okDates = false
+		}
+	}
+	if okDates && !cf.Start.IsZero() && !cf.End.IsZero() && cf.End.Before(cf.Start) {
+		bad("end", diag.ErrValue, "%s is before the start, %s", cf.End.Format("2006-01-02"), cf.Start.Format("2006-01-02"))
+	}
+	if cf.ID != "" {
+		if p, dup := first[cf.ID]; dup {
+			bad("id", diag.ErrDuplicateKey, "contract %q is already in the register at line %d", cf.ID, p.Line)
+		} else {
+			first[cf.ID] = at("id")
+		}
+	}
+	return c
 }
 
 // answerHook decodes a yes/no flag: true or false in YAML and JSON, and

@@ -119,8 +119,8 @@ func (in *ingest) jsonObject(b []byte, line int, f *[numCols]string, cols *[numC
 			msg := fmt.Sprintf("unknown key %q", key)
 			if c == colEvidence {
 				msg = fmt.Sprintf("%s have no %q key", kind, key)
-			} else if s := diag.Suggest(key, allowedNames(kind)); s != "" {
-				msg += fmt.Sprintf("; did you mean %q?", s)
+			} else {
+				msg += didYouMean(key, allowedNames(kind))
 			}
 			return bad(keyCol, key, ErrColumn, "%s; the keys of %s are %s (an unknown key fails the whole file, as an unknown CSV column does)", msg, kind, strings.Join(allowedNames(kind), ", ")), true
 		case seen[c]:

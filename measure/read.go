@@ -181,8 +181,8 @@ func (in *ingest) header(names []string, col func(i int) int) ([numCols]int, err
 			msg := fmt.Sprintf("unknown column %q", n)
 			if c == colEvidence {
 				msg = fmt.Sprintf("%s has no %q column", kind, n)
-			} else if s := diag.Suggest(n, allowedNames(kind)); s != "" {
-				msg += fmt.Sprintf("; did you mean %q?", s)
+			} else {
+				msg += didYouMean(n, allowedNames(kind))
 			}
 			bad(i, "%s; the columns of %s are %s", msg, kind, strings.Join(allowedNames(kind), ", "))
 		case idx[c] >= 0:

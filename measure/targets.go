@@ -180,76 +180,7 @@ func ReadTargets(r io.Reader, name string, fw *tom.Framework) (*Targets, error) 
 	}
 	seen := map[string]diag.Pos{}
 	for i, f := range tf.Targets {
-		path := fmt.Sprintf("targets[%d]", i)
-		t := Target{Name: f.Name, Metric: Metric(f.Metric), Measure: f.Measure, Theme: f.Theme, Unit: tom.Unit(f.Unit), Bands: ts.Bands, Pos: f.Pos}
-		if f.Target != nil {
-			t.Target = *f.Target
-		}
-		e := func(field string, kind error, format string, args ...any) {
-			bad(f.At, f.Pos, path, field, kind, format, args...)
-		}
-		if f.Bands != nil {
-			t.Bands = checkBands(f.Bands, path+".bands", bad)
-		}
-		known := false
-		for _, m := range metrics {
-			known = known || m == t.Metric
-		}
-		if f.Metric != "" && !known {
-			names := make([]string, len(metrics))
-			for i, m := range metrics {
-				names[i] = string(m)
-			}
-			msg := fmt.Sprintf("unknown metric %q", f.Metric)
-			if s := diag.Suggest(f.Metric, names); s != "" {
-				msg += fmt.Sprintf("; did you mean %q?", s)
-			}
-			e("metric", diag.ErrValue, "%s (the metrics are %s)", msg, strings.Join(names, ", "))
-		}
-		if f.Target != nil && !t.Target.IsPositive() {
-			e("target", diag.ErrValue, "is %s; a target must be above zero", t.Target)
-		}
-		if t.Metric.Percent() && t.Metric != SocialValueRateTarget && t.Target.GreaterThan(decimal.NewFromInt(100)) {
-			e("target", diag.ErrValue, "is %s%%; a share of spend cannot be above 100%%", t.Target)
-		}
-		// measure, theme and unit belong to their metrics only
-		if t.Metric == MeasureTarget {
-			checkID(fw, "measure", f.Measure, measureIDs(fw), func(id string) bool { _, ok := fw.Measure(id); return ok }, e)
-		} else if f.Measure != "" {
-			e("measure", diag.ErrValue, "a measure is only given with metric: measure")
-		}
-		if t.Metric == ThemeTarget {
-			checkID(fw, "theme", f.Theme, themeIDs(fw), func(id string) bool { _, ok := fw.Theme(id); return ok }, e)
-		} else if f.Theme != "" {
-			e("theme", diag.ErrValue, "a theme is only given with metric: theme")
-		}
-		if f.Unit != "" {
-			if t.Metric != ThemeTarget {
-				e("unit", diag.ErrValue, "a unit is only given with metric: theme (a measure target is in the measure's unit)")
-			} else if _, ok := fw.Unit(t.Unit); !ok {
-				var names []string
-				for _, u := range fw.Units() {
-					names = append(names, string(u.ID))
-				}
-				msg := fmt.Sprintf("unknown unit %q", f.Unit)
-				if s := diag.Suggest(f.Unit, names); s != "" {
-					msg += fmt.Sprintf("; did you mean %q?", s)
-				}
-				e("unit", diag.ErrValue, "%s (the catalogue's units are %s)", msg, strings.Join(names, ", "))
-			}
-		}
-		if t.Name == "" {
-			t.Name = t.defaultName(fw)
-		} else if msg := nameProblem(t.Name); msg != "" {
-			e("name", diag.ErrValue, "%q %s", t.Name, msg)
-		}
-		key := strings.Join([]string{string(t.Metric), t.Measure, t.Theme, string(t.Unit)}, "\x00")
-		if p, dup := seen[key]; dup && known {
-			e("metric", diag.ErrDuplicateKey, "the same target is already set at line %d", p.Line)
-		} else {
-			seen[key] = f.Pos
-		}
-		ts.Targets = append(ts.Targets, t)
+		ts.Targets = append(ts.Targets, readTarget(fw, f, fmt.Sprintf("targets[%d]", i), ts.Bands, seen, bad))
 	}
 	errs = append(errs, d.Errs...)
 	if err := errs.Err(); err != nil {
@@ -258,7 +189,94 @@ func ReadTargets(r io.Reader, name string, fw *tom.Framework) (*Targets, error) 
 	return ts, nil
 }
 
-func checkBands(b *bandsFile, path string, bad func(map[string]diag.Pos, diag.Pos, string, string, error, string, ...any)) Bands {
+// badAt reports a problem at field of the object at path: at the field's
+// own position when at has it, else at fallback (the object's).
+type badAt func(at map[string]diag.Pos, fallback diag.Pos, path, field string, kind error, format string, args ...any)
+
+// readTarget checks the target f (at path in the file) against fw and
+// the targets before it (seen, by what they measure), reporting through
+// bad; it returns the target as read, with bands (the file's) unless it
+// sets its own and a name made from its metric unless it gives one.
+func readTarget(fw *tom.Framework, f targetFile, path string, bands Bands, seen map[string]diag.Pos, bad badAt) Target {
+	t := Target{Name: f.Name, Metric: Metric(f.Metric), Measure: f.Measure, Theme: f.Theme, Unit: tom.Unit(f.Unit), Bands: bands, Pos: f.Pos}
+	if f.Target != nil {
+		t.Target = *f.Target
+	}
+	e := func(field string, kind error, format string, args ...any) {
+		bad(f.At, f.Pos, path, field, kind, format, args...)
+	}
+	if f.Bands != nil {
+		t.Bands = checkBands(f.Bands, path+".bands", bad)
+	}
+	known := false
+	for _, m := range metrics {
+		known = known || m == t.Metric
+	}
+	if f.Metric != "" && !known {
+		names := make([]string, len(metrics))
+		for i, m := range metrics {
+			names[i] = string(m)
+		}
+		e("metric", diag.ErrValue, "unknown metric %q%s (the metrics are %s)", f.Metric, didYouMean(f.Metric, names), strings.Join(names, ", "))
+	}
+	if f.Target != nil && !t.Target.IsPositive() {
+		e("target", diag.ErrValue, "is %s; a target must be above zero", t.Target)
+	}
+	if t.Metric.Percent() && t.Metric != SocialValueRateTarget && t.Target.GreaterThan(decimal.NewFromInt(100)) {
+		e("target", diag.ErrValue, "is %s%%; a share of spend cannot be above 100%%", t.Target)
+	}
+	checkTargetSubject(fw, t, e)
+	if t.Name == "" {
+		t.Name = t.defaultName(fw)
+	} else if msg := nameProblem(t.Name); msg != "" {
+		e("name", diag.ErrValue, "%q %s", t.Name, msg)
+	}
+	key := strings.Join([]string{string(t.Metric), t.Measure, t.Theme, string(t.Unit)}, "\x00")
+	if p, dup := seen[key]; dup && known {
+		e("metric", diag.ErrDuplicateKey, "the same target is already set at line %d", p.Line)
+	} else {
+		seen[key] = f.Pos
+	}
+	return t
+}
+
+// checkTargetSubject checks what a target is of: a measure, theme and
+// unit each belong to their metrics only, and must be in fw.
+func checkTargetSubject(fw *tom.Framework, t Target, e func(string, error, string, ...any)) {
+	if t.Metric == MeasureTarget {
+		checkID(fw, "measure", t.Measure, measureIDs(fw), func(id string) bool { _, ok := fw.Measure(id); return ok }, e)
+	} else if t.Measure != "" {
+		e("measure", diag.ErrValue, "a measure is only given with metric: measure")
+	}
+	if t.Metric == ThemeTarget {
+		checkID(fw, "theme", t.Theme, themeIDs(fw), func(id string) bool { _, ok := fw.Theme(id); return ok }, e)
+	} else if t.Theme != "" {
+		e("theme", diag.ErrValue, "a theme is only given with metric: theme")
+	}
+	if t.Unit == "" {
+		return
+	}
+	if t.Metric != ThemeTarget {
+		e("unit", diag.ErrValue, "a unit is only given with metric: theme (a measure target is in the measure's unit)")
+	} else if _, ok := fw.Unit(t.Unit); !ok {
+		var names []string
+		for _, u := range fw.Units() {
+			names = append(names, string(u.ID))
+		}
+		e("unit", diag.ErrValue, "unknown unit %q%s (the catalogue's units are %s)", t.Unit, didYouMean(string(t.Unit), names), strings.Join(names, ", "))
+	}
+}
+
+// didYouMean is "; did you mean "x"?" naming the candidate closest to
+// got (diag.Suggest), or empty when none is close.
+func didYouMean(got string, candidates []string) string {
+	if s := diag.Suggest(got, candidates); s != "" {
+		return fmt.Sprintf("; did you mean %q?", s)
+	}
+	return ""
+}
+
+func checkBands(b *bandsFile, path string, bad badAt) Bands {
 	if b.Green == nil || b.Amber == nil {
 		return DefaultBands() // the decoder reported the missing one
 	}
@@ -277,10 +295,7 @@ func checkID(fw *tom.Framework, what, id string, ids []string, ok func(string) b
 	case id == "":
 		e(what, diag.ErrRequired, "missing; metric: %s needs the %s id", what, what)
 	case !ok(id):
-		msg := fmt.Sprintf("unknown %s %q in catalogue %s", what, id, fw.ID())
-		if s := diag.Suggest(id, ids); s != "" {
-			msg += fmt.Sprintf("; did you mean %q?", s)
-		}
+		msg := fmt.Sprintf("unknown %s %q in catalogue %s%s", what, id, fw.ID(), didYouMean(id, ids))
 		kind := diag.ErrValue
 		if what == "measure" {
 			kind = tom.ErrUnknownMeasure
