@@ -45,34 +45,7 @@ func CSVRows(file string, data []byte, columns []string) ([]*yaml.Node, error) {
 	if err != nil {
 		return nil, csvProblem(file, err)
 	}
-	var errs diag.List
-	known := map[string]bool{}
-	for _, c := range columns {
-		known[c] = true
-	}
-	seen := map[string]int{}
-	names := make([]string, len(header))
-	for i, h := range header {
-		h = strings.Trim(h, " \t")
-		names[i] = h
-		_, col := cr.FieldPos(i)
-		switch {
-		case !known[h]:
-			msg := fmt.Sprintf("unknown column %q", h)
-			if s := diag.Suggest(h, columns); s != "" {
-				msg += fmt.Sprintf("; did you mean %q?", s)
-			}
-			sorted := append([]string(nil), columns...)
-			sort.Strings(sorted)
-			errs.Add(&diag.Diagnostic{File: file, Line: 1, Column: col, Field: "header", Kind: diag.ErrUnknownField,
-				Message: msg + "; the columns are " + strings.Join(sorted, ", ")})
-		case seen[h] > 0:
-			errs.Add(&diag.Diagnostic{File: file, Line: 1, Column: col, Field: "header", Kind: diag.ErrDuplicateKey,
-				Message: fmt.Sprintf("column %q is given twice (also column %d)", h, seen[h])})
-		default:
-			seen[h] = i + 1
-		}
-	}
+	names, errs := csvHeader(file, cr, header, columns)
 	if len(errs) > 0 {
 		return nil, errs.Err()
 	}
@@ -117,6 +90,43 @@ func CSVRows(file string, data []byte, columns []string) ([]*yaml.Node, error) {
 	return rows, errs.Err()
 }
 
+// csvHeader checks the header row's names against columns (each known,
+// each given once) and returns them trimmed, in order, with the problems
+// found; cr has just read the header.
+func csvHeader(file string, cr *csv.Reader, header, columns []string) ([]string, diag.List) {
+	var errs diag.List
+	known := map[string]bool{}
+	for _, c := range columns {
+		known[c] = true
+	}
+	seen := map[string]int{}
+	names := make([]string, len(header))
+	for i, h := range header {
+		h = strings.Trim(h, " \t")
+		names[i] = h
+		_, col := cr.FieldPos(i)
+		switch {
+		case !known[h]:
+			msg := fmt.Sprintf("unknown column %q", h)
+			if s := diag.Suggest(h, columns); s != "" {
+				msg += fmt.Sprintf("; did you mean %q?", s)
+			}
+			sorted := append([]string(nil), columns...)
+			sort.Strings(sorted)
+			errs.Add(&diag.Diagnostic{File: file, Line: 1, Column: col, Field: "header", Kind: diag.ErrUnknownField,
+				Message: msg + "; the columns are " + strings.Join(sorted, ", ")})
+		case seen[h] > 0:
+			errs.Add(&diag.Diagnostic{File: file, Line: 1, Column: col, Field: "header", Kind: diag.ErrDuplicateKey,
+				Message: fmt.Sprintf("column %q is given twice (also column %d)", h, seen[h])})
+		default:
+			seen[h] = i + 1
+		}
+	}
+	return names, errs
+}
+
+// csvProblem turns a csv.ParseError into a diagnostic at its line and
+// column; other errors are returned as they are.
 func csvProblem(file string, err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
