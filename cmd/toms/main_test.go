@@ -14,6 +14,11 @@ import (
 
 // update rewrites the golden files under testdata/ instead of comparing:
 // go test ./cmd/toms -update
+//
+// A golden file is named <case>.<ext> beside its case's inputs, with a
+// variant of the case after a hyphen (fail-verbose.txt) and the extension
+// of what it holds: .txt for text, .json, .csv, .xml (JUnit), .stderr for
+// what went to standard error, and the shell's name for a completion script.
 var update = flag.Bool("update", false, "rewrite golden files")
 
 // runCLI runs the command line in-process and returns what it printed.

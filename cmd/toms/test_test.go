@@ -25,15 +25,15 @@ func TestRunTestGolden(t *testing.T) {
 		code   int
 		golden string
 	}{
-		{"all pass", []string{"testdata/test/pass"}, exitOK, "test/pass.text.golden"},
-		{"all pass verbose", []string{"testdata/test/pass", "-v"}, exitOK, "test/pass.verbose.golden"},
-		{"failing tests", []string{"testdata/test/fail"}, exitTestsFailed, "test/fail.text.golden"},
-		{"failing tests verbose", []string{"testdata/test/fail", "-v"}, exitTestsFailed, "test/fail.verbose.golden"},
-		{"failing tests json", []string{"--format", "json", "testdata/test/fail"}, exitTestsFailed, "test/fail.json.golden"},
-		{"failing tests junit", []string{"testdata/test/fail", "--format=junit"}, exitTestsFailed, "test/fail.junit.golden"},
-		{"invalid rules", []string{"testdata/test/invalid"}, exitInvalidRules, "test/invalid.text.golden"},
-		{"invalid rules json", []string{"--format", "json", "testdata/test/invalid"}, exitInvalidRules, "test/invalid.json.golden"},
-		{"run filter", []string{"testdata/test/fail", "--run", "passes$"}, exitOK, "test/run.text.golden"},
+		{"all pass", []string{"testdata/test/pass"}, exitOK, "test/pass.txt"},
+		{"all pass verbose", []string{"testdata/test/pass", "-v"}, exitOK, "test/pass-verbose.txt"},
+		{"failing tests", []string{"testdata/test/fail"}, exitTestsFailed, "test/fail.txt"},
+		{"failing tests verbose", []string{"testdata/test/fail", "-v"}, exitTestsFailed, "test/fail-verbose.txt"},
+		{"failing tests json", []string{"--format", "json", "testdata/test/fail"}, exitTestsFailed, "test/fail.json"},
+		{"failing tests junit", []string{"testdata/test/fail", "--format=junit"}, exitTestsFailed, "test/fail.xml"},
+		{"invalid rules", []string{"testdata/test/invalid"}, exitInvalidRules, "test/invalid.txt"},
+		{"invalid rules json", []string{"--format", "json", "testdata/test/invalid"}, exitInvalidRules, "test/invalid.json"},
+		{"run filter", []string{"testdata/test/fail", "--run", "passes$"}, exitOK, "test/run.txt"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
