@@ -85,14 +85,7 @@ func (a *Aggregator) ReadAll(ctx context.Context, inputs []File) ([]FileResult, 
 			file := len(a.files)
 			a.files = append(a.files, inp.Name)
 			inputOf = append(inputOf, i)
-			in := newIngest(ctx, a.cat, inp.Kind, inp.Name, inp.Options)
-			commit := inp.Kind == Commitments
-			in.sink = func(r *row, pos posFunc) (*diag.Diagnostic, error) { return a.add(r, file, pos, commit, false) }
-			ins[i] = in
-			err = in.read(f)
-			if cerr := f.Close(); err == nil {
-				err = cerr
-			}
+			ins[i], err = a.readFile(ctx, inp, f, file)
 			if err := done(i, err); err != nil {
 				return nil, err
 			}
@@ -190,13 +183,7 @@ func (a *Aggregator) readParallel(ctx context.Context, inputs []File, par int, o
 				w := NewAggregator(a.cat.fw, a.opts)
 				w.deferAll = true
 				w.files = []string{inp.Name}
-				in := newIngest(ctx, w.cat, inp.Kind, inp.Name, inp.Options)
-				commit := inp.Kind == Commitments
-				in.sink = func(r *row, pos posFunc) (*diag.Diagnostic, error) { return w.add(r, 0, pos, commit, false) }
-				err = in.read(f)
-				if cerr := f.Close(); err == nil {
-					err = cerr
-				}
+				in, err := w.readFile(ctx, inp, f, 0)
 				j.w, j.in, j.err, j.open = w, in, err, true
 			}()
 		}
@@ -214,17 +201,9 @@ func (a *Aggregator) readParallel(ctx context.Context, inputs []File, par int, o
 		}
 		w := j.w
 		j.w = nil
-		fileMap, cellMap, commitMap := a.mergeTotals(w)
 		*inputOf = append(*inputOf, i)
 		ins[i] = j.in
-		var err error
-		if a.dd != nil {
-			err = a.dd.absorb(w.dd, fileMap, cellMap)
-			if err == nil {
-				err = a.cdd.absorb(w.cdd, fileMap, commitMap)
-			}
-		}
-		w.Close()
+		err := a.absorbInput(w)
 		<-slots
 		if err != nil {
 			return err
@@ -234,4 +213,33 @@ func (a *Aggregator) readParallel(ctx context.Context, inputs []File, par int, o
 		}
 	}
 	return nil
+}
+
+// readFile reads f, the opened inp, into a as its file number file, and
+// closes it; the ingest it returns holds the input's rejected rows. Both
+// ReadAll's serial path and readParallel's readers read a file this way.
+func (a *Aggregator) readFile(ctx context.Context, inp File, f io.ReadCloser, file int) (*ingest, error) {
+	in := newIngest(ctx, a.cat, inp.Kind, inp.Name, inp.Options)
+	commit := inp.Kind == Commitments
+	in.sink = func(r *row, pos posFunc) (*diag.Diagnostic, error) { return a.add(r, file, pos, commit, false) }
+	err := in.read(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return in, err
+}
+
+// absorbInput merges w, the aggregator one input was read into by
+// readParallel, into a: its totals, and its deferred fingerprints of
+// duplicate detection renumbered to a's files and cells. It closes w.
+func (a *Aggregator) absorbInput(w *Aggregator) error {
+	defer w.Close()
+	fileMap, cellMap, commitMap := a.mergeTotals(w)
+	if a.dd == nil {
+		return nil
+	}
+	if err := a.dd.absorb(w.dd, fileMap, cellMap); err != nil {
+		return err
+	}
+	return a.cdd.absorb(w.cdd, fileMap, commitMap)
 }

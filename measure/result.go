@@ -114,9 +114,18 @@ func (a *Aggregator) Result() *Result {
 	if a.latest > 0 {
 		res.Latest = time.Date(a.latest/10000, time.Month(a.latest/100%100), a.latest%100, 0, 0, 0, 0, time.UTC)
 	}
+	var delivered map[commitKey]decimal.Decimal
+	res.Cells, res.Proxies, delivered = a.resultCells()
+	res.Commitments = a.resultCommitments(delivered)
+	return res
+}
+
+// cellOrder is the indexes of the cells not emptied by taking out
+// duplicates, by contract, supplier, measure and year.
+func (a *Aggregator) cellOrder() []int {
 	order := make([]int, 0, len(a.cells))
 	for i := range a.cells {
-		if a.cells[i].records > 0 { // not emptied by taking out duplicates
+		if a.cells[i].records > 0 {
 			order = append(order, i)
 		}
 	}
@@ -131,10 +140,19 @@ func (a *Aggregator) Result() *Result {
 		}
 		return x.my < y.my
 	})
+	return order
+}
+
+// resultCells makes the cells of the result, in cellOrder, and, in the
+// same pass, the proxy values they were valued with (by measure, in the
+// framework's order, and year) and the quantity delivered per contract,
+// measure and year, which the commitments are judged against.
+func (a *Aggregator) resultCells() (cells []Cell, proxies []ProxyUse, delivered map[commitKey]decimal.Decimal) {
 	type pkey struct{ m, fy int }
 	uses := map[pkey]*ProxyUse{}
-	delivered := map[commitKey]decimal.Decimal{}
-	for _, i := range order {
+	delivered = map[commitKey]decimal.Decimal{}
+	cname, sname := a.contracts.names, a.suppliers.names
+	for _, i := range a.cellOrder() {
 		c := &a.cells[i]
 		m := a.cat.measures[keyMeasure(c.key.my)]
 		fy := keyYear(c.key.my)
@@ -149,7 +167,7 @@ func (a *Aggregator) Result() *Result {
 				UnknownSME: c.unknown[0], UnknownVCSE: c.unknown[1], UnknownLocal: c.unknown[2],
 			}
 		}
-		res.Cells = append(res.Cells, out)
+		cells = append(cells, out)
 		ck := commitKey{contract: uint32(c.key.cs >> 32), my: c.key.my}
 		delivered[ck] = delivered[ck].Add(out.Quantity)
 		if m.m.Financial {
@@ -166,29 +184,36 @@ func (a *Aggregator) Result() *Result {
 		}
 	}
 	for _, u := range uses {
-		res.Proxies = append(res.Proxies, *u)
+		proxies = append(proxies, *u)
 	}
-	sort.Slice(res.Proxies, func(i, j int) bool {
-		x, y := res.Proxies[i], res.Proxies[j]
-		mx, my := a.cat.byID[x.Measure].idx, a.cat.byID[y.Measure].idx
-		if mx != my {
+	sort.Slice(proxies, func(i, j int) bool {
+		x, y := proxies[i], proxies[j]
+		if mx, my := a.cat.byID[x.Measure].idx, a.cat.byID[y.Measure].idx; mx != my {
 			return mx < my
 		}
 		return x.Year.Before(y.Year)
 	})
+	return cells, proxies, delivered
+}
+
+// resultCommitments makes the commitments of the result, each with the
+// quantity delivered against it, by contract, measure (in the framework's
+// order) and year.
+func (a *Aggregator) resultCommitments(delivered map[commitKey]decimal.Decimal) []Commitment {
+	var out []Commitment
 	for _, c := range a.commits {
 		if c.records == 0 {
 			continue
 		}
 		m := a.cat.measures[keyMeasure(c.key.my)]
-		res.Commitments = append(res.Commitments, Commitment{
-			Contract: cname[c.key.contract], Supplier: sname[c.supplier], Measure: m.m.ID, Unit: m.m.Unit,
+		out = append(out, Commitment{
+			Contract: a.contracts.names[c.key.contract], Supplier: a.suppliers.names[c.supplier], Measure: m.m.ID, Unit: m.m.Unit,
 			Year: tom.YearStarting(keyYear(c.key.my)), Committed: c.qty.value(qtyScale),
 			Delivered: delivered[c.key], Records: c.records,
 		})
 	}
-	sort.Slice(res.Commitments, func(i, j int) bool {
-		x, y := res.Commitments[i], res.Commitments[j]
+	sort.Slice(out, func(i, j int) bool {
+		x, y := out[i], out[j]
 		if x.Contract != y.Contract {
 			return x.Contract < y.Contract
 		}
@@ -197,7 +222,7 @@ func (a *Aggregator) Result() *Result {
 		}
 		return x.Year.Before(y.Year)
 	})
-	return res
+	return out
 }
 
 // UnitQuantity is a total quantity in one unit.
