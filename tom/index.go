@@ -130,9 +130,7 @@ func parseIndex(name string, data []byte, max int64) (*Index, error) {
 	d.Decode(root, &xf, "")
 	ix := &Index{id: xf.ID, name: xf.Name, source: strings.TrimSpace(xf.Source), basis: strings.TrimSpace(xf.Basis)}
 	if xf.ID != "" {
-		checkID(func(p diag.Pos, field, format string, args ...any) {
-			d.Errs.Add(p.At(field, ErrInvalid, format, args...))
-		}, xf.At["id"], "id", xf.ID)
+		checkID(invalid(d), xf.At["id"], "id", xf.ID)
 	}
 	values := yamlx.MapValue(root, "values")
 	if values != nil && len(xf.Values) == 0 && !yamlx.IsNull(values) && len(d.Errs) == 0 {

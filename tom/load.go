@@ -213,6 +213,7 @@ func parse(name string, data []byte, max int64) (*Framework, error) {
 // every measure is known.
 type builder struct {
 	d      *yamlx.Decoder
+	bad    func(p diag.Pos, field, format string, args ...any) // see invalid
 	f      *Framework
 	known  map[Unit]bool
 	ids    map[string]string // id -> where it was first defined
@@ -224,7 +225,8 @@ type builder struct {
 // their outcomes and measures, then the checks across measures.
 func build(d *yamlx.Decoder, root *yaml.Node, ff *frameworkFile) *Framework {
 	b := &builder{
-		d: d,
+		d:   d,
+		bad: invalid(d),
 		f: &Framework{
 			id: ff.ID, name: ff.Name, currency: "GBP",
 			measures:  map[string]*Measure{},
@@ -255,9 +257,12 @@ func build(d *yamlx.Decoder, root *yaml.Node, ff *frameworkFile) *Framework {
 	return f
 }
 
-// bad records a semantic problem (ErrInvalid) at p.
-func (b *builder) bad(p diag.Pos, field, format string, args ...any) {
-	b.d.Errs.Add(p.At(field, ErrInvalid, format, args...))
+// invalid returns what records a semantic problem (ErrInvalid) at a
+// position on d, in the form checkID, decodeCodes and checkCodes take.
+func invalid(d *yamlx.Decoder) func(p diag.Pos, field, format string, args ...any) {
+	return func(p diag.Pos, field, format string, args ...any) {
+		d.Errs.Add(p.At(field, ErrInvalid, format, args...))
+	}
 }
 
 // addUnits adds the catalogue's own units to the built-in ones, refusing

@@ -19,11 +19,7 @@ import (
 // contract's register entry.
 func runAward(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("award", stdout, stderr)
-	bidsPath := fs.String("bids", "", "bids `FILE` (kind: Bids); default: the bids inside the tender file")
-	frameworkPath := fs.String("framework", "", "catalogue `FILE`; default: the tender's catalogue, else the embedded one")
-	proxiesPath := fs.String("proxies", "", "proxy-values `FILE`; default: the tender's proxies file, if any")
-	var policies multiFlag
-	fs.Var(&policies, "policy", "rule-set file or directory (`DIR|FILE`) checked with the default policy")
+	in := tenderFlags(fs)
 	supplier := fs.String("supplier", "", "supplier (`NAME`) whose bid is awarded (default: the bid ranked 1)")
 	contract := fs.String("contract", "", "the new contract's `ID` (required)")
 	start := fs.String("start", "", "the contract's first day, a `DATE` written YYYY-MM-DD (required)")
@@ -55,7 +51,8 @@ func runAward(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return usageError(fs, stderr, "give the new contract's id with --contract ID")
 	}
 	if *profile != "even" {
-		if opts.Profile, err = readProfile(*profile); err != nil {
+		opts.Profile, err = withFile(*profile, func(r io.Reader) (*award.Profile, error) { return award.ReadProfile(r, *profile) })
+		if err != nil {
 			return fail(stderr, err)
 		}
 	}
@@ -64,7 +61,7 @@ func runAward(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return fail(stderr, fmt.Errorf("--register %s: the file exists; the award writes a new register file for its contract (give each to toms report with --contracts)", *register))
 		}
 	}
-	in := tenderInput{tender: tenderPath, bids: *bidsPath, framework: *frameworkPath, proxies: *proxiesPath, policies: policies}
+	in.tender = tenderPath
 	t, fw, res, err := in.evaluate(ctx, false)
 	if err != nil {
 		return fail(stderr, err)
@@ -91,16 +88,6 @@ func runAward(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		a.Contract.ID, a.Contract.Supplier, dectext.GroupDigits(dectext.Round(a.Contract.Value, 2)), a.Contract.Start.Format(time.DateOnly), a.Contract.End.Format(time.DateOnly),
 		len(a.Commitments), len(a.Years))
 	return exitOK
-}
-
-// readProfile reads the profile file (kind: Profile) given with --profile.
-func readProfile(path string) (*award.Profile, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return award.ReadProfile(f, path)
 }
 
 // writeRegister writes the awarded contract's register entry to a new file

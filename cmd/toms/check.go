@@ -12,8 +12,8 @@ import (
 
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("check", stdout, stderr)
-	var policies multiFlag
-	fs.Var(&policies, "policy", "rule-set file or directory (`DIR|FILE`) checked with the default policy")
+	var policies []string
+	policyFlag(fs, &policies)
 	format := fs.String("format", "text", "output format: `text|json`")
 	pos, err := parseFlags(fs, args)
 	if err != nil {

@@ -50,6 +50,12 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 // multiFlag collects a repeatable string flag.
 type multiFlag []string
 
+// policyFlag defines --policy, given once for each rule-set file or
+// directory, appended to policies.
+func policyFlag(fs *flag.FlagSet, policies *[]string) {
+	fs.Var((*multiFlag)(policies), "policy", "rule-set file or directory (`DIR|FILE`) checked with the default policy")
+}
+
 func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -18,6 +19,18 @@ var clockNow = time.Now
 type tenderInput struct {
 	tender, bids, framework, proxies string
 	policies                         []string
+}
+
+// tenderFlags defines the flags naming the files besides the tender (the
+// command's argument, which the caller sets), the same for toms evaluate
+// and toms award.
+func tenderFlags(fs *flag.FlagSet) *tenderInput {
+	in := &tenderInput{}
+	fs.StringVar(&in.bids, "bids", "", "bids `FILE` (kind: Bids); default: the bids inside the tender file")
+	fs.StringVar(&in.framework, "framework", "", "catalogue `FILE`; default: the tender's catalogue, else the embedded one")
+	fs.StringVar(&in.proxies, "proxies", "", "proxy-values `FILE`; default: the tender's proxies file, if any")
+	policyFlag(fs, &in.policies)
+	return in
 }
 
 // evaluate loads the tender, its catalogue and bids (inline or from the
@@ -65,11 +78,7 @@ func (in tenderInput) evaluate(ctx context.Context, scoreAnyway bool) (*evaluate
 
 func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("evaluate", stdout, stderr)
-	bidsPath := fs.String("bids", "", "bids `FILE` (kind: Bids); default: the bids inside the tender file")
-	frameworkPath := fs.String("framework", "", "catalogue `FILE`; default: the tender's catalogue, else the embedded one")
-	proxiesPath := fs.String("proxies", "", "proxy-values `FILE`; default: the tender's proxies file, if any")
-	var policies multiFlag
-	fs.Var(&policies, "policy", "rule-set file or directory (`DIR|FILE`) checked with the default policy")
+	in := tenderFlags(fs)
 	scoreAnyway := fs.Bool("score-anyway", false, "score even when a policy rule of severity error fails (the output says so)")
 	format := fs.String("format", "table", "output format: `table|json|csv`")
 	pos, err := parseFlags(fs, args)
@@ -83,7 +92,7 @@ func runEvaluate(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	if !ok {
 		return code
 	}
-	in := tenderInput{tender: tenderPath, bids: *bidsPath, framework: *frameworkPath, proxies: *proxiesPath, policies: policies}
+	in.tender = tenderPath
 	_, _, res, err := in.evaluate(ctx, *scoreAnyway)
 	policyErr, stopped := err, errors.Is(err, evaluate.ErrPolicyFailed)
 	if err != nil && !stopped {

@@ -152,7 +152,7 @@ func (rf reportFlags) reviewOptions(fw *tom.Framework, year tom.Year) (measure.R
 	seen := map[string]diag.Pos{}
 	var errs diag.List
 	for _, path := range rf.contracts {
-		cs, err := readFile(path, func(r io.Reader) ([]measure.Contract, error) { return measure.ReadContracts(r, path) })
+		cs, err := withFile(path, func(r io.Reader) ([]measure.Contract, error) { return measure.ReadContracts(r, path) })
 		if err != nil {
 			return ropts, err
 		}
@@ -170,7 +170,7 @@ func (rf reportFlags) reviewOptions(fw *tom.Framework, year tom.Year) (measure.R
 		return ropts, err
 	}
 	if rf.targets != "" {
-		ts, err := readFile(rf.targets, func(r io.Reader) (*measure.Targets, error) { return measure.ReadTargets(r, rf.targets, fw) })
+		ts, err := withFile(rf.targets, func(r io.Reader) (*measure.Targets, error) { return measure.ReadTargets(r, rf.targets, fw) })
 		if err != nil {
 			return ropts, err
 		}
@@ -180,17 +180,6 @@ func (rf reportFlags) reviewOptions(fw *tom.Framework, year tom.Year) (measure.R
 		ropts.Targets = ts
 	}
 	return ropts, nil
-}
-
-// readFile opens path and reads it with read.
-func readFile[T any](path string, read func(io.Reader) (T, error)) (T, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		var zero T
-		return zero, err
-	}
-	defer f.Close()
-	return read(f)
 }
 
 // read reads every outcomes and commitments file into agg and closes it;
@@ -231,7 +220,7 @@ func (rf reportFlags) read(ctx context.Context, agg *measure.Aggregator, stderr 
 func (rf reportFlags) load(ctx context.Context, agg *measure.Aggregator, stderr io.Writer) (rejected, code int, ok bool) {
 	if rf.merge {
 		for _, path := range rf.files {
-			if _, err := readFile(path, func(r io.Reader) (struct{}, error) { return struct{}{}, agg.ReadState(r, path) }); err != nil {
+			if _, err := withFile(path, func(r io.Reader) (struct{}, error) { return struct{}{}, agg.ReadState(r, path) }); err != nil {
 				return 0, fail(stderr, err), false
 			}
 		}
