@@ -193,6 +193,10 @@ func (c *cursor) next() (bool, error) {
 //
 // The sources are merged with a tournament (loser) tree: log₂(k)
 // comparisons a fingerprint, on values kept in one slice.
+//
+// It is kept whole (about 90 lines) on purpose: it is the hot loop of
+// duplicate detection, and its less, its tree and its inlined cursor step
+// share locals that a split would turn into fields, calls or escapes.
 func mergeGroups(srcs []*cursor, fn func(group []FP) error) error {
 	var live []*cursor
 	for _, c := range srcs {

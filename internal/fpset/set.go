@@ -280,48 +280,26 @@ func (s *Set) compact(srcs []*cursor, toFile bool, fn func(group []FP) error) er
 		total += c.size()
 	}
 	toFile = toFile || total > int64(s.tableCap)
-	parts := 1
-	from := s.opts.ParallelFrom
-	if from <= 0 {
-		from = defaultParallelFrom
-	}
-	if total >= from {
-		parts = s.opts.Parts
-		if parts <= 0 {
-			parts = max(1, min(runtime.GOMAXPROCS(0), maxParts))
-		}
-	}
-	split := make([][]*cursor, parts)
-	for p := range parts {
-		split[p] = make([]*cursor, 0, len(srcs))
-	}
-	for _, c := range srcs {
-		cs, err := c.split(parts)
-		if err != nil {
-			return err
-		}
-		for p, c := range cs {
-			split[p] = append(split[p], c)
-		}
+	parts := s.parts(total)
+	split, err := splitCursors(srcs, parts)
+	if err != nil {
+		return err
 	}
 	outs := make([][]FP, parts)
-	sinks := make([]*writer, parts)
+	var sinks []*writer
 	if toFile {
-		for p := range sinks {
-			f, err := s.create()
-			if err != nil {
-				return err
-			}
-			if p == 0 {
-				sinks[p] = s.writer(f, 0)
-			} else {
-				sinks[p] = newWriter(f, 0, make([]byte, 0, writeBuf/parts/Size*Size))
-			}
+		if sinks, err = s.sinks(parts); err != nil {
+			return err
 		}
 	}
+	// part merges part p's sources; the merge is the hot loop, and fn is
+	// called under mu, one part at a time.
 	var mu sync.Mutex
 	part := func(p int) error {
-		sink := sinks[p]
+		var sink *writer
+		if sinks != nil {
+			sink = sinks[p]
+		}
 		return mergeGroups(split[p], func(g []FP) error {
 			if len(g) > 1 {
 				mu.Lock()
@@ -352,12 +330,73 @@ func (s *Set) compact(srcs []*cursor, toFile bool, fn func(group []FP) error) er
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
+	return s.replace(outs, sinks)
+}
+
+// parts is how many parts a merge of total bytes is split into: one
+// below Options.ParallelFrom, else Options.Parts (by default one a
+// processor, at most maxParts).
+func (s *Set) parts(total int64) int {
+	from := s.opts.ParallelFrom
+	if from <= 0 {
+		from = defaultParallelFrom
+	}
+	if total < from {
+		return 1
+	}
+	if s.opts.Parts > 0 {
+		return s.opts.Parts
+	}
+	return max(1, min(runtime.GOMAXPROCS(0), maxParts))
+}
+
+// splitCursors splits every source into parts by ranges of h1, the same
+// ranges for each, and gathers part p of every source in split[p].
+func splitCursors(srcs []*cursor, parts int) (split [][]*cursor, err error) {
+	split = make([][]*cursor, parts)
+	for p := range parts {
+		split[p] = make([]*cursor, 0, len(srcs))
+	}
+	for _, c := range srcs {
+		cs, err := c.split(parts)
+		if err != nil {
+			return nil, err
+		}
+		for p, c := range cs {
+			split[p] = append(split[p], c)
+		}
+	}
+	return split, nil
+}
+
+// sinks makes a new base file a part, each with a writer: the first part
+// uses the set's write buffer, the others a share of its size each.
+func (s *Set) sinks(parts int) ([]*writer, error) {
+	sinks := make([]*writer, parts)
+	for p := range sinks {
+		f, err := s.create()
+		if err != nil {
+			return nil, err
+		}
+		if p == 0 {
+			sinks[p] = s.writer(f, 0)
+		} else {
+			sinks[p] = newWriter(f, 0, make([]byte, 0, writeBuf/parts/Size*Size))
+		}
+	}
+	return sinks, nil
+}
+
+// replace puts the result of a compaction in place of the set's resolved
+// keys: the base files sinks wrote, when they are given, else the keys in
+// outs (part by part, in order of h1) as the table.
+func (s *Set) replace(outs [][]FP, sinks []*writer) error {
 	for _, b := range s.base.segs {
 		s.release(b.f)
 	}
 	s.base = files{}
 	s.table, s.slots = nil, nil
-	if toFile {
+	if sinks != nil {
 		for _, sink := range sinks {
 			b, err := sink.finish()
 			if err != nil {
