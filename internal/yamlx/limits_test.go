@@ -193,17 +193,7 @@ func TestAliasToMappingRaw(t *testing.T) {
 // same budget as decoded ones.
 func TestAliasBombRaw(t *testing.T) {
 	var b strings.Builder
-	b.WriteString("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
-	for i := 1; i < 7; i++ {
-		b.WriteString("a" + string(rune('0'+i)) + ": &a" + string(rune('0'+i)) + " [")
-		for j := 0; j < 10; j++ {
-			if j > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("*a" + string(rune('0'+i-1)))
-		}
-		b.WriteString("]\n")
-	}
+	aliasBomb(&b, "x", 7)
 	b.WriteString("raw: [*a6, *a6]\n")
 	root, err := Parse("bomb.yaml", []byte(b.String()), 0)
 	require.NoError(t, err)

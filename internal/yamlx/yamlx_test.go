@@ -84,10 +84,12 @@ extra: 1
 	}, got)
 }
 
-func TestAliasBomb(t *testing.T) {
-	var b strings.Builder
-	b.WriteString("a0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n")
-	for i := 1; i < 9; i++ {
+// aliasBomb writes anchors a0 to a<levels-1>: a0 a list of ten leaf
+// scalars, each further one a list of ten aliases of the one before, so
+// that a<n> expands to 10^(n+1) leaves.
+func aliasBomb(b *strings.Builder, leaf string, levels int) {
+	b.WriteString("a0: &a0 [" + strings.TrimSuffix(strings.Repeat(leaf+", ", 10), ", ") + "]\n")
+	for i := 1; i < levels; i++ {
 		b.WriteString("a" + string(rune('0'+i)) + ": &a" + string(rune('0'+i)) + " [")
 		for j := 0; j < 10; j++ {
 			if j > 0 {
@@ -97,6 +99,11 @@ func TestAliasBomb(t *testing.T) {
 		}
 		b.WriteString("]\n")
 	}
+}
+
+func TestAliasBomb(t *testing.T) {
+	var b strings.Builder
+	aliasBomb(&b, "1", 9)
 	root, err := Parse("bomb.yaml", []byte(b.String()), 0)
 	if err != nil {
 		return // the parser itself refused it: also fine
