@@ -270,6 +270,10 @@ type bidChecker struct {
 	names    []string        // the same, for "did you mean"
 	maxQ     []num           // per criterion, its maximum
 	pass     []num           // per criterion, its pass mark
+	// scale is, per criterion, its maximum and pass mark at the exponent
+	// of the last score read: most scores of a criterion share one
+	// exponent, so comparing one is comparing two integers.
+	scale []scoreScale
 	// maxKnown is false for a criterion whose maximum the tender lacks (a
 	// problem reported there): its scores are not checked against it.
 	maxKnown []bool
@@ -305,6 +309,7 @@ func newBidChecker(t *Tender, fw *tom.Framework, path string, g *gathered) *bidC
 	c := &bidChecker{t: t, fw: fw, path: path, g: g, criteria: map[string]bool{}, measureK: map[string]int32{}}
 	qs := t.Criteria.Quality
 	c.maxQ, c.pass, c.maxKnown = make([]num, len(qs)), make([]num, len(qs)), make([]bool, len(qs))
+	c.scale = make([]scoreScale, len(qs))
 	for j, q := range qs {
 		c.criteria[q.ID] = true
 		c.names = append(c.names, q.ID)
@@ -399,11 +404,11 @@ func (c *bidChecker) checkQuality(f bidField) {
 		default:
 			found++
 			n := numOf(s)
-			if c.maxKnown[j] && !inRange(n, s, c.maxQ[j], q.Max) && !f.reported("quality."+q.ID) {
+			within, passed := c.compareScore(j, n, s)
+			if c.maxKnown[j] && !within && !f.reported("quality."+q.ID) {
 				f.bad("quality."+q.ID, "score %s is outside 0 to %s, the criterion's maximum", s, q.Max)
 			}
 			if crit != nil {
-				passed := cmpBoth(n, s, c.pass[j], q.PassMark) >= 0
 				crit[j], qn[j] = CriterionScore{ID: q.ID, Score: s, Passed: passed}, n
 				c.g.failed[f.i] = c.g.failed[f.i] || !passed
 			}
@@ -418,6 +423,31 @@ func (c *bidChecker) checkQuality(f bidField) {
 			f.bad("quality", "no score for quality criterion %q", id)
 		}
 	}
+}
+
+// scoreScale is a criterion's maximum and pass mark as integers at
+// exponent e; ok is false when they are not integers there, or do not fit.
+type scoreScale struct {
+	e         int32
+	max, pass uint64
+	ok, tried bool
+}
+
+// compareScore says whether score s (n as a num) of criterion j is within
+// 0 to the criterion's maximum, and whether it meets the pass mark.
+func (c *bidChecker) compareScore(j int, n num, s decimal.Decimal) (within, passed bool) {
+	sc := &c.scale[j]
+	if n.ok && (!sc.tried || sc.e != n.e) {
+		var ok1, ok2 bool
+		sc.max, ok1 = c.maxQ[j].at(n.e)
+		sc.pass, ok2 = c.pass[j].at(n.e)
+		sc.e, sc.ok, sc.tried = n.e, ok1 && ok2, true
+	}
+	if n.ok && sc.ok {
+		return n.c <= sc.max, n.c >= sc.pass
+	}
+	q := &c.t.Criteria.Quality[j]
+	return inRange(n, s, c.maxQ[j], q.Max), cmpBoth(n, s, c.pass[j], q.PassMark) >= 0
 }
 
 // unknownScores reports each key of the bid's quality scores that is not a
