@@ -452,8 +452,7 @@ func money(d decimal.Decimal) string { return dectext.GroupDigits(dectext.Round(
 // when the value has them, so nothing is rounded away.
 func perUnit(d decimal.Decimal) string { return dectext.Grouped(d, 2) }
 
-// oneLine folds runs of white space, line breaks included, into one space.
-
+// supplierLabel is the supplier's name with its SME, VCSE and local tags.
 func supplierLabel(s Supplier) string {
 	var tags []string
 	if s.SME {
