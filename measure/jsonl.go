@@ -128,26 +128,11 @@ func (in *ingest) jsonObject(b []byte, line int, f *[numCols]string, cols *[numC
 		}
 		seen[c] = true
 		cols[c] = valCol
-		switch v := v.(type) {
-		case nil:
-		case string:
-			f[c] = trim(v)
-		case json.Number:
-			if c != colQuantity {
-				return bad(valCol, key, diag.ErrSyntax, "is a number; write it as a string"), false
-			}
-			f[c] = v.String()
-		case bool:
-			if c != colSME && c != colVCSE && c != colLocal {
-				return bad(valCol, key, diag.ErrSyntax, "is a boolean; write it as a string"), false
-			}
-			f[c] = "no"
-			if v {
-				f[c] = "yes"
-			}
-		default: // an array or object
-			return bad(valCol, key, diag.ErrSyntax, "must be a string, number, boolean or null, not an array or object"), false
+		s, problem := jsonField(c, v)
+		if problem != "" {
+			return bad(valCol, key, diag.ErrSyntax, "%s", problem), false
 		}
+		f[c] = s
 	}
 	if _, err := dec.Token(); err != nil {
 		return syntax(dec, err), false
@@ -156,6 +141,32 @@ func (in *ingest) jsonObject(b []byte, line int, f *[numCols]string, cols *[numC
 		return bad(int(dec.InputOffset())+1, "", diag.ErrSyntax, "unexpected text after the JSON object"), false
 	}
 	return nil, false
+}
+
+// jsonField is the text of column c from v, its JSON value (null is
+// empty), or why v cannot be the column's value: a number is a quantity
+// only, a boolean a yes/no flag only, and never an array or object.
+func jsonField(c column, v json.Token) (s, problem string) {
+	switch v := v.(type) {
+	case nil:
+		return "", ""
+	case string:
+		return trim(v), ""
+	case json.Number:
+		if c != colQuantity {
+			return "", "is a number; write it as a string"
+		}
+		return v.String(), ""
+	case bool:
+		if c != colSME && c != colVCSE && c != colLocal {
+			return "", "is a boolean; write it as a string"
+		}
+		if v {
+			return "yes", ""
+		}
+		return "no", ""
+	}
+	return "", "must be a string, number, boolean or null, not an array or object"
 }
 
 // valueStart returns the 1-based column of the first character at or after

@@ -219,17 +219,7 @@ func (v *validator) check(f *[numCols]string, pos posFunc, r *row) bool {
 	default:
 		r.m = v.cat.lookup(id)
 		if r.m == nil {
-			// Not an id: an external code of one measure (tom.Measure.Codes).
-			if m, err := v.cat.fw.MeasureByRef(id); err != nil {
-				var re *tom.RefError
-				if errors.As(err, &re) {
-					bad(colMeasure, re.Unwrap(), "%s", re.Error())
-				} else {
-					bad(colMeasure, tom.ErrUnknownMeasure, "%v", err)
-				}
-			} else {
-				r.m = v.cat.byID[m.ID]
-			}
+			r.m = v.measureByRef(id, pos)
 		}
 	}
 	if s := f[colQuantity]; s == "" {
@@ -274,6 +264,25 @@ func (v *validator) check(f *[numCols]string, pos posFunc, r *row) bool {
 	}
 	r.period, r.notes = f[colPeriod], f[colNotes]
 	return len(v.errs) == before
+}
+
+// measureByRef finds the measure that id, not a measure id, names as an
+// external code (tom.Measure.Codes), and reports the row's measure as
+// unknown or ambiguous when none or several do (nil). It is apart from
+// check, off its hot path: most rows name their measure by id.
+func (v *validator) measureByRef(id string, pos posFunc) *mstate {
+	m, err := v.cat.fw.MeasureByRef(id)
+	if err == nil {
+		return v.cat.byID[m.ID]
+	}
+	line, col := pos(colMeasure)
+	var re *tom.RefError
+	if errors.As(err, &re) {
+		v.add(line, col, colMeasure, re.Unwrap(), "%s", re.Error())
+	} else {
+		v.add(line, col, colMeasure, tom.ErrUnknownMeasure, "%v", err)
+	}
+	return nil
 }
 
 // financialYear is the calendar year in which the UK financial year holding
