@@ -276,6 +276,8 @@ func didYouMean(got string, candidates []string) string {
 	return ""
 }
 
+// checkBands reads RAG bands (at path), reporting bands that are not
+// 0 < amber ≤ green.
 func checkBands(b *bandsFile, path string, bad badAt) Bands {
 	if b.Green == nil || b.Amber == nil {
 		return DefaultBands() // the decoder reported the missing one
@@ -290,6 +292,8 @@ func checkBands(b *bandsFile, path string, bad badAt) Bands {
 	return out
 }
 
+// checkID checks a target's measure or theme id (what), which its metric
+// requires: given, and known to fw (ok), with a "did you mean" from ids.
 func checkID(fw *tom.Framework, what, id string, ids []string, ok func(string) bool, e func(string, error, string, ...any)) {
 	switch {
 	case id == "":
