@@ -212,3 +212,13 @@ var (
 	// ErrTooLarge: an input beyond a documented size limit.
 	ErrTooLarge = errors.New("input too large")
 )
+
+// Kinds returns a Kind that matches every one of kinds with errors.Is (the
+// first gives its message), for a problem of two kinds at once, such as a
+// rule file over the size limit: diag.ErrTooLarge and rules.ErrInvalidRule.
+func Kinds(kinds ...error) error { return kindSet(kinds) }
+
+type kindSet []error
+
+func (k kindSet) Error() string   { return k[0].Error() }
+func (k kindSet) Unwrap() []error { return k }

@@ -55,3 +55,14 @@ func TestSuggest(t *testing.T) {
 	assert.Equal(t, "", Suggest("extra", []string{"ptr", "tags"}), "too far to be a typo")
 	assert.Equal(t, "", Suggest("x", nil))
 }
+
+// A problem of two kinds matches both, and reads as the first.
+func TestKinds(t *testing.T) {
+	other := errors.New("other kind")
+	d := &Diagnostic{File: "f.yaml", Message: "too big", Kind: Kinds(ErrTooLarge, other)}
+	assert.True(t, errors.Is(d, ErrTooLarge))
+	assert.True(t, errors.Is(d, other))
+	assert.False(t, errors.Is(d, ErrSyntax))
+	assert.Equal(t, ErrTooLarge.Error(), d.Kind.Error())
+	assert.True(t, errors.Is(List{d}, other), "through a List too")
+}

@@ -34,6 +34,10 @@ type Options struct {
 	DuplicateMemory int
 	// TempDir is the directory for those files; "" means os.TempDir().
 	TempDir string
+	// MaxStateBytes bounds the size of an aggregate state ReadState reads
+	// (0 means DefaultMaxStateBytes): a state is decoded whole, so an
+	// endless or oversized stream must stop before it fills memory.
+	MaxStateBytes int64
 	// Parallel is how many inputs ReadAll reads at once, each into an
 	// aggregator of its own that is merged, in input order, as soon as it
 	// is done: 0 or 1 means one input at a time, a negative value

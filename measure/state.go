@@ -1,6 +1,7 @@
 package measure
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,6 +19,15 @@ import (
 // JSON document, versioned so that a reader can refuse a form it does not
 // know. A change that an older reader would misread gets a new version.
 const StateVersion = "toms.aggregate/v1"
+
+// DefaultMaxStateBytes is the largest aggregate state ReadState reads when
+// Options.MaxStateBytes is zero: 256 MiB, some hundreds of thousands of
+// groups (contract × supplier × measure × year).
+const DefaultMaxStateBytes = 256 << 20
+
+// stateTooLarge is the kind of a state over the size limit: it matches both
+// diag.ErrTooLarge and ErrState.
+var stateTooLarge = diag.Kinds(diag.ErrTooLarge, ErrState)
 
 // ErrState is returned by ReadState for a state it cannot use: not JSON,
 // another version, a bad value, or a framework that values a record
@@ -205,9 +215,25 @@ func init() {
 // state lists the proxy values it used); otherwise ReadState fails with
 // ErrState or ErrMerge and a changes nothing. Duplicates between a's
 // records and the state's are not detected: see WriteState.
+//
+// A state larger than Options.MaxStateBytes (DefaultMaxStateBytes when
+// zero) is refused with a diag.Diagnostic matching diag.ErrTooLarge and
+// ErrState, before it is decoded.
 func (a *Aggregator) ReadState(r io.Reader, name string) error {
+	max := a.opts.MaxStateBytes
+	if max <= 0 {
+		max = DefaultMaxStateBytes
+	}
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if int64(len(data)) > max {
+		return &diag.Diagnostic{File: name, Kind: stateTooLarge,
+			Message: fmt.Sprintf("the aggregate state is larger than %d bytes, the limit (measure.Options.MaxStateBytes; toms report reads TOMS_MAX_FILE_SIZE when it is set)", max)}
+	}
 	var s stateJSON
-	dec := json.NewDecoder(r)
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&s); err != nil {
 		return fmt.Errorf("%s: %w: %v", name, ErrState, err)

@@ -43,18 +43,12 @@ func alsoKind(err error, also error) error {
 		case d.Kind == nil:
 			nd.Kind = also
 		case !errors.Is(d.Kind, also):
-			nd.Kind = kindPair{d.Kind, also}
+			nd.Kind = diag.Kinds(d.Kind, also)
 		}
 		out = append(out, &nd)
 	}
 	return out.Err()
 }
-
-// kindPair makes a problem match two kinds.
-type kindPair struct{ kind, also error }
-
-func (k kindPair) Error() string   { return k.kind.Error() }
-func (k kindPair) Unwrap() []error { return []error{k.kind, k.also} }
 
 // invalidRule makes every problem found in rule files match ErrInvalidRule
 // as well as its own kind, so that a rule file that does not parse, has an

@@ -128,6 +128,11 @@ func (rf reportFlags) options() (measure.Options, error) {
 	if rf.carry {
 		opts.YearPolicy = tom.CarryForward
 	}
+	max, err := maxFileSize() // also the limit of a --merge state, when set
+	if err != nil {
+		return opts, err
+	}
+	opts.MaxStateBytes = max
 	if rf.year != "" {
 		y, err := tom.ParseYear(rf.year)
 		if err != nil {
