@@ -288,9 +288,49 @@ func (sr *stateReader) amount(what, v string) (acc, error) {
 	return acc{extra: d}, nil
 }
 
-// header checks the state's version, framework and options against a's.
+// valuedAlike checks a cell's social value against its quantity: the
+// quantity times the proxy value a's framework has for the measure and
+// year (zero for a measure without a £ proxy), exactly as a Read would
+// have valued it, so that an edited or corrupted state cannot change the
+// totals.
+func (sr *stateReader) valuedAlike(cell string, m *mstate, fy int, qty, val string) error {
+	q, err := dectext.Parse(qty)
+	if err != nil {
+		return sr.bad("quantity %q is not an exact decimal", qty)
+	}
+	v, err := dectext.Parse(val)
+	if err != nil {
+		return sr.bad("social value %q is not an exact decimal", val)
+	}
+	want := decimal.Zero
+	if m.m.Financial {
+		if pe := m.proxy(fy, sr.a.opts.YearPolicy); pe.err == nil {
+			want = q.Mul(pe.p.Value)
+		}
+	}
+	if !v.Equal(want) {
+		return fmt.Errorf("%s: %w: %s: the social value is £%s, but %s at this framework's proxy value is £%s",
+			sr.name, ErrMerge, cell, val, qty, dectext.Format(want))
+	}
+	return nil
+}
+
+// header checks the state's version, framework and options against a's,
+// and that it counts no input a has already counted: a state carries no
+// fingerprints, so the only overlap a merge can see is a file read twice,
+// by name (the same state merged twice, or a file read here and in a shard).
 func (sr *stateReader) header(s *stateJSON) error {
 	a := sr.a
+	seen := make(map[string]bool, len(a.files))
+	for _, f := range a.files {
+		seen[f] = true
+	}
+	for _, f := range s.Files {
+		if seen[f] {
+			return fmt.Errorf("%s: %w: the state counts %s, which this report has already counted (in another state or read directly); shards must read different files, each named once", sr.name, ErrMerge, f)
+		}
+		seen[f] = true
+	}
 	if s.Version != StateVersion {
 		return fmt.Errorf("%s: %w: version %q; this toms reads %q", sr.name, ErrState, s.Version, StateVersion)
 	}
@@ -353,6 +393,10 @@ func (sr *stateReader) cells(s *stateJSON) error {
 			return err
 		}
 		if cl.val, err = sr.amount("social value", c.SocialValue); err != nil {
+			return err
+		}
+		cell := fmt.Sprintf("cell %s, %s, %s, %s", c.Contract, c.Supplier, c.Measure, c.Year)
+		if err := sr.valuedAlike(cell, m, fy, c.Quantity, c.SocialValue); err != nil {
 			return err
 		}
 		if (c.Flagged != nil) != m.spend || (c.Unknown != nil) != m.spend {

@@ -3,6 +3,7 @@ package measure
 import (
 	"bytes"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -53,4 +54,32 @@ func TestReadStateSizeLimit(t *testing.T) {
 	// An endless stream stops at the limit instead of filling memory.
 	err = NewAggregator(fw, Options{MaxStateBytes: 1 << 20}).ReadState(&endlessState{}, "endless.json")
 	assert.True(t, errors.Is(err, diag.ErrTooLarge), "%v", err)
+}
+
+// A merge refuses what it cannot count exactly: the same state twice (its
+// files would be counted twice), and a cell whose social value is not its
+// quantity times the framework's proxy value (an edited state).
+func TestReadStateRefusesOverlapAndEdits(t *testing.T) {
+	fw := testFramework(t)
+	src := NewAggregator(fw, Options{})
+	_, err := readString(t, src, "x.csv", handWorked, Outcomes, ReadOptions{Lenient: true})
+	require.NoError(t, err)
+	var state bytes.Buffer
+	require.NoError(t, src.WriteState(&state))
+
+	twice := NewAggregator(fw, Options{})
+	require.NoError(t, twice.ReadState(bytes.NewReader(state.Bytes()), "a.state"))
+	before := twice.Result().Totals()
+	err = twice.ReadState(bytes.NewReader(state.Bytes()), "b.state")
+	require.ErrorIs(t, err, ErrMerge)
+	assert.Contains(t, err.Error(), "b.state: cannot merge aggregators: the state counts x.csv, which this report has already counted")
+	assert.Equal(t, before, twice.Result().Totals(), "a refused state changes nothing")
+
+	// 10 hours of volunteering at £16.93 in 2023/24 are £169.30 in the
+	// state; make them £999,999.99.
+	edited := strings.Replace(state.String(), `"socialValue": "169.300000000000"`, `"socialValue": "999999.99"`, 1)
+	require.NotEqual(t, state.String(), edited, "the test edits a cell")
+	err = NewAggregator(fw, Options{}).ReadState(strings.NewReader(edited), "edited.state")
+	require.ErrorIs(t, err, ErrMerge)
+	assert.Contains(t, err.Error(), "cell C1, Acme Ltd, volunteering-hours, 2023/24: the social value is £999999.99, but 10.000000 at this framework's proxy value is £169.3")
 }
