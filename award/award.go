@@ -79,6 +79,9 @@ type Award struct {
 // financial years (see the package documentation). The bid must have been
 // scored and not excluded.
 func Make(t *evaluate.Tender, res *evaluate.Result, fw *tom.Framework, opts Options) (*Award, error) {
+	if t == nil || res == nil || fw == nil {
+		return nil, fmt.Errorf("%w: give the tender, its evaluation and the catalogue (one is nil)", ErrAward)
+	}
 	bid, err := pick(res, opts.Supplier)
 	if err != nil {
 		return nil, err

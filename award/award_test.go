@@ -218,3 +218,9 @@ func TestReadProfileProblems(t *testing.T) {
 		require.True(t, errors.As(err, &d))
 	}
 }
+
+// A missing argument is an error, not a panic.
+func TestMakeNilArguments(t *testing.T) {
+	_, err := Make(nil, nil, nil, Options{})
+	require.ErrorIs(t, err, ErrAward)
+}

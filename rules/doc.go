@@ -78,7 +78,8 @@
 // string(x) formats (money as "£100,000.00"). A decimal with a double or an
 // int (tender.value > 1.0, weights.price + 1) is a compile error, never a
 // conversion, and so is any floating-point value at all (10.0,
-// double(...)): a rule can never compare inexactly. Constructor calls with
+// double(...)) and dyn(), which would hide a value's type from that check:
+// a rule can never compare inexactly. Constructor calls with
 // literal text are checked when the file loads and folded into constants.
 // matches(text, pattern) takes a pattern written in the rule (checked when
 // the file loads, at most 1,000 instructions once compiled, compiled once).

@@ -34,6 +34,25 @@ func TestNoFloatingPoint(t *testing.T) {
 	}
 }
 
+// dyn() is refused: it would let a rule compare a decimal with a plain
+// number unchecked, and decimal == dyn(20) would be quietly false (and !=
+// quietly true) although the weight is 20.
+func TestNoDyn(t *testing.T) {
+	const dynHint = `dyn() is not part of the rule vocabulary: it hides a value's type, so a decimal could be compared with a plain number; write decimal("20") or money("100000.00"), or use a constant`
+	for _, c := range []struct{ expr, pos string }{
+		{`tender.weights.socialValue == dyn(20)`, "p.yaml:6:45"},
+		{`tender.weights.socialValue != dyn(20)`, "p.yaml:6:45"},
+		{`dyn(tender.weights.socialValue) in [20]`, "p.yaml:6:15"},
+	} {
+		t.Run(c.expr, func(t *testing.T) {
+			_, err := rules.Parse("p.yaml", []byte(header+"rules:\n  - id: a\n    expr: '"+c.expr+"'\n"))
+			require.Error(t, err)
+			assert.ErrorIs(t, err, rules.ErrInvalidRule)
+			assert.Contains(t, err.Error(), c.pos+": rule a: rules[0].expr: "+dynHint)
+		})
+	}
+}
+
 // matches is costed by its pattern's compiled size times the text's
 // length, so the static bound holds: five matches on a 10,000-character
 // title used to take over a second (1.32 s in one run of `toms check`)

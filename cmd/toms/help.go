@@ -74,8 +74,9 @@ func writeUsage(w io.Writer) {
 	fmt.Fprintln(w, exitCodesHelp)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Environment:")
-	fmt.Fprintf(w, "  %s  size limit of each YAML or JSON input file, in bytes (suffix KiB, MiB or GiB\n", maxFileSizeEnv)
-	fmt.Fprintln(w, "                      allowed); default 4MiB")
+	fmt.Fprintf(w, "  %s  size limit of each catalogue, proxy-values, index, tender, bids and rule\n", maxFileSizeEnv)
+	fmt.Fprintln(w, "                      file (default 4MiB) and --merge state (default 256MiB), in bytes")
+	fmt.Fprintln(w, "                      (suffix KiB, MiB or GiB allowed)")
 }
 
 // helpFlag is -h and --help: when given, parseFlags prints the command's

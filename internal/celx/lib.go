@@ -431,8 +431,9 @@ func patternSize(e ast.Expr) (int, bool) {
 	return len(prog.Inst), true
 }
 
-// noFloatValidator rejects every value of type double: a rule must never
-// compare inexactly.
+// noFloatValidator rejects every value of type double, and dyn(), which
+// would let a rule compare a decimal with a plain number unchecked: a rule
+// must never compare inexactly.
 type noFloatValidator struct{}
 
 func (noFloatValidator) Name() string { return "toms.no-float" }
@@ -448,6 +449,12 @@ func (noFloatValidator) Validate(_ *cel.Env, _ cel.ValidatorConfig, a *ast.AST, 
 		}
 		iss.ReportErrorAtID(e.ID(), "floating-point numbers (double) are not part of the rule vocabulary, because they compare inexactly; "+
 			`write decimal("10.5") or money("100000.00"), or use a constant`)
+	}
+	// dyn() hides a value's type from the checker: decimal == dyn(20)
+	// would compile and then be quietly false (and != quietly true).
+	for _, e := range ast.MatchDescendants(ast.NavigateAST(a), ast.FunctionMatcher("dyn")) {
+		iss.ReportErrorAtID(e.ID(), "dyn() is not part of the rule vocabulary: it hides a value's type, so a decimal could be compared with a plain number; "+
+			`write decimal("20") or money("100000.00"), or use a constant`)
 	}
 }
 

@@ -144,9 +144,25 @@ func (v Decimal) ConvertToType(t ref.Type) ref.Val {
 }
 
 // Equal implements ref.Val. Equal decimals of different scale are equal.
+// A decimal compared with another kind of number (reached through dyn(),
+// which the type checker cannot see through) is an error, not false, so
+// that such a rule fails closed instead of quietly disagreeing.
 func (v Decimal) Equal(o ref.Val) ref.Val {
 	w, ok := o.(Decimal)
-	return types.Bool(ok && v.D().Equal(w.D()))
+	if !ok {
+		return mixedNumbers("decimal", o)
+	}
+	return types.Bool(v.D().Equal(w.D()))
+}
+
+// mixedNumbers is the result of comparing a decimal or money value for
+// equality with o: an error when o is a number of another kind, else false.
+func mixedNumbers(kind string, o ref.Val) ref.Val {
+	switch o.(type) {
+	case types.Int, types.Uint, types.Double, Decimal, Money:
+		return types.NewErr("a %s cannot be compared with a %s: write both as %s(...)", kind, o.Type().TypeName(), kind)
+	}
+	return types.False
 }
 
 // Type implements ref.Val.
@@ -235,10 +251,14 @@ func (v Money) ConvertToType(t ref.Type) ref.Val {
 	return types.NewErr("type conversion error from money to '%s'", t.TypeName())
 }
 
-// Equal implements ref.Val.
+// Equal implements ref.Val; money compared with another kind of number is
+// an error, as for Decimal.
 func (v Money) Equal(o ref.Val) ref.Val {
 	w, ok := o.(Money)
-	return types.Bool(ok && v.D().Equal(w.D()))
+	if !ok {
+		return mixedNumbers("money", o)
+	}
+	return types.Bool(v.D().Equal(w.D()))
 }
 
 // Type implements ref.Val.
