@@ -28,14 +28,14 @@ import (
 // must name every financial year the contract runs in and no other (a
 // year may have share 0).
 type Profile struct {
-	Shares []YearShare
+	Shares []YearShare // one per year, in the order the file gives them
 }
 
 // YearShare is one year's share of a profile.
 type YearShare struct {
-	Year  tom.Year
-	Share decimal.Decimal
-	Pos   diag.Pos
+	Year  tom.Year        // the financial year
+	Share decimal.Decimal // fraction of the contract's commitments due in Year, from 0 to 1
+	Pos   diag.Pos        // where the year is written in the profile file
 }
 
 // MaxProfileBytes bounds the size of a profile file.

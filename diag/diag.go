@@ -179,8 +179,8 @@ func distance(a, b string) int {
 
 // Pos is a place in a file; Line and Column are 1-based, zero when unknown.
 type Pos struct {
-	File         string
-	Line, Column int
+	File         string // name of the file as given to the reader; empty when unknown
+	Line, Column int    // 1-based; zero when unknown
 }
 
 // String renders "file:line:col" leaving out unknown parts.

@@ -167,7 +167,7 @@ func (f *Framework) refNames() []string {
 // RefError says why a row's measure reference names no single measure. It
 // matches ErrUnknownMeasure or ErrAmbiguousCode with errors.Is.
 type RefError struct {
-	Ref  string
+	Ref  string // the reference as the row gave it
 	msg  string
 	kind error
 }

@@ -45,28 +45,28 @@ type Framework struct {
 
 // Theme is a top-level goal, such as "Unlocking community capacity".
 type Theme struct {
-	ID          string
-	Name        string
-	Description string
-	Outcomes    []Outcome
+	ID          string    // identifier, unique in the framework
+	Name        string    // short human-readable title
+	Description string    // longer explanation; may be empty
+	Outcomes    []Outcome // in catalogue order
 }
 
 // Outcome is a change a theme aims for, measured by one or more measures.
 type Outcome struct {
-	ID          string
-	Name        string
-	Description string
-	Theme       string // id of the theme it belongs to
-	Measures    []Measure
+	ID          string    // identifier, unique in the framework
+	Name        string    // short human-readable title
+	Description string    // longer explanation; may be empty
+	Theme       string    // id of the theme it belongs to
+	Measures    []Measure // in catalogue order
 }
 
 // Measure is something a supplier commits to and reports, in a unit, and if
 // financial, valued in £ by a proxy value per financial year.
 type Measure struct {
-	ID          string
-	Name        string
-	Description string
-	Unit        Unit
+	ID          string // identifier, unique in the framework, as rows name it
+	Name        string // short human-readable title
+	Description string // longer explanation; may be empty
+	Unit        Unit   // what a quantity of the measure counts
 	Theme       string // id of the theme
 	Outcome     string // id of the outcome
 	// Financial measures have a £ proxy value per unit for at least one year;
@@ -89,7 +89,7 @@ type Measure struct {
 // Proxy is the £ value of one unit of a measure in one financial year, with
 // where it comes from.
 type Proxy struct {
-	Year   Year
+	Year   Year            // the financial year the value applies to
 	Value  decimal.Decimal // £ per unit
 	Source string          // citation: publisher, document, URL
 	Basis  string          // the methodology in a sentence
@@ -114,8 +114,8 @@ func (p Proxy) Note() string {
 // Value "NT3" for the National TOMs, "ppn002" and "1a" for the Social Value
 // Model, "ecc" and "ECC7" for Essex's TOMs.
 type Code struct {
-	Scheme string
-	Value  string
+	Scheme string // the external framework, such as "nt"
+	Value  string // the measure's code in that framework, such as "NT3"
 }
 
 // Codes returns the measure's external codes, sorted by scheme. An outcome
@@ -203,10 +203,10 @@ func (m Measure) years() []Year {
 // ProxyError says which year was missing and which years exist.
 // It matches ErrNoProxy with errors.Is.
 type ProxyError struct {
-	Measure      string
-	Year         Year
-	Available    []Year
-	CarryForward bool
+	Measure      string // id of the measure
+	Year         Year   // the financial year asked for
+	Available    []Year // the years the measure has a value for, in order; empty for none
+	CarryForward bool   // whether the lookup could carry an earlier year's value forward
 	// Uprate says why an uprated value did not reach Year, or is "".
 	Uprate string
 }
@@ -249,20 +249,20 @@ const (
 
 // Valuation is one quantity valued in £, with everything needed to trace it.
 type Valuation struct {
-	Measure  string
-	Unit     Unit
-	Quantity decimal.Decimal
+	Measure  string          // id of the measure valued
+	Unit     Unit            // the measure's unit, that Quantity counts
+	Quantity decimal.Decimal // the amount delivered or committed, in Unit
 	// Year is the financial year asked for; Proxy.Year is the year of the
 	// value used, earlier than Year when CarriedForward.
 	Year           Year
-	Proxy          Proxy
-	CarriedForward bool
+	Proxy          Proxy           // the proxy value used
+	CarriedForward bool            // Proxy.Year is earlier than Year (policy CarryForward)
 	Value          decimal.Decimal // Quantity × Proxy.Value, exact
 	// Priority is the measure's local weight, and Weighted is Value ×
 	// Priority: the figure to use where outcomes are weighted to local
 	// priorities. Value is the plain £ figure to report.
-	Priority decimal.Decimal
-	Weighted decimal.Decimal
+	Priority decimal.Decimal // the measure's local weight, 1 by default
+	Weighted decimal.Decimal // Value × Priority, exact
 }
 
 // ID returns the framework's identifier.

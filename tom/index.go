@@ -30,8 +30,8 @@ type Index struct {
 
 // IndexValue is the value of an index series in one financial year.
 type IndexValue struct {
-	Year  Year
-	Value decimal.Decimal
+	Year  Year            // the financial year
+	Value decimal.Decimal // the series' level in Year; uprating scales a proxy by the ratio of two years' levels
 }
 
 // ID returns the series identifier that proxy values name in `uprate`.

@@ -20,9 +20,9 @@ const (
 
 // UnitInfo describes a unit for people reading a catalogue or a report.
 type UnitInfo struct {
-	ID          Unit
-	Name        string
-	Description string
+	ID          Unit   // the unit as files write it, such as "tco2e"
+	Name        string // short human-readable name
+	Description string // what one unit is
 }
 
 // Units returns the built-in units in a fixed order.

@@ -12,8 +12,8 @@ import (
 // Field is one field of an ObjectType: its CEL name and type, and how to read
 // it from the Go value the object wraps.
 type Field struct {
-	Name string
-	Type *types.Type
+	Name string      // the field's name in CEL expressions
+	Type *types.Type // the field's CEL type
 	// Get returns the field's CEL value from the wrapped Go value. It may
 	// return a *types.Err.
 	Get func(native any) ref.Val

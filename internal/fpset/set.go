@@ -42,7 +42,10 @@ const DefaultMemory = 1 << 20
 
 // FP is the fingerprint of one key: its 128-bit hash and its arrival
 // number.
-type FP struct{ H1, H2, Seq uint64 }
+type FP struct {
+	H1, H2 uint64 // the two 64-bit halves of the key's 128-bit hash
+	Seq    uint64 // 0-based order in which Add received the key; zero from Hash
+}
 
 // Size is the bytes an FP takes in a file.
 const Size = 24

@@ -14,7 +14,7 @@ import (
 
 // YearDays is the part of a date range that falls in one financial year.
 type YearDays struct {
-	Year        tom.Year
+	Year        tom.Year  // the financial year
 	First, Last time.Time // the first and last day of the range in the year
 	Days        int64     // Last − First + 1
 }

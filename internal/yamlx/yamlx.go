@@ -147,9 +147,9 @@ type Hook func(d *Decoder, n *yaml.Node, v reflect.Value, path string)
 // 2006-01-02 or RFC 3339), slices, map[string]T, pointers and structs; other
 // types need a Hook.
 type Decoder struct {
-	File  string
-	Hooks map[reflect.Type]Hook
-	Errs  diag.List
+	File  string                // file name put in every diagnostic and Pos
+	Hooks map[reflect.Type]Hook // decoders for types the built-in kinds do not cover
+	Errs  diag.List             // the problems found so far, in the order found
 
 	aliasDepth int // how many aliases the current node was reached through
 	aliasNodes int // nodes decoded through aliases so far
