@@ -26,16 +26,16 @@ var ErrEvaluation = errors.New("rule evaluation error")
 // Input is what one Check sees: the tender, optionally one bid, and the
 // time the rules see as `now` (the zero time means time.Now()).
 type Input struct {
-	Tender *Tender
-	Bid    *Bid
-	Now    time.Time
+	Tender *Tender   // the tender; must not be nil
+	Bid    *Bid      // the bid, for rules about bids; nil to check the tender alone
+	Now    time.Time // the rules' `now`; zero for time.Now()
 }
 
 // Verdict is the result of one rule for one input.
 type Verdict struct {
-	Rule     string
-	Status   Status
-	Severity Severity
+	Rule     string   // id of the rule
+	Status   Status   // pass, fail, waived, skipped or error
+	Severity Severity // the rule's severity
 	// Message is the rendered message for fail, waived and error outcomes:
 	// messageExpr's value if the rule has one, else message, else a text
 	// naming the expression. Empty for pass and skipped.
@@ -87,7 +87,7 @@ func (o Verdict) MarshalJSON() ([]byte, error) {
 
 // Report is the outcome of every rule of a set, in rule order.
 type Report struct {
-	Verdicts []Verdict
+	Verdicts []Verdict // one per rule of the set, in rule order
 	// Problems are the invalid waivers found in the tender (no reason,
 	// approver or date, an unknown rule, two for one rule). Any of them makes
 	// Failed true, whatever the rules' results: an exemption that is not

@@ -40,9 +40,9 @@ type Set struct {
 
 // Rule describes one compiled rule.
 type Rule struct {
-	ID          string
-	Description string
-	Severity    Severity
+	ID          string   // identifier, unique in the set (including the sets it extends)
+	Description string   // what the rule is for; may be empty
+	Severity    Severity // error (the default) or warning
 	Message     string   // the static message, shown when the rule fails
 	When        string   // CEL source of the applicability condition; "" means always
 	Expr        string   // CEL source of the rule
@@ -55,10 +55,10 @@ type Rule struct {
 
 // Constant describes one constant of a set, after overrides.
 type Constant struct {
-	Name        string // used in rules as constants.NAME
-	Type        string // decimal, money, int, string, bool or strings
-	Value       string // the value as text (money as "£100,000.00")
-	Description string
+	Name        string   // used in rules as constants.NAME
+	Type        string   // decimal, money, int, string, bool or strings
+	Value       string   // the value as text (money as "£100,000.00")
+	Description string   // what the constant is for; may be empty
 	Pos         diag.Pos // where the value in effect is defined
 	Set         string   // metadata.name of the file that defines it
 }

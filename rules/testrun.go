@@ -69,7 +69,7 @@ func (s TestStatus) MarshalText() ([]byte, error) { return []byte(s.String()), n
 // TestReport is the result of RunTests: one suite per test file, plus one
 // per directory of rules that has no tests (so invalid rules are reported).
 type TestReport struct {
-	Suites []SuiteResult
+	Suites []SuiteResult // one per test file or rules-only directory
 }
 
 // SuiteResult is the result of one test file.
@@ -78,8 +78,8 @@ type SuiteResult struct {
 	// first rule file with a problem; for a rules-only directory, the
 	// directory.
 	File        string
-	Name        string
-	Description string
+	Name        string       // the test file's name: field, else File
+	Description string       // the test file's description: field; may be empty
 	RuleFiles   []string     // the rule files the tests ran against
 	Tests       []TestResult // in file order
 	// Err is why the suite could not run: invalid rules (matches
@@ -92,10 +92,10 @@ type SuiteResult struct {
 
 // TestResult is the result of one test case.
 type TestResult struct {
-	Name       string
-	Pos        diag.Pos // where the test starts in its file
-	Status     TestStatus
-	SkipReason string
+	Name       string        // the test case's name
+	Pos        diag.Pos      // where the test starts in its file
+	Status     TestStatus    // pass, fail, skipped or error
+	SkipReason string        // why the test was skipped; "" unless TestSkipped
 	Failures   []Failure     // unmet expectations, for TestFail
 	Err        error         // for TestError: positioned input problems
 	Verdicts   []Verdict     // every rule's outcome (nil for skipped tests)
@@ -104,17 +104,17 @@ type TestResult struct {
 
 // Failure is one unmet expectation.
 type Failure struct {
-	Rule     string
+	Rule     string   // id of the rule the expectation is about
 	Pos      diag.Pos // the expectation in the test file
 	RulePos  diag.Pos // the rule in its rule file
-	Expected Status
-	Actual   Status
+	Expected Status   // the status the test expects
+	Actual   Status   // the status the rule gave
 	// WantMessage is the expected message substring ("" if none); Message
 	// is the actual rendered message.
 	WantMessage string
-	Message     string
-	Values      []Value
-	Err         error // the rule's evaluation error, for an unexpected error
+	Message     string  // the message the rule rendered
+	Values      []Value // the values the rule compared, to explain the failure
+	Err         error   // the rule's evaluation error, for an unexpected error
 }
 
 // String describes the failure in one line.
