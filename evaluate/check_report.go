@@ -10,8 +10,8 @@ import (
 // CheckReport is a tender's policy check as `toms check` prints it: the
 // verdict of every rule (see Check) with the tender it was made for.
 type CheckReport struct {
-	Tender *Tender
-	Report rules.Report
+	Tender *Tender      // the tender checked
+	Report rules.Report // every rule's verdict
 }
 
 // checkJSON is the documented JSON of a CheckReport (FORMAT.md, "toms check JSON").

@@ -12,8 +12,8 @@ import (
 type Result struct {
 	// TenderID, Title and Year identify the tender and the proxy year used.
 	TenderID string
-	Title    string
-	Year     tom.Year
+	Title    string   // the tender's title
+	Year     tom.Year // the financial year whose proxy values priced the commitments
 	// Weights are the tender's top-level weights.
 	Weights Weights
 	// Criteria are the tender's criteria: the weights, maxima, pass marks,
@@ -66,9 +66,9 @@ func (r *Result) TieGroup(n int) (TieGroup, bool) {
 type BidResult struct {
 	// Index is the bid's position in the input (0-based).
 	Index    int
-	Supplier Supplier
-	Price    PriceScore
-	Quality  QualityScore
+	Supplier Supplier     // who bid
+	Price    PriceScore   // the price and its points
+	Quality  QualityScore // the quality points, per criterion
 	// SocialValue holds the social value points and the £ valuation.
 	SocialValue SocialValueScore
 	// Total is price + quality + social value points; zero for an excluded bid.
@@ -80,7 +80,7 @@ type BidResult struct {
 	// severity error; Reasons say which and why. They are not ranked and
 	// set no benchmark (lowest price, highest social value).
 	Excluded bool
-	Reasons  []string
+	Reasons  []string // why the bid was excluded, one entry per reason; nil unless Excluded
 	// Flags are warnings that do not change the score, such as an
 	// abnormally low price or a failed policy rule about bids of severity
 	// warning.
@@ -98,22 +98,22 @@ type BidResult struct {
 // Result's: Criteria.Price (method, weight, floor, ceiling) and LowestPrice.
 type PriceScore struct {
 	Price  decimal.Decimal // £ excluding VAT
-	Points Points
+	Points Points          // price points, out of Criteria.Price.Weight
 }
 
 // QualityScore is a bid's quality points: the sum over the criteria.
 type QualityScore struct {
-	Points   Points
-	Criteria []CriterionScore
+	Points   Points           // the sum of the criteria's points
+	Criteria []CriterionScore // in the order of Result.Criteria.Quality
 }
 
 // CriterionScore is the points of one quality criterion: Weight × Score /
 // Max, with Weight, Max and PassMark those of the criterion of the same
 // index in Result.Criteria.Quality.
 type CriterionScore struct {
-	ID     string
-	Score  decimal.Decimal
-	Points Points
+	ID     string          // the criterion's id
+	Score  decimal.Decimal // the evaluators' score, from 0 to the criterion's Max
+	Points Points          // Weight × Score / Max
 	// Passed is false when Score is below the criterion's pass mark.
 	Passed bool
 }
@@ -125,8 +125,8 @@ type CriterionScore struct {
 type SocialValueScore struct {
 	// Points = Quantitative + Qualitative.
 	Points       Points
-	Quantitative Points
-	Qualitative  Points
+	Quantitative Points // points for the £ value of the commitments
+	Qualitative  Points // points for the method statement
 	// Value is the £ proxy value of the commitments: Σ quantity × proxy.
 	Value decimal.Decimal
 	// Weighted is Σ quantity × proxy × priority, the value that methods
@@ -144,9 +144,9 @@ type SocialValueScore struct {
 
 // Line is one commitment valued: Quantity × proxy = Value (£).
 type Line struct {
-	Measure  string
-	Quantity decimal.Decimal
-	Value    decimal.Decimal
+	Measure  string          // the measure's id
+	Quantity decimal.Decimal // the amount offered, in the measure's unit
+	Value    decimal.Decimal // Quantity × proxy, £, exact; 0 for a non-financial measure
 	// Weighted is Value × the measure's priority under Valuation Weighted;
 	// zero under Plain.
 	Weighted decimal.Decimal
@@ -159,12 +159,12 @@ type Line struct {
 
 // MeasureScore is how method Measures scored one measure the tender lists.
 type MeasureScore struct {
-	ID   string
-	Unit tom.Unit
+	ID   string   // the measure's id
+	Unit tom.Unit // the unit Target and Best are in
 	// Weight is the tender's weight for the measure or, when the tender
 	// gives none (FromPriority), the catalogue's priority.
 	Weight       decimal.Decimal
-	FromPriority bool
+	FromPriority bool // the tender gives no weight, so Weight is the catalogue's priority
 	// Target is the tender's target quantity; zero when there is none and
 	// the best offer is the reference.
 	Target decimal.Decimal
@@ -203,9 +203,9 @@ func (b *BidResult) PerPound() decimal.Decimal {
 // MeasureValue is a measure used by the bids, with the proxy that values it
 // in the tender's year.
 type MeasureValue struct {
-	ID   string
-	Name string
-	Unit tom.Unit
+	ID   string   // the measure's id in the catalogue
+	Name string   // the measure's title
+	Unit tom.Unit // the unit the proxy values one of
 	// Financial is false for a measure counted in its own unit only (£0);
 	// Proxy is then zero.
 	Financial bool
@@ -214,7 +214,7 @@ type MeasureValue struct {
 	// Proxy is the value per unit, with its year, source and basis. Its year
 	// is earlier than the tender's when CarriedForward.
 	Proxy          tom.Proxy
-	CarriedForward bool
+	CarriedForward bool // no value for the tender's year; Proxy is the latest earlier one
 	// Codes are the measure's codes in external frameworks (tom.Measure.Codes).
 	Codes []tom.Code
 }
@@ -222,7 +222,7 @@ type MeasureValue struct {
 // Flag is a warning about a bid that does not change its score.
 type Flag struct {
 	Code    string // "abnormally-low"
-	Message string
+	Message string // what was found, with the figures, and what to do
 }
 
 // FlagAbnormallyLow is the Code of the abnormally-low-price flag.

@@ -112,10 +112,10 @@ const (
 // sum to 100. Read one with ParseTender or LoadTenderFile, or build it in Go
 // and let Validate or Evaluate check it.
 type Tender struct {
-	ID           string
-	Title        string
-	ContractType ContractType
-	Category     string
+	ID           string       // the council's reference for the procurement; bids files name it
+	Title        string       // human-readable name of the procurement
+	ContractType ContractType // contract, framework, dps or call-off
+	Category     string       // what is bought, free text such as works
 	// Route is the procurement route (open, restricted, direct-award...); optional.
 	Route string
 	// Value is the estimated total contract value, £ excluding VAT.
@@ -130,8 +130,8 @@ type Tender struct {
 	// with LoadTenderFile). Empty Catalogue means the embedded default. See
 	// LoadFramework.
 	Catalogue string
-	Proxies   string
-	Criteria  Criteria
+	Proxies   string   // empty means the catalogue's own proxy values only
+	Criteria  Criteria // the award criteria and how each is scored
 	// TieBreak lists the criteria that decide between bids with exactly equal
 	// totals, in order. Empty means ties stay ties.
 	TieBreak []TieBreak
@@ -142,10 +142,10 @@ type Tender struct {
 	// ParentWeights are the weights of the framework a call-off is made
 	// under, for policy rules that require a call-off to keep them; nil otherwise.
 	ParentWeights *Weights
-	Waivers       []Waiver
+	Waivers       []Waiver // approved exemptions from policy rules; nil for none
 	// Bids given inline in the tender file, if any.
 	Bids []Bid
-	Pos  diag.Pos
+	Pos  diag.Pos            // where the tender starts in its file; zero when built in Go
 	at   map[string]diag.Pos // positions of fields, by dotted path, when read from a file
 	// reported holds the fields the loader reported as unreadable.
 	reported map[string]bool
@@ -153,19 +153,19 @@ type Tender struct {
 
 // Weights are the three top-level weights, in percentage points.
 type Weights struct {
-	Price, Quality, SocialValue decimal.Decimal
+	Price, Quality, SocialValue decimal.Decimal // percentage points; Evaluate needs them to sum to 100
 }
 
 // Criteria are the tender's award criteria.
 type Criteria struct {
-	Price       PriceCriterion
-	Quality     []QualityCriterion
-	SocialValue SocialValueCriterion
+	Price       PriceCriterion       // how price is scored
+	Quality     []QualityCriterion   // the quality questions, in the tender's order
+	SocialValue SocialValueCriterion // how social value is scored
 }
 
 // PriceCriterion says how price is scored.
 type PriceCriterion struct {
-	Weight decimal.Decimal
+	Weight decimal.Decimal // percentage points of the total score
 	// Method defaults to Lowest.
 	Method PriceMethod
 	// Floor and Ceiling bound the Budget method (£); unused otherwise.
@@ -174,14 +174,14 @@ type PriceCriterion struct {
 
 // QualityCriterion is one scored quality question.
 type QualityCriterion struct {
-	ID, Name string
+	ID, Name string // identifier (bids score the question by it) and title
 	// Weight in percentage points of the total.
 	Weight decimal.Decimal
 	// Max is the highest score an evaluator can give (for example 5 or 10).
 	Max decimal.Decimal
 	// PassMark excludes a bid scoring below it. Zero means no pass mark.
 	PassMark decimal.Decimal
-	Pos      diag.Pos
+	Pos      diag.Pos // where the criterion is in its file; zero when built in Go
 }
 
 // SocialValueCriterion says how social value is scored: a quantitative part
@@ -189,9 +189,9 @@ type QualityCriterion struct {
 // evaluators' score of its method statement). QuantitativeWeight +
 // QualitativeWeight = Weight.
 type SocialValueCriterion struct {
-	Weight             decimal.Decimal
-	QuantitativeWeight decimal.Decimal
-	QualitativeWeight  decimal.Decimal
+	Weight             decimal.Decimal // percentage points of the total score
+	QuantitativeWeight decimal.Decimal // percentage points for the £ value of the commitments
+	QualitativeWeight  decimal.Decimal // percentage points for the method statement
 	// Max is the highest qualitative score (for example 5).
 	Max decimal.Decimal
 	// Method defaults to Highest.
@@ -222,31 +222,31 @@ type MeasureCriterion struct {
 	// Target is the quantity, in the measure's unit, that earns the whole
 	// weight; zero means the highest quantity offered.
 	Target decimal.Decimal
-	Pos    diag.Pos
+	Pos    diag.Pos // where the entry is in its file; zero when built in Go
 }
 
 // Waiver is an approved exemption of the tender from one policy rule.
 // A waiver of a rule about bids is recorded on the tender too; with
 // Supplier it applies to that supplier's bid only, without it to every bid.
 type Waiver struct {
-	Rule       string
-	Reason     string
-	ApprovedBy string
-	Date       time.Time
+	Rule       string    // id of the rule waived
+	Reason     string    // why the rule does not apply; required
+	ApprovedBy string    // who approved the waiver; required
+	Date       time.Time // the day it was approved; required
 	// Supplier names the bid a waiver of a rule about bids is for.
 	Supplier string
-	Pos      diag.Pos
+	Pos      diag.Pos // where the waiver is in its file; zero when built in Go
 }
 
 // Bid is one supplier's response.
 type Bid struct {
-	Supplier Supplier
+	Supplier Supplier // who bids
 	// Price is the bid's total price, £ excluding VAT; it must be above zero.
 	Price decimal.Decimal
 	// Quality holds a score for each quality criterion, by criterion id.
 	Quality     map[string]decimal.Decimal
-	SocialValue SocialValueResponse
-	Pos         diag.Pos
+	SocialValue SocialValueResponse // the social value offer
+	Pos         diag.Pos            // where the bid is in its file; zero when built in Go
 	at          map[string]diag.Pos // positions of fields, by dotted path, when read from a file
 	// reported holds the fields the loader reported as unreadable.
 	reported map[string]bool
@@ -254,7 +254,7 @@ type Bid struct {
 
 // Supplier is who bids.
 type Supplier struct {
-	Name string
+	Name string // required; one bid per supplier, names compared by SupplierKey
 	// SME, VCSE and Local say whether the supplier is a small or medium
 	// enterprise, a voluntary, community or social enterprise, and local.
 	SME, VCSE, Local bool
@@ -272,9 +272,9 @@ type SocialValueResponse struct {
 
 // Commitment is a quantity of one measure that a bidder offers to deliver.
 type Commitment struct {
-	Measure  string
-	Quantity decimal.Decimal
-	Pos      diag.Pos
+	Measure  string          // id of the measure in the catalogue
+	Quantity decimal.Decimal // the amount offered, in the measure's unit
+	Pos      diag.Pos        // where the commitment is in its file; zero when built in Go
 }
 
 // Weights returns the tender's top-level weights: price, the sum of the
