@@ -20,27 +20,27 @@ import (
 // to whom, for how much and for how long, and whether the supplier is an
 // SME, a VCSE or local.
 type Contract struct {
-	ID       string
-	Title    string
-	Supplier string
+	ID       string // the contract reference, unique in the register
+	Title    string // what the contract is for
+	Supplier string // who holds the contract
 	// Value is the total contract value over its whole term, £ excluding VAT.
 	Value decimal.Decimal
 	// Start and End are the first and last days of the contract, both included.
 	Start, End time.Time
-	Category   string
+	Category   string // what is bought, free text such as works; may be empty
 	// Tender is the id of the tender the contract was awarded from, if any.
 	Tender string
 	// SME, VCSE and Local describe the supplier (unknown when not given).
 	SME, VCSE, Local Answer
-	Pos              diag.Pos
+	Pos              diag.Pos // where the entry is in the register file
 }
 
 // YearValue is the part of a contract's value that falls in one financial
 // year.
 type YearValue struct {
-	Year  tom.Year
-	Days  int64
-	Value decimal.Decimal
+	Year  tom.Year        // the financial year
+	Days  int64           // days of the contract in Year, first and last included
+	Value decimal.Decimal // £ excluding VAT, to the penny; the years add up to the contract's value
 }
 
 // YearValues spreads the contract's value over the financial years it runs

@@ -140,8 +140,8 @@ func parseAnswer(s string) (Answer, bool) {
 // Record is one row of an outcomes or commitments file: a quantity of a
 // measure that a supplier delivered (or committed to) on a contract.
 type Record struct {
-	Contract string
-	Supplier string
+	Contract string          // the contract reference
+	Supplier string          // the supplier's name
 	Measure  string          // a measure id of the framework
 	Quantity decimal.Decimal // in the measure's unit; never negative
 	Date     time.Time       // a calendar date (midnight UTC); its financial year values the record
@@ -151,7 +151,7 @@ type Record struct {
 	// SupplierSME, SupplierVCSE and Local describe who received spend on a
 	// spend record (see SpendShares); they are optional.
 	SupplierSME, SupplierVCSE, Local Answer
-	Notes                            string
+	Notes                            string // optional free text
 	// Pos is where the record was read: file and line (column 0).
 	Pos diag.Pos
 }

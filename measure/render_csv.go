@@ -16,9 +16,9 @@ import (
 // (contract, supplier, names, sources, notes, reasons) are made safe for
 // spreadsheets with csvsafe.Cell.
 type Table struct {
-	Name   string // file name, such as "values.csv"
-	Header []string
-	Rows   [][]string
+	Name   string     // file name, such as "values.csv"
+	Header []string   // the column names
+	Rows   [][]string // the data rows, each as long as Header
 }
 
 // WriteCSV writes the table as CSV with its header row, after a UTF-8

@@ -15,7 +15,7 @@ import (
 // values used, and what was left out and why. Every grouping is derived
 // from Cells by Totals and GroupBy.
 type Result struct {
-	Framework  *tom.Framework
+	Framework  *tom.Framework // the catalogue the records were valued with
 	Year       tom.Year       // the year totals are restricted to; zero for all years
 	YearPolicy tom.YearPolicy // how years without a proxy value were treated
 	// Cells are the totals per contract, supplier, measure and financial
@@ -56,12 +56,12 @@ type Result struct {
 
 // Cell is the total of one measure for one contract, supplier and year.
 type Cell struct {
-	Contract, Supplier string
-	Measure            string
-	Year               tom.Year
+	Contract, Supplier string          // as the records give them
+	Measure            string          // a measure id of the framework
+	Year               tom.Year        // the financial year of the records' dates
 	Quantity           decimal.Decimal // in the measure's unit
 	SocialValue        decimal.Decimal // £; zero for non-financial measures
-	Records            int64
+	Records            int64           // the delivery records totalled
 	// Spend is set for spend measures (unit gbp, no proxy value).
 	Spend *SpendFlags
 }
@@ -77,27 +77,27 @@ type SpendFlags struct {
 // Commitment is what a contract committed to deliver of one measure in one
 // financial year, beside what was delivered.
 type Commitment struct {
-	Contract  string
-	Supplier  string // the supplier named on the (first) commitment row
-	Measure   string
-	Unit      tom.Unit
-	Year      tom.Year
-	Committed decimal.Decimal
+	Contract  string          // the contract reference
+	Supplier  string          // the supplier named on the (first) commitment row
+	Measure   string          // a measure id of the framework
+	Unit      tom.Unit        // the measure's unit, that Committed and Delivered are in
+	Year      tom.Year        // the financial year of the commitment rows' dates
+	Committed decimal.Decimal // the sum of the commitment rows
 	Delivered decimal.Decimal // by any supplier on the contract, in the same year
-	Records   int64
+	Records   int64           // the commitment rows summed
 }
 
 // ProxyUse is one proxy value used to value deliveries: the measure and the
 // delivery year, and the value applied (from an earlier year when
 // CarriedForward).
 type ProxyUse struct {
-	Measure        string
-	Year           tom.Year
-	Proxy          tom.Proxy
-	CarriedForward bool
-	Records        int64 // deliveries valued with it
-	Quantity       decimal.Decimal
-	SocialValue    decimal.Decimal
+	Measure        string          // a measure id of the framework
+	Year           tom.Year        // the financial year of the deliveries
+	Proxy          tom.Proxy       // the value applied, with its year, source and basis
+	CarriedForward bool            // Year has no value, so Proxy is the latest earlier one
+	Records        int64           // deliveries valued with it
+	Quantity       decimal.Decimal // the quantity it valued, in the measure's unit
+	SocialValue    decimal.Decimal // Quantity × Proxy.Value, £, exact
 }
 
 // Result returns the exact totals. It can be called at any time, and again
@@ -227,23 +227,23 @@ func (a *Aggregator) resultCommitments(delivered map[commitKey]decimal.Decimal) 
 
 // UnitQuantity is a total quantity in one unit.
 type UnitQuantity struct {
-	Unit     tom.Unit
-	Quantity decimal.Decimal
+	Unit     tom.Unit        // the unit
+	Quantity decimal.Decimal // the exact total in Unit
 }
 
 // MeasureTotal is the total of one measure within a group.
 type MeasureTotal struct {
-	ID          string
-	Name        string
-	Unit        tom.Unit
-	Financial   bool
-	Quantity    decimal.Decimal
-	SocialValue decimal.Decimal
+	ID          string          // the measure's id
+	Name        string          // the measure's title
+	Unit        tom.Unit        // the unit Quantity is in
+	Financial   bool            // the measure has £ proxy values; false means SocialValue is zero
+	Quantity    decimal.Decimal // the exact total delivered in the group
+	SocialValue decimal.Decimal // £, exact
 	// Priority is the measure's local weight (tom.Measure.Priority) and
 	// Weighted is SocialValue × Priority, exactly.
 	Priority decimal.Decimal
-	Weighted decimal.Decimal
-	Records  int64
+	Weighted decimal.Decimal // SocialValue × Priority
+	Records  int64           // the delivery records totalled
 	// Codes are the measure's codes in external frameworks (tom.Measure.Codes).
 	Codes []tom.Code
 }
@@ -251,13 +251,13 @@ type MeasureTotal struct {
 // Totals are £ social value and quantities per unit, side by side: the £
 // figure covers financial measures only, the quantities every measure.
 type Totals struct {
-	SocialValue decimal.Decimal
+	SocialValue decimal.Decimal // £, exact, financial measures only
 	// Weighted is the social value weighted by each measure's priority
 	// (Σ £ × priority): the figure where outcomes are weighted to local
 	// priorities. It equals SocialValue when every priority is 1.
 	Weighted decimal.Decimal
 	ByUnit   []UnitQuantity // in the framework's unit order
-	Records  int64
+	Records  int64          // the delivery records totalled
 }
 
 // Group is the total of one theme, outcome, measure, contract, supplier or
@@ -423,10 +423,10 @@ func (s SpendShares) Share(part decimal.Decimal, places int32) (pct decimal.Deci
 // percentage of the spend reported, rounded half-up to PercentPlaces (OK false
 // when no spend was reported).
 type SpendShare struct {
-	Spend   decimal.Decimal
-	Percent decimal.Decimal
-	OK      bool
-	Unknown int64 // spend records that left the flag empty
+	Spend   decimal.Decimal // £ on records flagged yes, exact
+	Percent decimal.Decimal // Spend as a percentage of the spend reported, rounded
+	OK      bool            // some spend was reported, so Percent means something
+	Unknown int64           // spend records that left the flag empty
 }
 
 func (s SpendShares) share(part decimal.Decimal, unknown int64) SpendShare {

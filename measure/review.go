@@ -44,13 +44,13 @@ const DefaultTop = 10
 // 2 decimal places, half away from zero (which is half-up, as every value
 // here is positive); every output rounds percentages to PercentPlaces.
 type Review struct {
-	Title     string
-	Framework struct{ ID, Name string }
+	Title     string                    // heads the report; DefaultTitle when none was given
+	Framework struct{ ID, Name string } // the catalogue the values come from
 	// Year is the financial year reported; zero when the review covers
 	// every year in the data.
 	Year tom.Year
-	AsOf time.Time
-	Top  int
+	AsOf time.Time // the date commitments are judged at (see ReviewOptions.AsOf); zero when there is none
+	Top  int       // how many contracts and suppliers Markdown and HTML show
 	// Totals are the headline: £ social value and the quantity in every
 	// unit, side by side.
 	Totals Totals
@@ -61,8 +61,8 @@ type Review struct {
 	// Contracts and Suppliers are ordered by social value, highest first,
 	// then by name.
 	Contracts, Suppliers []Group
-	Commitments          []CommitmentProgress
-	SpendShares          SpendShares
+	Commitments          []CommitmentProgress // in Result.Commitments order, each judged at AsOf
+	SpendShares          SpendShares          // SME, VCSE and local shares of the spend reported
 	// Proxies are the proxy values used, with their sources.
 	Proxies []ProxyUse
 	// Rejected are the problems of the rows rejected by lenient reads, with
@@ -124,7 +124,7 @@ const (
 // CommitmentProgress is a commitment with what was delivered and how it stands.
 type CommitmentProgress struct {
 	Commitment
-	Progress Progress
+	Progress Progress // how the delivery stands against the commitment at Review.AsOf
 }
 
 // Percent returns delivered as a percentage of committed, rounded half

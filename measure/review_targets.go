@@ -34,14 +34,14 @@ type TargetResult struct {
 	// Actual is the figure reached: £, a percentage (rounded to
 	// PercentPlaces, for display) or a quantity (exact).
 	Actual                 decimal.Decimal
-	Numerator, Denominator decimal.Decimal
+	Numerator, Denominator decimal.Decimal // Actual = Numerator / Denominator (× 100 for a percentage metric)
 	// Basis says what the actual counts and what it is divided by.
 	Basis string
-	RAG   RAG
+	RAG   RAG // red, amber or green by the target's Bands; empty unless OK
 	// Previous is the same figure for the year before, when the review
 	// covers it (PreviousOK).
 	Previous   decimal.Decimal
-	PreviousOK bool
+	PreviousOK bool // Previous was worked out: the review covers the year before and its actual is known
 }
 
 // PercentOfTarget returns the actual as a percentage of the target,
@@ -79,7 +79,7 @@ func rate(t Target, num, den decimal.Decimal) RAG {
 // social value delivered on it, that per £1 of value, and its commitments
 // over its life.
 type ContractReview struct {
-	Contract Contract
+	Contract Contract // the register entry
 	// Year is the financial year valued; zero for the contract's whole
 	// term and every year read.
 	Year tom.Year
@@ -106,10 +106,10 @@ func (c ContractReview) PerPound(places int32) (decimal.Decimal, bool) {
 // LifetimeCommitment is one measure of a contract over the years read:
 // the commitments of every year added up, and every delivery.
 type LifetimeCommitment struct {
-	Measure   string
-	Unit      tom.Unit
-	Committed decimal.Decimal
-	Delivered decimal.Decimal
+	Measure   string          // a measure id of the framework
+	Unit      tom.Unit        // the measure's unit, that Committed and Delivered are in
+	Committed decimal.Decimal // the commitments of every year read, added up
+	Delivered decimal.Decimal // every delivery on the contract in the years read, by any supplier
 	// Progress judges Delivered against Committed over the part of the
 	// contract's term that the commitments read cover (the whole term when
 	// every year is read) as Progress does a year: met, missed once that
@@ -134,19 +134,19 @@ func (l LifetimeCommitment) Percent(places int32) (decimal.Decimal, bool) {
 // not so flagged reported, flagged yes, on register contracts (their
 // supply chains). Direct contracts' own reported spend is not added again.
 type SpendAgainstTotal struct {
-	Year tom.Year
+	Year tom.Year // the financial year
 	// Total is the register's value in Year; Contracts counts the
 	// contracts running in it.
 	Total     decimal.Decimal
-	Contracts int
-	SME       TotalShare
-	VCSE      TotalShare
-	Local     TotalShare
+	Contracts int        // see Total
+	SME       TotalShare // spend with SMEs
+	VCSE      TotalShare // spend with VCSEs
+	Local     TotalShare // spend with local suppliers
 }
 
 // TotalShare is one category's spend against total spend.
 type TotalShare struct {
-	Direct, Indirect decimal.Decimal
+	Direct, Indirect decimal.Decimal // £, exact: the flagged contracts' value in the year, and the flagged spend other suppliers reported
 }
 
 // Spend is Direct + Indirect.
@@ -163,10 +163,10 @@ func (s SpendAgainstTotal) Percent(part TotalShare, places int32) (decimal.Decim
 // YearChange is one figure this year beside the year before: a theme's £
 // social value or quantity in one unit (Unit empty for £).
 type YearChange struct {
-	ThisYear, LastYear tom.Year
-	Theme, Name        string
-	Unit               tom.Unit
-	This, Last         decimal.Decimal
+	ThisYear, LastYear tom.Year        // the two financial years compared
+	Theme, Name        string          // the theme's id and title
+	Unit               tom.Unit        // the unit compared; empty for £ social value
+	This, Last         decimal.Decimal // the figure in ThisYear and in LastYear, exact
 }
 
 // Change is This − Last.

@@ -16,11 +16,11 @@ import (
 // Targets are the council's targets for one financial year, each judged
 // red, amber or green (RAG) by bands.
 type Targets struct {
-	Year tom.Year
+	Year tom.Year // the financial year the targets are for
 	// Bands are the RAG bands of every target that does not set its own;
 	// DefaultBands when the file gives none.
 	Bands   Bands
-	Targets []Target
+	Targets []Target // in file order
 }
 
 // Metric is what a target measures.
@@ -62,25 +62,25 @@ type Target struct {
 	// Name labels the target in the review; a name made from the metric
 	// when the file gives none.
 	Name   string
-	Metric Metric
+	Metric Metric // what the target measures
 	// Measure is the measure id of a MeasureTarget; Theme the theme id of a
 	// ThemeTarget, and Unit its unit when the target is a quantity (empty
 	// for £ social value).
 	Measure, Theme string
-	Unit           tom.Unit
+	Unit           tom.Unit // see Measure and Theme
 	// Target is the figure to reach: £, a percentage (25 for 25%), or a
 	// quantity in the measure's or theme target's unit. Above zero.
 	Target decimal.Decimal
 	// Bands are the target's RAG bands.
 	Bands Bands
-	Pos   diag.Pos
+	Pos   diag.Pos // where the target is in its file
 }
 
 // Bands turn how much of a target was reached into red, amber or green:
 // green when actual ≥ Green% of the target, amber when actual ≥ Amber% of
 // it, red below. Both are percentages of the target, Amber ≤ Green.
 type Bands struct {
-	Green, Amber decimal.Decimal
+	Green, Amber decimal.Decimal // percentages of the target, such as 100 and 85
 }
 
 // DefaultBands returns the bands used when a targets file gives none: green
