@@ -68,11 +68,42 @@ func TestExportedNamesDocumented(t *testing.T) {
 			}
 			for _, ty := range p.Types {
 				check("type", ty.Name, ty.Doc, ty.Decl.Pos())
+				checkFields(t, fset, ty)
 				for _, f := range ty.Funcs {
 					check("func", f.Name, f.Doc, f.Decl.Pos())
 				}
 				for _, m := range ty.Methods {
 					check("method", ty.Name+"."+m.Name, m.Doc, m.Decl.Pos())
+				}
+			}
+		}
+	}
+}
+
+// checkFields reports each exported field of the exported struct type ty that
+// has neither a doc comment nor a line comment. A comment on a line that names
+// several fields covers them all; embedded fields need none.
+func checkFields(t *testing.T, fset *token.FileSet, ty *doc.Type) {
+	t.Helper()
+	if !ast.IsExported(ty.Name) {
+		return
+	}
+	for _, spec := range ty.Decl.Specs {
+		ts, ok := spec.(*ast.TypeSpec)
+		if !ok || ts.Name.Name != ty.Name {
+			continue
+		}
+		st, ok := ts.Type.(*ast.StructType)
+		if !ok {
+			continue
+		}
+		for _, f := range st.Fields.List {
+			if len(f.Names) == 0 || f.Doc != nil || f.Comment != nil {
+				continue
+			}
+			for _, id := range f.Names {
+				if ast.IsExported(id.Name) {
+					t.Errorf("%s: field %s.%s has no doc comment", fset.Position(id.Pos()), ty.Name, id.Name)
 				}
 			}
 		}
