@@ -236,6 +236,9 @@ func (d *dedup) absorb(o *dedup, fileMap []int, cellMap []uint32) error {
 	return d.set.Absorb(o.set)
 }
 
+// copyBatch is how many refs copyRefs reads at a time (64 KiB).
+const copyBatch = 2048
+
 // copyRefs appends the refs of o's records to d's, renumbered.
 func (d *dedup) copyRefs(o *dedup, fileMap []int, cellMap []uint32) error {
 	if err := d.set.Err(); err != nil {
@@ -244,12 +247,21 @@ func (d *dedup) copyRefs(o *dedup, fileMap []int, cellMap []uint32) error {
 	if err := o.set.Err(); err != nil {
 		return err
 	}
+	// read in batches: once spilled, one read a ref would be a system call
+	// a record, in the one goroutine that merges
 	var b [refSize]byte
-	for seq := range o.set.Len() {
-		r, err := o.ref(seq)
-		if err != nil {
-			return err
+	n := o.set.Len()
+	batch := make([]byte, min(copyBatch, n)*refSize)
+	for seq := range n {
+		i := int(seq % copyBatch)
+		if i == 0 {
+			batch = batch[:min(copyBatch, n-seq)*refSize]
+			if err := o.refs.ReadAt(batch, int64(seq)*refSize); err != nil {
+				return err
+			}
 		}
+		var r ref
+		r.decode(batch[i*refSize : (i+1)*refSize])
 		r.file, r.cell = uint32(fileMap[r.file]), cellMap[r.cell]
 		if r.flags&refDecimal != 0 {
 			q, err := o.quantity(r)

@@ -111,3 +111,36 @@ func TestReadAllCancelled(t *testing.T) {
 	_, err = p.ReadAll(ctx, many)
 	assert.ErrorIs(t, err, context.Canceled)
 }
+
+// An input of more records than copyRefs reads at a time, spilled, merged
+// by a parallel ReadAll: its refs are read back in batches, across the
+// end of the temporary file and the part in memory, and every one
+// arrives (the same duplicates, with the same first records, and the
+// same review).
+func TestReadAllBatches(t *testing.T) {
+	files := dupFiles(11, 3, 2*copyBatch+37)
+	ro := ReadOptions{Lenient: true}
+	for _, budget := range []int{300, 5000, 0} {
+		opts := Options{DuplicateMemory: budget, TempDir: t.TempDir(), Parallel: 2}
+		seq := NewAggregator(testFramework(t), opts)
+		all := NewAggregator(testFramework(t), opts)
+		var inputs []File
+		var want, got []string
+		for i, f := range files {
+			rej, err := readString(t, seq, fmt.Sprintf("f%d.csv", i), f, Outcomes, ro)
+			want = append(want, fmt.Sprint(rej, err))
+			inputs = append(inputs, stringInput(fmt.Sprintf("f%d.csv", i), f, Outcomes, ro))
+		}
+		out, err := all.ReadAll(context.Background(), inputs)
+		require.NoError(t, err)
+		for _, r := range out {
+			got = append(got, fmt.Sprint(r.Rejected, r.Err))
+		}
+		require.Equal(t, want, got, "budget %d", budget)
+		assert.Contains(t, got[2], "duplicate of f0.csv:", "budget %d", budget)
+		rs, ra := seq.Result(), all.Result()
+		require.Equal(t, render(t, rs), render(t, ra), "the same review, byte for byte (budget %d)", budget)
+		require.NoError(t, seq.Close())
+		require.NoError(t, all.Close())
+	}
+}

@@ -387,8 +387,8 @@ func (l *Log) Append(b []byte) (int64, error) {
 }
 
 // ReadAt reads len(p) bytes at off, which must be within what was
-// appended, and not span the end of the file and the memory part: read
-// whole appends.
+// appended: from the file, from memory, or from both when p spans the
+// two (so that many appends can be read back in one call).
 func (l *Log) ReadAt(p []byte, off int64) error {
 	if l.s.err != nil {
 		return l.s.err
@@ -397,6 +397,10 @@ func (l *Log) ReadAt(p []byte, off int64) error {
 		copy(p, l.buf[off-l.size:])
 		return nil
 	}
-	_, err := l.f.ReadAt(p, off)
-	return l.s.fail(err)
+	n := int(min(int64(len(p)), l.size-off)) // the part in the file
+	if _, err := l.f.ReadAt(p[:n], off); err != nil {
+		return l.s.fail(err)
+	}
+	copy(p[n:], l.buf)
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -187,6 +188,18 @@ func TestLog(t *testing.T) {
 		assert.Equal(t, fmt.Sprintf("<%02d>", i), string(b))
 	}
 	require.NotNil(t, l.f, "spilled")
+	// any span, across the end of the file and the memory part too
+	var all strings.Builder
+	for i := range 50 {
+		fmt.Fprintf(&all, "<%02d>", i)
+	}
+	for from := 0; from < all.Len(); from += 3 {
+		for to := from; to <= all.Len(); to += 7 {
+			b := make([]byte, to-from)
+			require.NoError(t, l.ReadAt(b, int64(from)))
+			require.Equal(t, all.String()[from:to], string(b), "bytes %d to %d", from, to)
+		}
+	}
 	require.NoError(t, s.Close())
 	_, err := l.Append([]byte("x"))
 	assert.True(t, errors.Is(err, ErrClosed))
