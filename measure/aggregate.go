@@ -45,12 +45,27 @@ type Options struct {
 	// each input being read takes its own DuplicateMemory and its own
 	// totals until it is merged, and merging costs a little per group, so
 	// it pays for large files on idle cores, not for many small files.
+	//
+	// ReadAll given a single input splits it, when it is a regular file
+	// (its Open returns an *os.File, or anything with ReadAt and Stat) of
+	// at least ChunkMinBytes read without ReadOptions.Progress, into up to
+	// Parallel chunks at line starts, each read by a reader of its own
+	// (numbered as in the whole file: every problem keeps its
+	// file:line:column) and merged in file order the same way. A CSV
+	// record that could not be read or that spans lines (a quote left
+	// open, which may have run over a chunk boundary) or a problem with
+	// the file as a whole in any chunk makes ReadAll read the file again
+	// with one reader, so that the problems are exactly those of one
+	// reader; so does a row near MaxLineBytes. The results are the same
+	// (a test checks it).
 	Parallel int
 
 	// mergeParts, when positive, splits every merge of duplicate
 	// detection into that many parts merged in parallel, however small
 	// (for tests).
 	mergeParts int
+	// chunkMin, when positive, replaces ChunkMinBytes (for tests).
+	chunkMin int64
 }
 
 // sameTotals reports whether aggregators with options o and p count alike,
@@ -75,6 +90,7 @@ func (o Options) sameTotals(p Options) bool {
 type Aggregator struct {
 	opts      Options
 	deferAll  bool // defer every duplicate check to a resolve (an input of a parallel ReadAll)
+	chunked   int  // how many files ReadAll read in chunks (for tests)
 	cat       *catalogue
 	files     []string
 	contracts interner
@@ -524,7 +540,7 @@ func (a *Aggregator) Merge(b *Aggregator) error {
 	if !a.opts.sameTotals(b.opts) {
 		return fmt.Errorf("%w: their options differ (%+v and %+v)", ErrMerge, a.opts, b.opts)
 	}
-	fileMap, cellMap, commitMap := a.mergeTotals(b)
+	fileMap, cellMap, commitMap := a.mergeTotals(b, -1)
 	if a.dd != nil {
 		n, err := a.dd.merge(b.dd, fileMap, cellMap)
 		if err != nil {
@@ -543,9 +559,13 @@ func (a *Aggregator) Merge(b *Aggregator) error {
 // and returns where b's files, cells and commitments went in a, for the
 // refs of duplicate detection (an emptied cell holds no record a ref
 // needs, and maps to 0).
-func (a *Aggregator) mergeTotals(b *Aggregator) (fileMap []int, cellMap, commitMap []uint32) {
+func (a *Aggregator) mergeTotals(b *Aggregator, file int) (fileMap []int, cellMap, commitMap []uint32) {
 	fileMap = make([]int, len(b.files))
 	for i, f := range b.files {
+		if file >= 0 {
+			fileMap[i] = file // a chunk of a's file number file
+			continue
+		}
 		fileMap[i] = len(a.files)
 		a.files = append(a.files, f)
 	}

@@ -61,6 +61,7 @@ func readCSV(r io.Reader, in *ingest) error {
 			if !errors.As(err, &pe) {
 				return err
 			}
+			in.unsure = true
 			// Every physical line the broken record took is lost: count each.
 			if err := in.reject(csvError(in.v.file, pe), int64(pe.Line-pe.StartLine+1)); err != nil {
 				return err
@@ -69,7 +70,11 @@ func readCSV(r io.Reader, in *ingest) error {
 		}
 		line, _ := cr.FieldPos(0)
 		last, _ := cr.FieldPos(len(rec) - 1)
+		if cr.InputOffset()-lr.start > in.maxLine() {
+			in.unsure = true // near the cap, where the read started matters
+		}
 		if last > line || strings.IndexByte(rec[len(rec)-1], '\n') >= 0 { // a cell spans lines
+			in.unsure = true
 			last += strings.Count(rec[len(rec)-1], "\n") // the line the record ends on
 			if err := in.reject(spansLines(in.v.file, rec, cr.FieldPos, idx, last), int64(last-line+1)); err != nil {
 				return err

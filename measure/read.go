@@ -88,7 +88,11 @@ type ingest struct {
 	// quote) once, so that it is the number of rows lost.
 	rejected int64
 	problems rejects
-	r        row // reused for every row, so that nothing escapes per row
+	// unsure is set by a problem that might come from reading a chunk of
+	// a file from a point that is not a record start, or that a read of
+	// the whole file might have met differently (see readChunked).
+	unsure bool
+	r      row // reused for every row, so that nothing escapes per row
 }
 
 func newIngest(ctx context.Context, cat *catalogue, kind Kind, file string, opts ReadOptions) *ingest {

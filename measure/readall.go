@@ -85,7 +85,7 @@ func (a *Aggregator) ReadAll(ctx context.Context, inputs []File) ([]FileResult, 
 			file := len(a.files)
 			a.files = append(a.files, inp.Name)
 			inputOf = append(inputOf, i)
-			ins[i], err = a.readFile(ctx, inp, f, file)
+			ins[i], err = a.readOne(ctx, inp, f, file, par)
 			if err := done(i, err); err != nil {
 				return nil, err
 			}
@@ -229,12 +229,35 @@ func (a *Aggregator) readFile(ctx context.Context, inp File, f io.ReadCloser, fi
 	return in, err
 }
 
+// readOne reads the one input inp, opened as f, into a as its file
+// number file: in chunks read at once when par > 1 and the file allows
+// (readChunked), else with readFile.
+func (a *Aggregator) readOne(ctx context.Context, inp File, f io.ReadCloser, file, par int) (*ingest, error) {
+	if cf, ok := f.(chunkFile); ok && par > 1 && inp.Options.Progress == nil {
+		in, done, err := a.readChunked(ctx, inp, cf, file, par)
+		if done || err != nil {
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			return in, err
+		}
+	}
+	return a.readFile(ctx, inp, f, file)
+}
+
 // absorbInput merges w, the aggregator one input was read into by
 // readParallel, into a: its totals, and its deferred fingerprints of
 // duplicate detection renumbered to a's files and cells. It closes w.
 func (a *Aggregator) absorbInput(w *Aggregator) error {
+	return a.absorbChunk(w, -1)
+}
+
+// absorbChunk is absorbInput for w, the aggregator a chunk of a's file
+// number file was read into (readChunked), or of an input of its own when
+// file is negative.
+func (a *Aggregator) absorbChunk(w *Aggregator, file int) error {
 	defer w.Close()
-	fileMap, cellMap, commitMap := a.mergeTotals(w)
+	fileMap, cellMap, commitMap := a.mergeTotals(w, file)
 	if a.dd == nil {
 		return nil
 	}

@@ -2,10 +2,12 @@ package measure
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -183,6 +185,18 @@ func (a *Aggregator) WriteState(w io.Writer) error {
 			Records: c.records, Quantity: dectext.Format(c.qty.value(qtyScale)),
 		})
 	}
+	// in key order, not in the order the groups were first met: that
+	// order depends on how the files were read (one reader or several,
+	// duplicates checked at once or at the end), the state must not
+	slices.SortFunc(s.Cells, func(x, y stateCell) int {
+		return cmp.Or(cmp.Compare(x.Contract, y.Contract), cmp.Compare(x.Supplier, y.Supplier), cmp.Compare(x.Measure, y.Measure), cmp.Compare(x.Year, y.Year))
+	})
+	slices.SortFunc(s.Proxies, func(x, y stateProxy) int {
+		return cmp.Or(cmp.Compare(x.Measure, y.Measure), cmp.Compare(x.Year, y.Year))
+	})
+	slices.SortFunc(s.Commitments, func(x, y stateCommitment) int {
+		return cmp.Or(cmp.Compare(x.Contract, y.Contract), cmp.Compare(x.Supplier, y.Supplier), cmp.Compare(x.Measure, y.Measure), cmp.Compare(x.Year, y.Year))
+	})
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", " ")
 	return enc.Encode(s)
@@ -247,7 +261,7 @@ func (a *Aggregator) ReadState(r io.Reader, name string) error {
 			return err
 		}
 	}
-	a.mergeTotals(sr.b)
+	a.mergeTotals(sr.b, -1)
 	return nil
 }
 

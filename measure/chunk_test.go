@@ -1,0 +1,136 @@
+package measure
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// chunkCSV is a CSV file of dupFiles rows (duplicates all over it, and a
+// bad quantity in about one row of 50), with lines ending in LF, CRLF and
+// bare CR, and blank lines, all of which the readers count.
+func chunkCSV(rows int) string {
+	f := dupFiles(21, 1, rows)[0]
+	lines := strings.SplitAfter(strings.TrimSuffix(f, "\n"), "\n")
+	var b strings.Builder
+	for i, l := range lines {
+		l = strings.TrimSuffix(l, "\n")
+		switch {
+		case i%97 == 13:
+			b.WriteString(l + "\r\n")
+		case i%89 == 7:
+			b.WriteString(l + "\r")
+		case i%83 == 5:
+			b.WriteString(l + "\n\n")
+		default:
+			b.WriteString(l + "\n")
+		}
+	}
+	return b.String()
+}
+
+// chunkJSONLines is chunkCSV's rows as JSON lines (the header gone).
+func chunkJSONLines(rows int) string {
+	f := dupFiles(22, 1, rows)[0]
+	lines := strings.Split(strings.TrimSuffix(f, "\n"), "\n")
+	names := strings.Split(lines[0], ",")
+	var b strings.Builder
+	for i, l := range lines[1:] {
+		b.WriteString("{")
+		for j, v := range strings.Split(l, ",") {
+			if j > 0 {
+				b.WriteString(",")
+			}
+			fmt.Fprintf(&b, "%q:%q", names[j], v)
+		}
+		b.WriteString("}")
+		if i%97 == 13 {
+			b.WriteString("\r\n")
+		} else if i%89 == 7 {
+			b.WriteString("\r")
+		} else {
+			b.WriteString("\n")
+		}
+	}
+	return b.String()
+}
+
+// readChunkedFile reads the file at path with ReadAll, Parallel par, and
+// returns what it made of it: the file's result, the totals, the review in
+// every format and the state, byte for byte, and how many files were read
+// in chunks.
+func readChunkedFile(t *testing.T, path string, par int, ro ReadOptions) (string, int) {
+	t.Helper()
+	a := NewAggregator(testFramework(t), Options{Parallel: par, TempDir: t.TempDir(), DuplicateMemory: 4000, chunkMin: 1})
+	defer a.Close()
+	out, err := a.ReadAll(context.Background(), []File{{Name: filepath.Base(path), Kind: Outcomes, Options: ro,
+		Open: func() (io.ReadCloser, error) { return os.Open(path) }}})
+	require.NoError(t, err)
+	var b bytes.Buffer
+	fmt.Fprintln(&b, out[0].Rejected, out[0].Err)
+	res := a.Result()
+	fmt.Fprintln(&b, res.Files, res.RejectedRows, res.RejectedNotKept)
+	b.WriteString(summary(res))
+	b.WriteString(render(t, res))
+	b.WriteString("\n--- state\n")
+	require.NoError(t, a.WriteState(&b))
+	return b.String(), a.chunked
+}
+
+// A file read in chunks, each by a reader of its own, gives what one
+// reader gives, byte for byte: the same rejected rows at the same
+// file:line:column (duplicates of rows in other chunks among them), the
+// same totals, review and state, strict or lenient, CSV or JSON lines,
+// however many problems are kept. A quote left open before a chunk
+// boundary makes the chunks unsure of where records start: the file is
+// then read again with one reader, for the same problems.
+func TestReadChunked(t *testing.T) {
+	dir := t.TempDir()
+	const rows = 3000
+	csvData := chunkCSV(rows)
+	// an unclosed quote at about 40%: it swallows the rest of the file
+	at := strings.Index(csvData[len(csvData)*2/5:], "\n") + len(csvData)*2/5 + 1
+	openQuote := csvData[:at] + `C9,"Supplier 9,local-spend,5,2024-04-01,ev,P1,,,` + "\n" + csvData[at:]
+	// a stray quote in an unquoted cell, near a boundary
+	at = strings.Index(csvData[len(csvData)/2:], "\n") + len(csvData)/2 + 1
+	stray := csvData[:at] + `C9,Supp"lier 9,local-spend,5,2024-04-01,ev,P1,,,` + "\n" + csvData[at:]
+	files := []struct {
+		name, data string
+		chunks     bool
+	}{
+		{"out.csv", csvData, true},
+		{"out.jsonl", chunkJSONLines(rows), true},
+		{"open.csv", openQuote, false},
+		{"stray.csv", stray, false},
+		{"header.csv", "contract,supplier,measure,quantity,date,colour\n" + strings.SplitN(csvData, "\n", 2)[1], false},
+	}
+	for _, f := range files {
+		path := filepath.Join(dir, f.name)
+		require.NoError(t, os.WriteFile(path, []byte(f.data), 0o600))
+		for _, ro := range []ReadOptions{{Lenient: true}, {}, {Lenient: true, KeepRejected: 7}, {KeepRejected: 3}, {Lenient: true, KeepRejected: -1}} {
+			ro.Format = FormatOf(f.name)
+			want, n := readChunkedFile(t, path, 1, ro)
+			require.Zero(t, n)
+			for _, par := range []int{2, 3, 5} {
+				got, n := readChunkedFile(t, path, par, ro)
+				require.Equal(t, want, got, "%s %+v parallel %d", f.name, ro, par)
+				if f.chunks {
+					require.Equal(t, 1, n, "%s read in chunks", f.name)
+				} else {
+					require.Zero(t, n, "%s read again with one reader", f.name)
+				}
+			}
+			if f.chunks && ro.Lenient {
+				require.Contains(t, want, "duplicate of", f.name)
+				require.Contains(t, want, "quantity", f.name)
+			}
+		}
+	}
+}
