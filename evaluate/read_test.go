@@ -12,18 +12,9 @@ import (
 
 	"github.com/socialvalue-toms/toms/diag"
 	"github.com/socialvalue-toms/toms/evaluate"
+	"github.com/socialvalue-toms/toms/internal/stream"
 	"github.com/socialvalue-toms/toms/rules"
 )
-
-// endless yields the same byte forever, like an upload that never ends.
-type endless byte
-
-func (e endless) Read(p []byte) (int, error) {
-	for i := range p {
-		p[i] = byte(e)
-	}
-	return len(p), nil
-}
 
 // TestReadLimits: tenders and bids read from a stream stop at the size
 // limit, positioned, and a raised limit lets a larger file through.
@@ -31,7 +22,7 @@ func TestReadLimits(t *testing.T) {
 	stream := func(kind string) io.Reader {
 		// "apiVersion: toms/v1\n" (20 bytes) and "kind: Tender\n" or
 		// "kind: Bids\n", then a comment that never ends.
-		return io.MultiReader(strings.NewReader("apiVersion: toms/v1\nkind: "+kind+"\n#"), endless('x'))
+		return stream.NewEndless("apiVersion: toms/v1\nkind: "+kind+"\n#", 'x')
 	}
 	// Byte 4,194,304 (0-based) is the first beyond the limit; line 3
 	// starts at byte 33 for Tender, so it is column 4194304-33+1.

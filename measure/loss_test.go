@@ -3,7 +3,6 @@ package measure
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/socialvalue-toms/toms/diag"
+	"github.com/socialvalue-toms/toms/internal/stream"
 	"github.com/socialvalue-toms/toms/tom"
 )
 
@@ -378,31 +378,17 @@ func TestLineCaps(t *testing.T) {
 // with the positioned error having read about the cap, not the stream.
 func TestRunawayQuoteReadsBounded(t *testing.T) {
 	fw := testFramework(t)
-	endless := io.MultiReader(strings.NewReader(header+"C1,\"A"), &counting{})
-	c := endless
-	_, err := NewAggregator(fw, Options{}).Read(context.Background(), c, "e.csv", Outcomes, ReadOptions{MaxLineBytes: 64 << 10, Lenient: true})
+	e := stream.NewEndless(header+"C1,\"A", 'x')
+	_, err := NewAggregator(fw, Options{}).Read(context.Background(), e, "e.csv", Outcomes, ReadOptions{MaxLineBytes: 64 << 10, Lenient: true})
 	assert.ErrorIs(t, err, diag.ErrTooLarge)
 	assert.ErrorContains(t, err, "e.csv:2: the row starting here")
+	assert.Less(t, e.N(), int64(1<<20), "read about the 64 KiB cap, not the stream")
 
-	endless = io.MultiReader(strings.NewReader(`{"contract":"C1","supplier":"A","measure":"schools-supported","quantity":"1","date":"2024-06-30","evidence":"ev"}`+"\n"+`{"notes":"`), &counting{})
-	_, err = NewAggregator(fw, Options{}).Read(context.Background(), endless, "e.jsonl", Outcomes, ReadOptions{Format: JSONLines, MaxLineBytes: 64 << 10, Lenient: true})
+	e = stream.NewEndless(`{"contract":"C1","supplier":"A","measure":"schools-supported","quantity":"1","date":"2024-06-30","evidence":"ev"}`+"\n"+`{"notes":"`, 'x')
+	_, err = NewAggregator(fw, Options{}).Read(context.Background(), e, "e.jsonl", Outcomes, ReadOptions{Format: JSONLines, MaxLineBytes: 64 << 10, Lenient: true})
 	assert.ErrorIs(t, err, diag.ErrTooLarge)
 	assert.ErrorContains(t, err, "e.jsonl:2: the line is longer than about 65536 bytes")
-}
-
-// counting is an endless stream of 'x' that fails the test if read far
-// beyond any cap.
-type counting struct{ n int64 }
-
-func (c *counting) Read(p []byte) (int, error) {
-	c.n += int64(len(p))
-	if c.n > 16<<20 {
-		return 0, errors.New("read 16 MiB of a row: the cap did not hold")
-	}
-	for i := range p {
-		p[i] = 'x'
-	}
-	return len(p), nil
+	assert.Less(t, e.N(), int64(1<<20), "read about the 64 KiB cap, not the stream")
 }
 
 var _ = tom.MinYear

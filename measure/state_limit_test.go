@@ -10,20 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/socialvalue-toms/toms/diag"
+	"github.com/socialvalue-toms/toms/internal/stream"
 )
-
-// endlessState is a state that never ends: "{" and then spaces.
-type endlessState struct{ started bool }
-
-func (e *endlessState) Read(p []byte) (int, error) {
-	for i := range p {
-		p[i] = ' '
-	}
-	if !e.started && len(p) > 0 {
-		p[0], e.started = '{', true
-	}
-	return len(p), nil
-}
 
 // A state beyond MaxStateBytes is refused before it is decoded, with a
 // problem that matches diag.ErrTooLarge and ErrState, and changes nothing;
@@ -52,7 +40,7 @@ func TestReadStateSizeLimit(t *testing.T) {
 	assert.Equal(t, src.Result().Totals(), exact.Result().Totals())
 
 	// An endless stream stops at the limit instead of filling memory.
-	err = NewAggregator(fw, Options{MaxStateBytes: 1 << 20}).ReadState(&endlessState{}, "endless.json")
+	err = NewAggregator(fw, Options{MaxStateBytes: 1 << 20}).ReadState(stream.NewEndless("{", ' '), "endless.json")
 	assert.True(t, errors.Is(err, diag.ErrTooLarge), "%v", err)
 }
 

@@ -3,7 +3,6 @@ package rules_test
 import (
 	"context"
 	"errors"
-	"io"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -12,18 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/socialvalue-toms/toms/diag"
+	"github.com/socialvalue-toms/toms/internal/stream"
 	"github.com/socialvalue-toms/toms/rules"
 )
-
-// endless yields the same byte forever, like an upload that never ends.
-type endless byte
-
-func (e endless) Read(p []byte) (int, error) {
-	for i := range p {
-		p[i] = byte(e)
-	}
-	return len(p), nil
-}
 
 func TestReadRuleSet(t *testing.T) {
 	set, err := rules.Read(strings.NewReader(testRules), "up.yaml", rules.ReadOptions{})
@@ -34,7 +24,7 @@ func TestReadRuleSet(t *testing.T) {
 
 	// "apiVersion: toms/v1\n" is 20 bytes; the comment on line 2 passes the
 	// 1 KiB limit at byte 1024, its column 1024-20+1.
-	_, err = rules.Read(io.MultiReader(strings.NewReader("apiVersion: toms/v1\n#"), endless('x')), "up.yaml", rules.ReadOptions{MaxBytes: 1 << 10})
+	_, err = rules.Read(stream.NewEndless("apiVersion: toms/v1\n#", 'x'), "up.yaml", rules.ReadOptions{MaxBytes: 1 << 10})
 	require.ErrorIs(t, err, diag.ErrTooLarge)
 	assert.EqualError(t, err, "up.yaml:2:1005: the file is larger than 1024 bytes (1 KiB), the limit for one input file; it passes the limit here")
 }

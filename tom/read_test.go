@@ -9,23 +9,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/socialvalue-toms/toms/diag"
+	"github.com/socialvalue-toms/toms/internal/stream"
 )
-
-// endless yields the same byte forever, like an upload that never ends.
-type endless byte
-
-func (e endless) Read(p []byte) (int, error) {
-	for i := range p {
-		p[i] = byte(e)
-	}
-	return len(p), nil
-}
 
 // TestReadLimits: catalogues and proxy values read from a stream stop at the
 // size limit with a positioned ErrTooLarge.
 func TestReadLimits(t *testing.T) {
 	stream := func() io.Reader {
-		return io.MultiReader(strings.NewReader("apiVersion: toms/v1\n#"), endless('x'))
+		return stream.NewEndless("apiVersion: toms/v1\n#", 'x')
 	}
 	// Line 2 starts at byte 20; byte 65,536 is its column 65536-20+1.
 	want := "up.yaml:2:65517: the file is larger than 65536 bytes (64 KiB), the limit for one input file; it passes the limit here"

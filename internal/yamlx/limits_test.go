@@ -2,7 +2,6 @@ package yamlx
 
 import (
 	"errors"
-	"io"
 	"strings"
 	"testing"
 
@@ -11,22 +10,13 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/socialvalue-toms/toms/diag"
+	"github.com/socialvalue-toms/toms/internal/stream"
 )
-
-// endless yields the same byte forever, like a stream that never ends.
-type endless byte
-
-func (e endless) Read(p []byte) (int, error) {
-	for i := range p {
-		p[i] = byte(e)
-	}
-	return len(p), nil
-}
 
 // TestReadAllEndless: an endless stream stops at the limit with a positioned
 // ErrTooLarge, having read max+1 bytes and no more.
 func TestReadAllEndless(t *testing.T) {
-	r := io.MultiReader(strings.NewReader("apiVersion: toms/v1\nkind: Tender\ntitle: "), endless('x'))
+	r := stream.NewEndless("apiVersion: toms/v1\nkind: Tender\ntitle: ", 'x')
 	_, err := ReadAll(r, "up.yaml", 1024)
 	require.ErrorIs(t, err, diag.ErrTooLarge)
 	// The limit is passed at byte offset 1024: line 3 starts at offset 33
