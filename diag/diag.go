@@ -96,22 +96,26 @@ func (l List) Err() error {
 	return l
 }
 
-// Sort orders by file, line, column and message, and removes exact repeats.
+// Less reports whether a comes before b in the order problems are listed:
+// by file, line, column and message.
+func Less(a, b *Diagnostic) bool {
+	if a.File != b.File {
+		return a.File < b.File
+	}
+	if a.Line != b.Line {
+		return a.Line < b.Line
+	}
+	if a.Column != b.Column {
+		return a.Column < b.Column
+	}
+	return a.Message < b.Message
+}
+
+// Sort orders by file, line, column and message (Less), and removes exact
+// repeats.
 func (l *List) Sort() {
 	s := *l
-	sort.SliceStable(s, func(i, j int) bool {
-		a, b := s[i], s[j]
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		if a.Column != b.Column {
-			return a.Column < b.Column
-		}
-		return a.Message < b.Message
-	})
+	sort.SliceStable(s, func(i, j int) bool { return Less(s[i], s[j]) })
 	out := s[:0]
 	for i, d := range s {
 		if i > 0 && d.Error() == s[i-1].Error() {

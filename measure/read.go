@@ -284,7 +284,7 @@ func (r *rejects) add(d *diag.Diagnostic) {
 		return
 	}
 	r.notKept++
-	if before(d, r.kept[0]) {
+	if diag.Less(d, r.kept[0]) {
 		d, r.kept[0] = r.kept[0], d
 		heap.Fix((*lastFirst)(&r.kept), 0)
 	}
@@ -306,25 +306,11 @@ func (r *rejects) list(file string) diag.List {
 	return l
 }
 
-// before orders problems as diag.List.Sort does.
-func before(a, b *diag.Diagnostic) bool {
-	if a.File != b.File {
-		return a.File < b.File
-	}
-	if a.Line != b.Line {
-		return a.Line < b.Line
-	}
-	if a.Column != b.Column {
-		return a.Column < b.Column
-	}
-	return a.Message < b.Message
-}
-
 // lastFirst is a heap of problems with the last in file order on top.
 type lastFirst diag.List
 
 func (h lastFirst) Len() int           { return len(h) }
-func (h lastFirst) Less(i, j int) bool { return before(h[j], h[i]) }
+func (h lastFirst) Less(i, j int) bool { return diag.Less(h[j], h[i]) }
 func (h lastFirst) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
 func (h *lastFirst) Push(x any)        { *h = append(*h, x.(*diag.Diagnostic)) }
 func (h *lastFirst) Pop() any {

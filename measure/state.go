@@ -395,12 +395,13 @@ func (sr *stateReader) cells(s *stateJSON) error {
 		if err != nil {
 			return err
 		}
+		cell := fmt.Sprintf("cell %s, %s, %s, %s", c.Contract, c.Supplier, c.Measure, c.Year)
 		if c.Records <= 0 {
 			return sr.bad("a cell of %d records", c.Records)
 		}
 		cl := b.cell(cellKey{cs: uint64(b.contracts.id(c.Contract))<<32 | uint64(b.suppliers.id(c.Supplier)), my: myKey(m.idx, fy)})
 		if cl.records != 0 {
-			return sr.bad("cell %s, %s, %s, %s is given twice", c.Contract, c.Supplier, c.Measure, c.Year)
+			return sr.bad("%s is given twice", cell)
 		}
 		cl.records = c.Records
 		if cl.qty, err = sr.amount("quantity", c.Quantity); err != nil {
@@ -409,12 +410,11 @@ func (sr *stateReader) cells(s *stateJSON) error {
 		if cl.val, err = sr.amount("social value", c.SocialValue); err != nil {
 			return err
 		}
-		cell := fmt.Sprintf("cell %s, %s, %s, %s", c.Contract, c.Supplier, c.Measure, c.Year)
 		if err := sr.valuedAlike(cell, m, fy, c.Quantity, c.SocialValue); err != nil {
 			return err
 		}
 		if (c.Flagged != nil) != m.spend || (c.Unknown != nil) != m.spend {
-			return sr.bad("cell %s, %s, %s, %s: spend flags are given for spend measures, and only for them", c.Contract, c.Supplier, c.Measure, c.Year)
+			return sr.bad("%s: spend flags are given for spend measures, and only for them", cell)
 		}
 		if m.spend {
 			for j := range cl.flagged {
