@@ -103,6 +103,8 @@ func TestReadContractsProblems(t *testing.T) {
 		{"bad flag", "r.csv", "id,supplier,value,start,end,sme\nC1,Acme,5,2024-04-01,2025-03-31,maybe\n", []string{`2:33 sme: is "maybe"; write yes or no`}, diag.ErrType},
 		{"short row", "r.csv", "id,supplier,value,start,end\nC1,Acme,5\n", []string{`2:1 : the row has 3 cells but the header has 5`}, diag.ErrSyntax},
 		{"stray quote", "r.csv", "id,supplier,value,start,end\nC1,Ac\"me,5,2024-04-01,2025-03-31\n", []string{`2:6 : bare " in non-quoted-field`}, diag.ErrSyntax},
+		{"runaway quote", "r.csv", "id,supplier,value,start,end\nC1,\"Acme,5,2024-04-01,2025-03-31\nC2,Beta,5,2024-04-01,2025-03-31\n\"C3\",Gamma,5,2024-04-01,2025-03-31\n",
+			[]string{`2:0 : a quoted cell in the row starting here is not closed where it should be: reading stopped at line 4, column 1 (extraneous or missing " in quoted-field), so the rows after it could not be read`}, diag.ErrSyntax},
 		{"empty", "r.csv", "", []string{`1:0 : the file is empty`}, diag.ErrSyntax},
 		{"yaml unknown field", "r.yaml", "apiVersion: toms/v1\nkind: Contracts\ncontracts:\n  - id: C1\n    supplier: A\n    value: 5\n    start: 2024-04-01\n    end: 2025-03-31\n    suplier: B\n", []string{`9:5 contracts[0].suplier: unknown field "suplier"; did you mean "supplier"?`}, diag.ErrUnknownField},
 		{"yaml wrong kind", "r.yaml", "apiVersion: toms/v1\nkind: Targets\ncontracts: []\n", []string{`2:7 kind: is "Targets"; this reader expects "Contracts"`}, diag.ErrValue},

@@ -126,15 +126,22 @@ func csvHeader(file string, cr *csv.Reader, header, columns []string) ([]string,
 }
 
 // csvProblem turns a csv.ParseError into a diagnostic at its line and
-// column; other errors are returned as they are.
+// column; other errors are returned as they are. A quote that runs on past
+// its row is reported where the row began (the cause), naming the line
+// where reading stopped, since every row after it went into one cell.
 func csvProblem(file string, err error) error {
 	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		line := pe.Line
-		if line == 0 {
-			line = pe.StartLine
-		}
-		return &diag.Diagnostic{File: file, Line: line, Column: pe.Column, Message: pe.Err.Error(), Kind: diag.ErrSyntax}
+	if !errors.As(err, &pe) {
+		return err
 	}
-	return err
+	if pe.StartLine > 0 && pe.Line > pe.StartLine {
+		return &diag.Diagnostic{File: file, Line: pe.StartLine, Kind: diag.ErrSyntax,
+			Message: fmt.Sprintf("a quoted cell in the row starting here is not closed where it should be: reading stopped at line %d, column %d (%v), so the rows after it could not be read; a quote inside a cell is written twice (\"\")",
+				pe.Line, pe.Column, pe.Err)}
+	}
+	line := pe.Line
+	if line == 0 {
+		line = pe.StartLine
+	}
+	return &diag.Diagnostic{File: file, Line: line, Column: pe.Column, Message: pe.Err.Error(), Kind: diag.ErrSyntax}
 }
