@@ -252,8 +252,6 @@ func (a *acc) merge(b *acc, scale int32) {
 	}
 }
 
-func (a *acc) isZero() bool { return a.hi == 0 && a.lo == 0 && a.extra.IsZero() }
-
 // value returns the exact sum.
 func (a *acc) value(scale int32) decimal.Decimal {
 	v := u128Decimal(a.hi, a.lo, scale)

@@ -67,7 +67,6 @@ type variable struct {
 	usesBid  bool
 	file     *ruleFile
 	pos      diag.Pos
-	bidDeps  bool
 	varsUsed []int
 }
 

@@ -41,10 +41,7 @@ func TestVocabularyIsFrozen(t *testing.T) {
 				lines = append(lines, fmt.Sprintf("%s %s %s(%s) %s", name, o.ID(), kind, strings.Join(args, ", "), o.ResultType()))
 			}
 		}
-		var vars []string
-		for _, name := range v.topLevel {
-			vars = append(vars, name)
-		}
+		vars := append([]string(nil), v.topLevel...)
 		for _, o := range []interface {
 			Name() string
 			FieldNames() []string

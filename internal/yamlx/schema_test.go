@@ -33,8 +33,8 @@ type schemaDoc struct {
 	Inner      schemaInner         `yaml:"inner"`
 	ByName     map[string]int      `yaml:"byName"`
 	Raw        *yaml.Node          `yaml:"raw"`
-	hidden     string
-	Skipped    string `yaml:"-"`
+	hidden     string              //lint:ignore U1000 an unexported field the schema must leave out
+	Skipped    string              `yaml:"-"`
 }
 
 // The schema follows Decoder's rules: tags name properties, ",required"
