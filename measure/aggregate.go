@@ -56,8 +56,7 @@ type Options struct {
 	// open, which may have run over a chunk boundary) or a problem with
 	// the file as a whole in any chunk makes ReadAll read the file again
 	// with one reader, so that the problems are exactly those of one
-	// reader; so does a row near MaxLineBytes. The results are the same
-	// (a test checks it).
+	// reader. The results are the same (a test checks it).
 	Parallel int
 
 	// mergeParts, when positive, splits every merge of duplicate
@@ -100,6 +99,13 @@ type Aggregator struct {
 	cellIdx  map[cellKey]int32
 	lastKey  cellKey
 	lastCell int32
+	// pairs lead addOutcome to its cell with one map lookup a row, by
+	// contract and supplier, instead of three; cellIdx stays the index of
+	// every cell, and a pair lists the cells of its own that addOutcome
+	// has met.
+	pairs    map[pairKey]int32
+	pairList []pair
+	lastPair int32
 
 	commits   []commitCell
 	commitIdx map[commitKey]int32
@@ -141,6 +147,43 @@ type cell struct {
 	// and how many records left each flag empty
 	flagged [3]acc
 	unknown [3]int64
+}
+
+type pairKey struct{ contract, supplier string }
+
+// pair is a contract and supplier with the cells addOutcome found for them.
+type pair struct {
+	key   pairKey // the interned copies
+	cs    uint64  // as in cellKey
+	cells []pairCell
+}
+
+type pairCell struct {
+	my   uint64
+	cell int32
+}
+
+// pairOf returns the pair of a contract and a supplier, interning both
+// when they are new.
+func (a *Aggregator) pairOf(contract, supplier string) *pair {
+	if i := a.lastPair; i < int32(len(a.pairList)) {
+		if p := &a.pairList[i]; p.key.contract == contract && p.key.supplier == supplier {
+			return p
+		}
+	}
+	i, ok := a.pairs[pairKey{contract, supplier}]
+	if !ok {
+		c, s := a.contracts.id(contract), a.suppliers.id(supplier)
+		k := pairKey{a.contracts.names[c], a.suppliers.names[s]}
+		if a.pairs == nil {
+			a.pairs = map[pairKey]int32{}
+		}
+		i = int32(len(a.pairList))
+		a.pairList = append(a.pairList, pair{key: k, cs: uint64(c)<<32 | uint64(s)})
+		a.pairs[k] = i
+	}
+	a.lastPair = i
+	return &a.pairList[i]
 }
 
 type commitKey struct {
@@ -400,11 +443,22 @@ func (a *Aggregator) inYear(fy int) bool {
 // pe (nil for a non-financial measure), and returns the cell's index: the
 // inner loop.
 func (a *Aggregator) addOutcome(r *row, pe *proxyEntry) int {
-	key := cellKey{
-		cs: uint64(a.contracts.id(r.contract))<<32 | uint64(a.suppliers.id(r.supplier)),
-		my: myKey(r.m.idx, r.fy),
+	p := a.pairOf(r.contract, r.supplier)
+	key := cellKey{cs: p.cs, my: myKey(r.m.idx, r.fy)}
+	i := int32(-1)
+	for _, pc := range p.cells {
+		if pc.my == key.my {
+			i = pc.cell
+			break
+		}
 	}
-	c := a.cell(key)
+	if i < 0 {
+		a.cell(key)
+		i = a.lastCell
+		p.cells = append(p.cells, pairCell{my: key.my, cell: i})
+	}
+	a.lastKey, a.lastCell = key, i
+	c := &a.cells[i]
 	c.records++
 	a.records++
 	if r.q.fixed {

@@ -142,6 +142,31 @@ func BenchmarkIngest1M(b *testing.B) {
 		}
 		report(b)
 	})
+	// the reader readCSV uses, alone: the part of the pipeline that parses
+	b.Run("parse-only-csvReader", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for range b.N {
+			cr := newCSVReader(bytes.NewReader(data), DefaultMaxLineBytes, csvWindow)
+			rows, n := 0, 0
+			for {
+				rec, err := cr.Read()
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				for _, f := range rec {
+					n += len(f)
+				}
+				rows++
+			}
+			if rows != benchRows+1 {
+				b.Fatal(rows)
+			}
+		}
+		report(b)
+	})
 	for _, tc := range []struct {
 		name string
 		opts Options

@@ -12,13 +12,10 @@ import (
 )
 
 // readCSV streams a CSV file with a header row through in. Memory does not
-// grow with the number of rows: the csv.Reader reuses its record slice, and
-// no record may grow past the line cap (see recordLimit).
+// grow with the number of rows: the reader reuses its window and record
+// slice, and no record may grow past the line cap.
 func readCSV(r io.Reader, in *ingest) error {
-	lr := &recordLimit{r: &lineEnds{r: r}, max: in.maxLine()}
-	cr := csv.NewReader(lr)
-	cr.ReuseRecord = true
-	cr.FieldsPerRecord = -1
+	cr := newCSVReader(&lineEnds{r: r}, in.maxLine(), csvWindow)
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
 		return diag.List{{File: in.v.file, Line: 1, Message: "the file is empty; it needs a header row naming the columns: " + strings.Join(allowedNames(in.v.kind), ","), Kind: ErrColumn}}
@@ -47,14 +44,12 @@ func readCSV(r io.Reader, in *ingest) error {
 		return cr.FieldPos(idx[c])
 	}
 	for {
-		lr.start = cr.InputOffset()
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if errors.Is(err, errRecordTooLong) {
-			line, _ := cr.FieldPos(0) // the row being read when the limit struck
-			return diag.List{in.tooLong(line, "the row starting here")}
+			return diag.List{in.tooLong(cr.recLine, "the row starting here")}
 		}
 		if err != nil {
 			var pe *csv.ParseError
@@ -70,9 +65,6 @@ func readCSV(r io.Reader, in *ingest) error {
 		}
 		line, _ := cr.FieldPos(0)
 		last, _ := cr.FieldPos(len(rec) - 1)
-		if cr.InputOffset()-lr.start > in.maxLine() {
-			in.unsure = true // near the cap, where the read started matters
-		}
 		if last > line || strings.IndexByte(rec[len(rec)-1], '\n') >= 0 { // a cell spans lines
 			in.unsure = true
 			last += strings.Count(rec[len(rec)-1], "\n") // the line the record ends on
@@ -94,6 +86,7 @@ func readCSV(r io.Reader, in *ingest) error {
 				f[c] = trim(rec[i])
 			}
 		}
+		in.v.plain = cr.plain
 		if err := in.row(line, &f, pos); err != nil {
 			return err
 		}
@@ -123,30 +116,6 @@ func spansLines(file string, rec []string, fieldPos func(int) (int, int), idx [n
 }
 
 var errRecordTooLong = errors.New("record too long")
-
-// recordLimit stops a CSV record from growing past max bytes, so that a
-// runaway quoted cell cannot pull the whole file into memory: it fails a
-// Read once more than that has been read since the record started (plus
-// the csv.Reader's read-ahead buffer). The csv.Reader holds at most what
-// was read since the record started, so memory stays within about
-// max + csvReadAhead (and the record's fields, 16 bytes each).
-type recordLimit struct {
-	r     io.Reader
-	max   int64
-	read  int64 // bytes handed to the csv.Reader so far
-	start int64 // input offset where the current record starts
-}
-
-const csvReadAhead = 64 << 10
-
-func (l *recordLimit) Read(p []byte) (int, error) {
-	if l.read-l.start > l.max+csvReadAhead {
-		return 0, errRecordTooLong
-	}
-	n, err := l.r.Read(p)
-	l.read += int64(n)
-	return n, err
-}
 
 // lineEnds turns a bare carriage return (one not followed by a line feed)
 // into a line feed, byte for byte, so that a line ends at LF, CRLF or a

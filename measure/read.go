@@ -30,8 +30,8 @@ type ReadOptions struct {
 	// so that a runaway quote or an endless line cannot pull a file into
 	// memory: DefaultMaxLineBytes when 0. A longer line or row fails the
 	// whole file, in either mode, naming the line where it starts. Raise
-	// it for files with longer rows; a read holds about twice the cap
-	// (a row of many empty cells, up to about 80 bytes a cell more).
+	// it for files with longer rows; a read holds about three times the cap at
+	// most (a row of many empty cells, about 32 bytes a cell more).
 	MaxLineBytes int
 	// KeepRejected is how many problems a read keeps in full: the first
 	// ones in file order (by line, then column). The others are counted

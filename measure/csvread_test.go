@@ -1,0 +1,216 @@
+package measure
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"io"
+	"runtime"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// sameAsEncodingCSV reads data with csvReader (a window of window bytes,
+// the input handed over as chunk says) and with encoding/csv, and fails
+// unless every record, field position, offset and error is the same.
+func sameAsEncodingCSV(t *testing.T, data []byte, window int, chunk func(io.Reader) io.Reader) {
+	t.Helper()
+	want := csv.NewReader(bytes.NewReader(data))
+	want.ReuseRecord = true
+	want.FieldsPerRecord = -1
+	got := newCSVReader(chunk(bytes.NewReader(data)), int64(len(data))+1, window)
+	for n := 1; ; n++ {
+		wrec, werr := want.Read()
+		grec, gerr := got.Read()
+		var wpe, gpe *csv.ParseError
+		switch {
+		case errors.As(werr, &wpe):
+			require.True(t, errors.As(gerr, &gpe), "record %d: %v, want %v", n, gerr, werr)
+			require.Equal(t, *wpe, *gpe, "record %d", n)
+		default:
+			require.Equal(t, werr, gerr, "record %d", n)
+		}
+		require.Len(t, grec, len(wrec), "record %d", n) // nil or empty alike
+		if len(wrec) > 0 {
+			require.Equal(t, wrec, grec, "record %d", n)
+		}
+		if werr == io.EOF {
+			return
+		}
+		for i := range wrec {
+			wl, wc := want.FieldPos(i)
+			gl, gc := got.FieldPos(i)
+			require.Equal(t, [2]int{wl, wc}, [2]int{gl, gc}, "record %d field %d", n, i)
+		}
+		require.Equal(t, want.InputOffset(), got.InputOffset(), "record %d", n)
+		if gerr == nil {
+			// plain means every byte of the record is printable ASCII, and
+			// a record with no quote that is so is said to be
+			printable := true
+			for _, f := range wrec {
+				printable = printable && printableASCII(f)
+			}
+			if got.plain {
+				require.True(t, printable, "record %d: plain", n)
+			} else if !bytes.Contains(data, []byte{'"'}) {
+				require.False(t, printable, "record %d: not plain", n)
+			}
+		}
+	}
+}
+
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+var csvReaderCases = []string{
+	"",
+	"\n",
+	"a,b,c\n",
+	"a,b,c",
+	"a,b,c\r\n1,2,3\r\n",
+	"a,b\r",
+	"a,b\r\r\n",
+	"\r",
+	"\n\n\na\n\n",
+	",,\n,\n",
+	"a,\"b\",c\n",
+	"a,\"b,c\",d\n",
+	"\"a\"\"b\",c\n",
+	"\"multi\nline\",x\n2,3\n",
+	"\"multi\r\nline\",x\r\n",
+	"\"unclosed,x\n2,3\n",
+	"\"unclosed",
+	"\"",
+	"a\"b,c\n",
+	"\"a\"b,c\n",
+	"\"a\" ,c\n",
+	" \"a\",c\n",
+	"a,\"b\"\n\"c\",\"\"\n",
+	"\"\"\n",
+	"\"a\n\n\nb\"\n",
+	"\"a\n",
+	"x,\"a\r\r\nb\"\n",
+	"é,\x00,\x7f,\t\n",
+	"a,b\nc,\"d\ne\"\"\",f\ng\n",
+	"\"a\",\"b\"\r",
+	"a,\"b\nc\"",
+	"a,\"b\nc\"d\n",
+}
+
+// csvReader gives what encoding/csv gives, record by record, whatever the
+// size of its window and however the input arrives.
+func TestCSVReaderMatchesEncodingCSV(t *testing.T) {
+	for _, data := range csvReaderCases {
+		for _, window := range []int{1, 2, 3, 7, 64, csvWindow} {
+			for name, chunk := range map[string]func(io.Reader) io.Reader{
+				"whole": func(r io.Reader) io.Reader { return r },
+				"bytes": iotest.OneByteReader,
+				"half":  iotest.HalfReader,
+			} {
+				t.Run(name, func(t *testing.T) { sameAsEncodingCSV(t, []byte(data), window, chunk) })
+			}
+		}
+	}
+}
+
+func FuzzCSVReader(f *testing.F) {
+	for _, c := range csvReaderCases {
+		f.Add([]byte(c), uint8(0))
+		f.Add([]byte(c), uint8(3))
+	}
+	f.Add([]byte("contract,supplier,measure,quantity,date,evidence\nC1,\"S, Ltd\",volunteering-hours,1,2024-06-30,ok\n"), uint8(5))
+	f.Fuzz(func(t *testing.T, data []byte, w uint8) {
+		window := csvWindow
+		if w > 0 {
+			window = int(w)
+		}
+		chunk := func(r io.Reader) io.Reader { return r }
+		if w%2 == 1 {
+			chunk = iotest.OneByteReader
+		}
+		sameAsEncodingCSV(t, data, window, chunk)
+	})
+}
+
+// A record longer than the cap fails with errRecordTooLong, naming the
+// line it starts on, whether the line is long or a quote runs on; one at
+// the cap is read.
+func TestCSVReaderCap(t *testing.T) {
+	for _, tc := range []struct {
+		data string
+		max  int64
+		ok   int // records read before the error
+		line int
+	}{
+		{"a,b\nccc\n", 4, 2, 0},
+		{"a,b\ncccc\n", 4, 1, 2},
+		{"a,b\ncccc", 4, 2, 0},
+		{"a,b\nccccc", 4, 1, 2},
+		{"a\n\n\n\nb,\"c\nd\ne\"\n", 6, 1, 5},
+		{"a\n\n\n\nb,\"c\nd\"\n", 8, 2, 0},
+	} {
+		c := newCSVReader(strings.NewReader(tc.data), tc.max, 2)
+		n := 0
+		var err error
+		for {
+			if _, err = c.Read(); err != nil {
+				break
+			}
+			n++
+		}
+		assert.Equal(t, tc.ok, n, "%q", tc.data)
+		if tc.line == 0 {
+			assert.Equal(t, io.EOF, err, "%q", tc.data)
+		} else {
+			assert.ErrorIs(t, err, errRecordTooLong, "%q", tc.data)
+			assert.Equal(t, tc.line, c.recLine, "%q", tc.data)
+		}
+	}
+}
+
+// An error of the underlying reader ends the read with that error.
+func TestCSVReaderReadError(t *testing.T) {
+	c := newCSVReader(iotest.TimeoutReader(iotest.OneByteReader(strings.NewReader("a,b\nc,d\n"))), 100, 8)
+	_, err := c.Read()
+	assert.ErrorIs(t, err, iotest.ErrTimeout)
+}
+
+// A row just under the cap is read, in memory of about three times the
+// cap at most (the buffer, the window made of it, the window before):
+// measured live on the heap while the long row is held.
+func TestCSVReaderMemory(t *testing.T) {
+	const max = 4 << 20
+	long := "a," + strings.Repeat("x", max-4) + "\n"
+	data := "h1,h2\n" + long + strings.Repeat("b,c\n", 1000)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	c := newCSVReader(strings.NewReader(data), max, csvWindow)
+	rows := 0
+	for {
+		rec, err := c.Read()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+		require.Len(t, rec, 2)
+		rows++
+		if rows == 2 {
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			require.Len(t, rec[1], max-4)
+		}
+	}
+	assert.Equal(t, 1002, rows)
+	assert.Less(t, after.HeapAlloc-before.HeapAlloc, uint64(3*max), "bytes held")
+}
