@@ -99,11 +99,11 @@ type Aggregator struct {
 	cellIdx  map[cellKey]int32
 	lastKey  cellKey
 	lastCell int32
-	// pairs lead addOutcome to its cell with one map lookup a row, by
-	// contract and supplier, instead of three; cellIdx stays the index of
-	// every cell, and a pair lists the cells of its own that addOutcome
-	// has met.
-	pairs    map[pairKey]int32
+	// pairs lead addOutcome to its cell with one map lookup a row (by
+	// contract, then a supplier among the contract's few) instead of
+	// three; cellIdx stays the index of every cell, and a pair lists the
+	// cells of its own that addOutcome has met.
+	pairs    map[string][]int32 // by contract: indexes in pairList
 	pairList []pair
 	lastPair int32
 
@@ -149,13 +149,11 @@ type cell struct {
 	unknown [3]int64
 }
 
-type pairKey struct{ contract, supplier string }
-
 // pair is a contract and supplier with the cells addOutcome found for them.
 type pair struct {
-	key   pairKey // the interned copies
-	cs    uint64  // as in cellKey
-	cells []pairCell
+	contract, supplier string // the interned copies
+	cs                 uint64 // as in cellKey
+	cells              []pairCell
 }
 
 type pairCell struct {
@@ -167,21 +165,25 @@ type pairCell struct {
 // when they are new.
 func (a *Aggregator) pairOf(contract, supplier string) *pair {
 	if i := a.lastPair; i < int32(len(a.pairList)) {
-		if p := &a.pairList[i]; p.key.contract == contract && p.key.supplier == supplier {
+		if p := &a.pairList[i]; p.contract == contract && p.supplier == supplier {
 			return p
 		}
 	}
-	i, ok := a.pairs[pairKey{contract, supplier}]
-	if !ok {
-		c, s := a.contracts.id(contract), a.suppliers.id(supplier)
-		k := pairKey{a.contracts.names[c], a.suppliers.names[s]}
-		if a.pairs == nil {
-			a.pairs = map[pairKey]int32{}
+	list := a.pairs[contract]
+	for _, i := range list {
+		if p := &a.pairList[i]; p.supplier == supplier {
+			a.lastPair = i
+			return p
 		}
-		i = int32(len(a.pairList))
-		a.pairList = append(a.pairList, pair{key: k, cs: uint64(c)<<32 | uint64(s)})
-		a.pairs[k] = i
 	}
+	c, s := a.contracts.id(contract), a.suppliers.id(supplier)
+	contract = a.contracts.names[c]
+	if a.pairs == nil {
+		a.pairs = map[string][]int32{}
+	}
+	i := int32(len(a.pairList))
+	a.pairList = append(a.pairList, pair{contract: contract, supplier: a.suppliers.names[s], cs: uint64(c)<<32 | uint64(s)})
+	a.pairs[contract] = append(list, i)
 	a.lastPair = i
 	return &a.pairList[i]
 }

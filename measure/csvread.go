@@ -23,7 +23,7 @@ import (
 // encoding/csv's own algorithm, ported in readQuoted, with its fields
 // copied into one string, as encoding/csv copies every record.
 //
-// So the fields of a record hold on to the window they came from (256 KiB
+// So the fields of a record hold on to the window they came from (64 KiB
 // or more): whoever keeps a field past the record must clone it.
 //
 // Unlike encoding/csv, it caps a record (from its first line to its last)
@@ -60,7 +60,7 @@ type csvReader struct {
 type csvPos struct{ line, col int }
 
 // csvWindow is the initial size of the window; a longer line grows it.
-const csvWindow = 256 << 10
+const csvWindow = 64 << 10
 
 func newCSVReader(r io.Reader, max int64, window int) *csvReader {
 	return &csvReader{r: r, max: max, buf: make([]byte, window)}

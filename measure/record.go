@@ -129,6 +129,10 @@ func parseAnswer(s string) (Answer, bool) {
 		return AnswerUnknown, false
 	}
 	switch {
+	case s == "yes": // as most files write it, before the case-blind comparisons
+		return AnswerYes, true
+	case s == "no":
+		return AnswerNo, true
 	case strings.EqualFold(s, "yes"), strings.EqualFold(s, "true"):
 		return AnswerYes, true
 	case strings.EqualFold(s, "no"), strings.EqualFold(s, "false"):
