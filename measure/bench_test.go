@@ -336,3 +336,36 @@ func TestPeakMemory(t *testing.T) {
 		mode, rows, elapsed.Round(time.Millisecond), hwm, float64(after.HeapSys)/(1<<20),
 		float64(after.TotalAlloc-before.TotalAlloc)/(1<<20), after.Mallocs-before.Mallocs, after.NumGC-before.NumGC)
 }
+
+// benchResult is the result of the benchmark rows that fill every group of
+// the 1M rows (500 contracts × 17 measures, in one year) with 2 rows each.
+func benchResult(b testing.TB) *Result {
+	fw, err := tom.Default()
+	require.NoError(b, err)
+	a := NewAggregator(fw, Options{})
+	defer a.Close()
+	_, err = a.Read(context.Background(), newGenReader(2*500*len(benchMeasures)), "gen.csv", Outcomes, ReadOptions{})
+	require.NoError(b, err)
+	return a.Result()
+}
+
+// BenchmarkReview times what `toms report` does after reading, on the
+// groups of 1M benchmark rows: the review and its JSON.
+//
+//	go test ./measure -run '^$' -bench Review -benchmem
+func BenchmarkReview(b *testing.B) {
+	res := benchResult(b)
+	b.Run("NewReview", func(b *testing.B) {
+		for range b.N {
+			NewReview(res, ReviewOptions{})
+		}
+	})
+	rv := NewReview(res, ReviewOptions{})
+	b.Run("WriteJSON", func(b *testing.B) {
+		for range b.N {
+			if err := rv.WriteJSON(io.Discard); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

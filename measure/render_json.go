@@ -1,6 +1,7 @@
 package measure
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"strings"
@@ -151,6 +152,16 @@ func percent(d decimal.Decimal) string { return dectext.Round(d, PercentPlaces) 
 // exactQty renders a quantity exactly for JSON and CSV, in plain notation
 // without trailing zeros: "12.75", "1400.5", "3".
 func exactQty(d decimal.Decimal) string {
+	var buf [48]byte
+	if b, ok := appendExact(buf[:0], d, 0); ok {
+		return string(b)
+	}
+	return exactQtyText(d)
+}
+
+// exactQtyText is exactQty through dectext, for what appendExact does not
+// take.
+func exactQtyText(d decimal.Decimal) string {
 	s := dectext.Format(d)
 	if strings.Contains(s, ".") {
 		s = strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
@@ -162,7 +173,17 @@ func exactQty(d decimal.Decimal) string {
 // places and more when the value has them: "25.40", "8.465", "30000.00".
 // Nothing is rounded, so the rows of a table add up to its totals.
 func exactMoney(d decimal.Decimal) string {
-	s := exactQty(d)
+	var buf [48]byte
+	if b, ok := appendExact(buf[:0], d, 2); ok {
+		return string(b)
+	}
+	return exactMoneyText(d)
+}
+
+// exactMoneyText is exactMoney through dectext, for what appendExact does
+// not take.
+func exactMoneyText(d decimal.Decimal) string {
+	s := exactQtyText(d)
 	whole, frac, _ := strings.Cut(s, ".")
 	if len(frac) < 2 {
 		frac += strings.Repeat("0", 2-len(frac))
@@ -247,8 +268,84 @@ func (rv *Review) jsonModel() jsonReport {
 
 // WriteJSON renders the review as the documented JSON report, indented.
 func (rv *Review) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
+	var compact bytes.Buffer
+	n := 0 // measure totals: most of the text, about 300 bytes each
+	for _, gs := range [][]Group{rv.Themes, rv.Years, rv.Contracts, rv.Suppliers} {
+		for _, g := range gs {
+			n += 1 + len(g.Measures)
+		}
+	}
+	compact.Grow(4<<10 + 320*n)
+	enc := json.NewEncoder(&compact)
 	enc.SetEscapeHTML(false)
-	return enc.Encode(rv.jsonModel())
+	if err := enc.Encode(rv.jsonModel()); err != nil {
+		return err
+	}
+	return writeIndented(w, compact.Bytes())
+}
+
+// writeIndented writes src, one JSON value as json.Encoder writes it
+// without indent (compact, then a line end), to w indented by two spaces,
+// exactly as json.Encoder with SetIndent("", "  ") writes it (a test
+// checks it), a block at a time. encoding/json indents by running its
+// validating scanner over the compact text byte by byte, which cost more
+// than the encoding itself; the text is known to be valid here, so only
+// strings need skipping.
+func writeIndented(w io.Writer, src []byte) error {
+	const spaces = "                                                                "
+	buf := make([]byte, 0, 64<<10)
+	depth, needIndent := 0, false
+	newline := func() {
+		buf = append(buf, '\n')
+		for n := 2 * depth; n > 0; n -= len(spaces) {
+			buf = append(buf, spaces[:min(n, len(spaces))]...)
+		}
+	}
+	for i := 0; i < len(src); i++ {
+		if len(buf) >= 60<<10 {
+			if _, err := w.Write(buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
+		}
+		c := src[i]
+		if needIndent && c != '}' && c != ']' {
+			needIndent = false
+			depth++
+			newline()
+		}
+		switch c {
+		case '"': // to the closing quote: one not escaped by a backslash
+			j := i + 1
+			for j < len(src) && src[j] != '"' {
+				if src[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			j = min(j, len(src)-1)
+			buf = append(buf, src[i:j+1]...)
+			i = j
+		case '{', '[':
+			needIndent = true
+			buf = append(buf, c)
+		case ',':
+			buf = append(buf, c)
+			newline()
+		case ':':
+			buf = append(buf, ':', ' ')
+		case '}', ']':
+			if needIndent {
+				needIndent = false
+			} else {
+				depth--
+				newline()
+			}
+			buf = append(buf, c)
+		default:
+			buf = append(buf, c)
+		}
+	}
+	_, err := w.Write(buf)
+	return err
 }

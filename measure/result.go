@@ -1,8 +1,11 @@
 package measure
 
 import (
+	"cmp"
 	"github.com/socialvalue-toms/toms/diag"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -283,52 +286,12 @@ const (
 )
 
 // Totals returns the grand totals.
-func (r *Result) Totals() Totals {
-	g := r.group(func(Cell) (string, string) { return "", "" })
-	if len(g) == 0 {
-		return Totals{}
-	}
-	return g[0].Totals
-}
+func (r *Result) Totals() Totals { return newGrouper(r).totals() }
 
 // GroupBy returns the totals per theme, outcome or measure (in catalogue
 // order, only those with records), per contract or supplier (by name), or
 // per year (in order).
-func (r *Result) GroupBy(d Dimension) []Group {
-	fw := r.Framework
-	measure := func(c Cell) tom.Measure { m, _ := fw.Measure(c.Measure); return m }
-	var key func(Cell) (string, string)
-	switch d {
-	case ByTheme:
-		key = func(c Cell) (string, string) {
-			t, _ := fw.Theme(measure(c).Theme)
-			return t.ID, t.Name
-		}
-	case ByOutcome:
-		key = func(c Cell) (string, string) {
-			o, _ := fw.Outcome(measure(c).Outcome)
-			return o.ID, o.Name
-		}
-	case ByMeasure:
-		key = func(c Cell) (string, string) { m := measure(c); return m.ID, m.Name }
-	case ByContract:
-		key = func(c Cell) (string, string) { return c.Contract, c.Contract }
-	case BySupplier:
-		key = func(c Cell) (string, string) { return c.Supplier, c.Supplier }
-	default:
-		key = func(c Cell) (string, string) { return c.Year.String(), c.Year.String() }
-	}
-	groups := r.group(key)
-	rank := r.catalogueRank()
-	sort.SliceStable(groups, func(i, j int) bool {
-		switch d {
-		case ByTheme, ByOutcome, ByMeasure:
-			return rank[groups[i].Key] < rank[groups[j].Key]
-		}
-		return groups[i].Key < groups[j].Key
-	})
-	return groups
-}
+func (r *Result) GroupBy(d Dimension) []Group { return newGrouper(r).groupBy(d) }
 
 // catalogueRank numbers themes, outcomes and measures in catalogue order.
 func (r *Result) catalogueRank() map[string]int {
@@ -345,52 +308,204 @@ func (r *Result) catalogueRank() map[string]int {
 	return rank
 }
 
-func (r *Result) group(key func(Cell) (id, name string)) []Group {
-	type acc struct {
-		g        *Group
-		measures map[string]*MeasureTotal
-		units    map[tom.Unit]decimal.Decimal
+// grouper totals the cells of a result by any Dimension (NewReview makes
+// five groupings of one): the measure of each cell is looked up once, and
+// its quantity and social value are nums, which add without allocating.
+type grouper struct {
+	r        *Result
+	measures []groupMeasure // the distinct measure ids of the cells
+	of       []int32        // by cell: its measure, in measures
+	qty, sv  []num          // by cell
+	rank     map[string]int // catalogueRank
+	units    []tom.UnitInfo // the framework's
+	years    map[tom.Year]string
+}
+
+// groupMeasure is a measure of the cells, as the framework has it (zero
+// for an id it does not know), with what grouping needs of it.
+type groupMeasure struct {
+	m                      tom.Measure
+	priority               num
+	unit                   int // in grouper.units; -1 for a unit the framework does not list
+	themeID, themeName     string
+	outcomeID, outcomeName string
+}
+
+func newGrouper(r *Result) *grouper {
+	fw := r.Framework
+	g := &grouper{r: r, of: make([]int32, len(r.Cells)), qty: make([]num, len(r.Cells)), sv: make([]num, len(r.Cells)),
+		rank: r.catalogueRank(), units: fw.Units(), years: map[tom.Year]string{}}
+	byID := map[string]int32{}
+	last, lastID := int32(-1), ""
+	for i := range r.Cells {
+		c := &r.Cells[i]
+		if last < 0 || c.Measure != lastID {
+			k, ok := byID[c.Measure]
+			if !ok {
+				k = int32(len(g.measures))
+				byID[c.Measure] = k
+				g.measures = append(g.measures, g.measure(c.Measure))
+			}
+			last, lastID = k, c.Measure
+		}
+		g.of[i] = last
+		g.qty[i], g.sv[i] = numOf(c.Quantity), numOf(c.SocialValue)
 	}
-	var order []*acc
-	byKey := map[string]*acc{}
-	for _, c := range r.Cells {
-		id, name := key(c)
-		g := byKey[id]
-		if g == nil {
-			g = &acc{g: &Group{Key: id, Name: name}, measures: map[string]*MeasureTotal{}, units: map[tom.Unit]decimal.Decimal{}}
-			byKey[id] = g
-			order = append(order, g)
+	return g
+}
+
+func (g *grouper) measure(id string) groupMeasure {
+	fw := g.r.Framework
+	m, _ := fw.Measure(id)
+	gm := groupMeasure{m: m, priority: numOf(priority(m)), unit: -1}
+	for i, u := range g.units {
+		if u.ID == m.Unit {
+			gm.unit = i
+			break
 		}
-		m, _ := r.Framework.Measure(c.Measure)
-		mt := g.measures[c.Measure]
-		if mt == nil {
-			mt = &MeasureTotal{ID: m.ID, Name: m.Name, Unit: m.Unit, Financial: m.Financial, Priority: priority(m), Codes: m.Codes()}
-			g.measures[c.Measure] = mt
-		}
-		mt.Quantity = mt.Quantity.Add(c.Quantity)
-		mt.SocialValue = mt.SocialValue.Add(c.SocialValue)
-		w := c.SocialValue.Mul(mt.Priority)
-		mt.Weighted = mt.Weighted.Add(w)
-		mt.Records += c.Records
-		g.g.SocialValue = g.g.SocialValue.Add(c.SocialValue)
-		g.g.Weighted = g.g.Weighted.Add(w)
-		g.g.Records += c.Records
-		g.units[m.Unit] = g.units[m.Unit].Add(c.Quantity)
 	}
-	rank := r.catalogueRank()
-	units := r.Framework.Units()
-	out := make([]Group, 0, len(order))
-	for _, a := range order {
-		for _, mt := range a.measures {
-			a.g.Measures = append(a.g.Measures, *mt)
+	if t, ok := fw.Theme(m.Theme); ok {
+		gm.themeID, gm.themeName = t.ID, t.Name
+	}
+	if o, ok := fw.Outcome(m.Outcome); ok {
+		gm.outcomeID, gm.outcomeName = o.ID, o.Name
+	}
+	return gm
+}
+
+func (g *grouper) totals() Totals {
+	gs := g.group(func(*Cell, *groupMeasure) (string, string) { return "", "" })
+	if len(gs) == 0 {
+		return Totals{}
+	}
+	return gs[0].Totals
+}
+
+func (g *grouper) groupBy(d Dimension) []Group {
+	var key func(*Cell, *groupMeasure) (string, string)
+	switch d {
+	case ByTheme:
+		key = func(_ *Cell, m *groupMeasure) (string, string) { return m.themeID, m.themeName }
+	case ByOutcome:
+		key = func(_ *Cell, m *groupMeasure) (string, string) { return m.outcomeID, m.outcomeName }
+	case ByMeasure:
+		key = func(_ *Cell, m *groupMeasure) (string, string) { return m.m.ID, m.m.Name }
+	case ByContract:
+		key = func(c *Cell, _ *groupMeasure) (string, string) { return c.Contract, c.Contract }
+	case BySupplier:
+		key = func(c *Cell, _ *groupMeasure) (string, string) { return c.Supplier, c.Supplier }
+	default:
+		key = func(c *Cell, _ *groupMeasure) (string, string) {
+			y, ok := g.years[c.Year]
+			if !ok {
+				y = c.Year.String()
+				g.years[c.Year] = y
+			}
+			return y, y
 		}
-		sort.Slice(a.g.Measures, func(i, j int) bool { return rank[a.g.Measures[i].ID] < rank[a.g.Measures[j].ID] })
-		for _, u := range units {
-			if q, ok := a.units[u.ID]; ok {
-				a.g.ByUnit = append(a.g.ByUnit, UnitQuantity{Unit: u.ID, Quantity: q})
+	}
+	groups := g.group(key)
+	switch d {
+	case ByTheme, ByOutcome, ByMeasure:
+		sortGroups(groups, func(x, y *Group) int { return cmp.Compare(g.rank[x.Key], g.rank[y.Key]) })
+	default:
+		sortGroups(groups, func(x, y *Group) int { return strings.Compare(x.Key, y.Key) })
+	}
+	return groups
+}
+
+// sortGroups sorts gs stably by cmp, moving each group once (a Group is
+// large to swap).
+func sortGroups(gs []Group, cmp func(x, y *Group) int) {
+	order := make([]int32, len(gs))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(i, j int32) int { return cmp(&gs[i], &gs[j]) })
+	sorted := make([]Group, len(gs))
+	for k, i := range order {
+		sorted[k] = gs[i]
+	}
+	copy(gs, sorted)
+}
+
+// group totals the cells by key, in the order each key first appears.
+func (g *grouper) group(key func(*Cell, *groupMeasure) (id, name string)) []Group {
+	type measureAcc struct {
+		m                 int32 // in g.measures
+		qty, sv, weighted num
+		records           int64
+	}
+	type groupAcc struct {
+		id, name     string
+		sv, weighted num
+		records      int64
+		units        []num
+		hasUnit      []bool
+		measures     []int32 // in accs, as each first appears
+	}
+	var groups []groupAcc
+	var accs []measureAcc
+	byKey := map[string]int32{}
+	byMeasure := map[uint64]int32{} // group<<32 | measure: in accs
+	last, lastID := int32(-1), ""
+	for i := range g.r.Cells {
+		c := &g.r.Cells[i]
+		mi := g.of[i]
+		gm := &g.measures[mi]
+		id, name := key(c, gm)
+		if last < 0 || id != lastID {
+			k, ok := byKey[id]
+			if !ok {
+				k = int32(len(groups))
+				byKey[id] = k
+				groups = append(groups, groupAcc{id: id, name: name, units: make([]num, len(g.units)), hasUnit: make([]bool, len(g.units))})
+			}
+			last, lastID = k, id
+		}
+		ga := &groups[last]
+		ak := uint64(last)<<32 | uint64(mi)
+		ai, ok := byMeasure[ak]
+		if !ok {
+			ai = int32(len(accs))
+			byMeasure[ak] = ai
+			accs = append(accs, measureAcc{m: mi})
+			ga.measures = append(ga.measures, ai)
+		}
+		ma := &accs[ai]
+		w := mulNum(g.sv[i], gm.priority)
+		ma.qty.add(g.qty[i])
+		ma.sv.add(g.sv[i])
+		ma.weighted.add(w)
+		ma.records += c.Records
+		ga.sv.add(g.sv[i])
+		ga.weighted.add(w)
+		ga.records += c.Records
+		if gm.unit >= 0 {
+			ga.units[gm.unit].add(g.qty[i])
+			ga.hasUnit[gm.unit] = true
+		}
+	}
+	out := make([]Group, 0, len(groups))
+	for i := range groups {
+		ga := &groups[i]
+		gr := Group{Key: ga.id, Name: ga.name,
+			Totals: Totals{SocialValue: ga.sv.value(), Weighted: ga.weighted.value(), Records: ga.records}}
+		gr.Measures = make([]MeasureTotal, 0, len(ga.measures))
+		for _, ai := range ga.measures {
+			ma := &accs[ai]
+			m := g.measures[ma.m].m
+			gr.Measures = append(gr.Measures, MeasureTotal{ID: m.ID, Name: m.Name, Unit: m.Unit, Financial: m.Financial,
+				Quantity: ma.qty.value(), SocialValue: ma.sv.value(), Priority: priority(m), Weighted: ma.weighted.value(),
+				Records: ma.records, Codes: m.Codes()})
+		}
+		sort.Slice(gr.Measures, func(i, j int) bool { return g.rank[gr.Measures[i].ID] < g.rank[gr.Measures[j].ID] })
+		for u, ok := range ga.hasUnit {
+			if ok {
+				gr.ByUnit = append(gr.ByUnit, UnitQuantity{Unit: g.units[u].ID, Quantity: ga.units[u].value()})
 			}
 		}
-		out = append(out, *a.g)
+		out = append(out, gr)
 	}
 	return out
 }

@@ -3,7 +3,6 @@ package measure
 import (
 	"fmt"
 	"github.com/socialvalue-toms/toms/diag"
-	"sort"
 	"strings"
 	"time"
 
@@ -171,11 +170,12 @@ func NewReview(res *Result, opts ReviewOptions) *Review {
 			rv.AsOf = time.Date(res.Year.Start()+1, time.March, 31, 0, 0, 0, 0, time.UTC)
 		}
 	}
-	rv.Totals = res.Totals()
-	rv.Themes = res.GroupBy(ByTheme)
-	rv.Years = res.GroupBy(ByYear)
-	rv.Contracts = byValue(res.GroupBy(ByContract))
-	rv.Suppliers = byValue(res.GroupBy(BySupplier))
+	g := newGrouper(res)
+	rv.Totals = g.totals()
+	rv.Themes = g.groupBy(ByTheme)
+	rv.Years = g.groupBy(ByYear)
+	rv.Contracts = byValue(g.groupBy(ByContract))
+	rv.Suppliers = byValue(g.groupBy(BySupplier))
 	for _, c := range res.Commitments {
 		rv.Commitments = append(rv.Commitments, CommitmentProgress{Commitment: c, Progress: progress(c, rv.AsOf)})
 	}
@@ -189,11 +189,11 @@ func NewReview(res *Result, opts ReviewOptions) *Review {
 }
 
 func byValue(gs []Group) []Group {
-	sort.SliceStable(gs, func(i, j int) bool {
-		if c := gs[i].SocialValue.Cmp(gs[j].SocialValue); c != 0 {
-			return c > 0
+	sortGroups(gs, func(x, y *Group) int {
+		if c := y.SocialValue.Cmp(x.SocialValue); c != 0 {
+			return c
 		}
-		return gs[i].Key < gs[j].Key
+		return strings.Compare(x.Key, y.Key)
 	})
 	return gs
 }
