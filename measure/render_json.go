@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"reflect"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -26,10 +27,10 @@ type jsonReport struct {
 	Year        *string          `json:"year"`
 	AsOf        *string          `json:"asOf"`
 	Totals      jsonTotals       `json:"totals"`
-	Themes      []jsonGroup      `json:"themes"`
-	Years       []jsonGroup      `json:"years"`
-	Contracts   []jsonGroup      `json:"contracts"`
-	Suppliers   []jsonGroup      `json:"suppliers"`
+	Themes      jsonGroupList    `json:"themes"`
+	Years       jsonGroupList    `json:"years"`
+	Contracts   jsonGroupList    `json:"contracts"`
+	Suppliers   jsonGroupList    `json:"suppliers"`
 	Commitments []jsonCommitment `json:"commitments"`
 	SpendShares jsonSpendShares  `json:"spendShares"`
 	Proxies     []jsonProxy      `json:"proxies"`
@@ -199,20 +200,38 @@ func jsonQuantities(us []UnitQuantity) []jsonQuantity {
 	return out
 }
 
-func jsonGroups(gs []Group, weighted bool) []jsonGroup {
-	out := []jsonGroup{}
-	for _, g := range gs {
-		jg := jsonGroup{ID: g.Key, Name: g.Name, SocialValue: exactMoney(g.SocialValue), Records: g.Records,
-			ByUnit: jsonQuantities(g.ByUnit), Measures: []jsonMeasure{}, Weighted: optional(g.Weighted, weighted, exactMoney)}
-		for _, m := range g.Measures {
-			jg.Measures = append(jg.Measures, jsonMeasure{ID: m.ID, Name: m.Name, Unit: string(m.Unit), Financial: m.Financial,
-				Quantity: exactQty(m.Quantity), SocialValue: exactMoney(m.SocialValue), Records: m.Records,
-				Priority: optional(m.Priority, weighted, exactQty), Weighted: optional(m.Weighted, weighted, exactMoney),
-				Codes: tom.CodeMap(m.Codes)})
-		}
-		out = append(out, jg)
+// jsonGroupList is a list of groups in the JSON report: WriteJSON writes it
+// a group at a time, so that the text of thousands of contracts is never
+// held at once; MarshalJSON writes it whole, the same.
+type jsonGroupList struct {
+	groups   []Group
+	weighted bool
+}
+
+func (l jsonGroupList) group(i int) jsonGroup {
+	g, weighted := &l.groups[i], l.weighted
+	jg := jsonGroup{ID: g.Key, Name: g.Name, SocialValue: exactMoney(g.SocialValue), Records: g.Records,
+		ByUnit: jsonQuantities(g.ByUnit), Measures: make([]jsonMeasure, 0, len(g.Measures)), Weighted: optional(g.Weighted, weighted, exactMoney)}
+	for _, m := range g.Measures {
+		jg.Measures = append(jg.Measures, jsonMeasure{ID: m.ID, Name: m.Name, Unit: string(m.Unit), Financial: m.Financial,
+			Quantity: exactQty(m.Quantity), SocialValue: exactMoney(m.SocialValue), Records: m.Records,
+			Priority: optional(m.Priority, weighted, exactQty), Weighted: optional(m.Weighted, weighted, exactMoney),
+			Codes: tom.CodeMap(m.Codes)})
 	}
-	return out
+	return jg
+}
+
+// MarshalJSON writes the list as an array of jsonGroup.
+func (l jsonGroupList) MarshalJSON() ([]byte, error) {
+	out := make([]jsonGroup, len(l.groups))
+	for i := range l.groups {
+		out[i] = l.group(i)
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	err := enc.Encode(out)
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), err
 }
 
 func optional(d decimal.Decimal, ok bool, f func(decimal.Decimal) string) *string {
@@ -229,8 +248,8 @@ func (rv *Review) jsonModel() jsonReport {
 		Framework: jsonFramework{ID: rv.Framework.ID, Name: rv.Framework.Name},
 		Totals: jsonTotals{SocialValue: exactMoney(rv.Totals.SocialValue), Records: rv.Totals.Records, ByUnit: jsonQuantities(rv.Totals.ByUnit),
 			Weighted: optional(rv.Totals.Weighted, rv.Prioritised, exactMoney)},
-		Themes: jsonGroups(rv.Themes, rv.Prioritised), Years: jsonGroups(rv.Years, rv.Prioritised),
-		Contracts: jsonGroups(rv.Contracts, rv.Prioritised), Suppliers: jsonGroups(rv.Suppliers, rv.Prioritised),
+		Themes: jsonGroupList{rv.Themes, rv.Prioritised}, Years: jsonGroupList{rv.Years, rv.Prioritised},
+		Contracts: jsonGroupList{rv.Contracts, rv.Prioritised}, Suppliers: jsonGroupList{rv.Suppliers, rv.Prioritised},
 		Commitments: []jsonCommitment{}, Proxies: []jsonProxy{}, Rejected: []jsonRejected{},
 		Notes: append([]string{}, rv.Notes...), RejectedRows: rv.RejectedRows, RejectedNotKept: rv.RejectedNotKept,
 	}
@@ -266,35 +285,101 @@ func (rv *Review) jsonModel() jsonReport {
 	return j
 }
 
-// WriteJSON renders the review as the documented JSON report, indented.
+// WriteJSON renders the review as the documented JSON report, indented
+// by two spaces, as encoding/json writes the model (jsonReport) with
+// SetIndent("", "  ") and without escaping HTML (a test checks it), but a
+// field, and a group of the group lists, at a time: the text of every
+// contract and supplier is never held at once, and the indent is added in
+// one pass (encoding/json runs its validating scanner over the compact
+// text, byte by byte, which cost more than the encoding itself).
 func (rv *Review) WriteJSON(w io.Writer) error {
-	var compact bytes.Buffer
-	n := 0 // measure totals: most of the text, about 300 bytes each
-	for _, gs := range [][]Group{rv.Themes, rv.Years, rv.Contracts, rv.Suppliers} {
-		for _, g := range gs {
-			n += 1 + len(g.Measures)
+	jw := newJSONWriter(w)
+	v := reflect.ValueOf(rv.jsonModel())
+	jw.buf = append(jw.buf, '{')
+	for i := range v.NumField() {
+		if i > 0 {
+			jw.buf = append(jw.buf, ',')
+		}
+		key, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
+		jw.buf = append(jw.buf, "\n  \""...)
+		jw.buf = append(jw.buf, key...)
+		jw.buf = append(jw.buf, "\": "...)
+		if l, ok := v.Field(i).Interface().(jsonGroupList); ok {
+			jw.groups(l)
+		} else {
+			jw.value(v.Field(i).Interface(), 1)
+		}
+		if jw.err != nil {
+			return jw.err
 		}
 	}
-	compact.Grow(4<<10 + 320*n)
-	enc := json.NewEncoder(&compact)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(rv.jsonModel()); err != nil {
-		return err
-	}
-	return writeIndented(w, compact.Bytes())
+	jw.buf = append(jw.buf, "\n}\n"...)
+	return jw.flush()
 }
 
-// writeIndented writes src, one JSON value as json.Encoder writes it
-// without indent (compact, then a line end), to w indented by two spaces,
-// exactly as json.Encoder with SetIndent("", "  ") writes it (a test
-// checks it), a block at a time. encoding/json indents by running its
-// validating scanner over the compact text byte by byte, which cost more
-// than the encoding itself; the text is known to be valid here, so only
-// strings need skipping.
-func writeIndented(w io.Writer, src []byte) error {
+// jsonWriter writes indented JSON to w a value at a time.
+type jsonWriter struct {
+	w       io.Writer
+	buf     []byte // indented text not written yet
+	compact bytes.Buffer
+	enc     *json.Encoder // into compact, HTML not escaped
+	err     error
+}
+
+func newJSONWriter(w io.Writer) *jsonWriter {
+	jw := &jsonWriter{w: w, buf: make([]byte, 0, 64<<10)}
+	jw.enc = json.NewEncoder(&jw.compact)
+	jw.enc.SetEscapeHTML(false)
+	return jw
+}
+
+func (jw *jsonWriter) flush() error {
+	if jw.err == nil && len(jw.buf) > 0 {
+		_, jw.err = jw.w.Write(jw.buf)
+	}
+	jw.buf = jw.buf[:0]
+	return jw.err
+}
+
+// value writes v, as encoding/json marshals it, indented as an element at
+// depth.
+func (jw *jsonWriter) value(v any, depth int) {
+	jw.compact.Reset()
+	if err := jw.enc.Encode(v); err != nil {
+		jw.err = err
+		return
+	}
+	jw.indent(bytes.TrimSuffix(jw.compact.Bytes(), []byte("\n")), depth)
+}
+
+// groups writes the list as an array at depth 1, a group at a time.
+func (jw *jsonWriter) groups(l jsonGroupList) {
+	if len(l.groups) == 0 {
+		jw.buf = append(jw.buf, "[]"...)
+		return
+	}
+	jw.buf = append(jw.buf, '[')
+	for i := range l.groups {
+		if i > 0 {
+			jw.buf = append(jw.buf, ',')
+		}
+		jw.buf = append(jw.buf, "\n    "...)
+		jw.value(l.group(i), 2)
+		if jw.err != nil {
+			return
+		}
+	}
+	jw.buf = append(jw.buf, "\n  ]"...)
+}
+
+// indent appends src, one compact JSON value as encoding/json writes it,
+// indented by two spaces from depth exactly as encoding/json's indent
+// does (FuzzJSONIndent checks it); the text is known to be valid, so only
+// strings need skipping. It writes out what it has every 60 KiB.
+func (jw *jsonWriter) indent(src []byte, depth int) {
 	const spaces = "                                                                "
-	buf := make([]byte, 0, 64<<10)
-	depth, needIndent := 0, false
+	buf := jw.buf
+	needIndent := false
 	newline := func() {
 		buf = append(buf, '\n')
 		for n := 2 * depth; n > 0; n -= len(spaces) {
@@ -303,10 +388,11 @@ func writeIndented(w io.Writer, src []byte) error {
 	}
 	for i := 0; i < len(src); i++ {
 		if len(buf) >= 60<<10 {
-			if _, err := w.Write(buf); err != nil {
-				return err
+			jw.buf = buf
+			if jw.flush() != nil {
+				return
 			}
-			buf = buf[:0]
+			buf = jw.buf
 		}
 		c := src[i]
 		if needIndent && c != '}' && c != ']' {
@@ -346,6 +432,5 @@ func writeIndented(w io.Writer, src []byte) error {
 			buf = append(buf, c)
 		}
 	}
-	_, err := w.Write(buf)
-	return err
+	jw.buf = buf
 }

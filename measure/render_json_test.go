@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"io"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -20,6 +21,16 @@ import (
 // contracts × 17 measures on 2023-04-01 and on 2024-05-05 (day 400), 17,000
 // cells, the JSON 3.8 MB.
 func largeReview(t testing.TB) *Review {
+	large.Do(func() { large.rv = makeLargeReview(t) })
+	return large.rv
+}
+
+var large struct {
+	sync.Once
+	rv *Review
+}
+
+func makeLargeReview(t testing.TB) *Review {
 	g := newGenRange(0, 0)
 	per := 500 * len(benchMeasures)
 	for _, day := range []int{0, 400} {
@@ -72,9 +83,9 @@ func TestLargeReviewJSON(t *testing.T) {
 	require.Equal(t, ref.String(), b.String())
 }
 
-// FuzzWriteIndented: writeIndented indents any compact JSON value, as
-// json.Encoder writes it, exactly as encoding/json indents it.
-func FuzzWriteIndented(f *testing.F) {
+// FuzzJSONIndent: jsonWriter indents any JSON value encoding/json
+// marshals exactly as encoding/json indents it.
+func FuzzJSONIndent(f *testing.F) {
 	for _, s := range []string{`{}`, `[]`, `{"a":[],"b":{},"c":[1,{"d":null}]}`, `"x\"]},"`, `[{"k\\":"v\\\\"},true,false,-1.5e3]`,
 		`{"t":"a\u2028b","u":"\n\t<>&","v":"é"}`, `[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]`} {
 		f.Add(s)
@@ -84,26 +95,23 @@ func FuzzWriteIndented(f *testing.F) {
 		if json.Unmarshal([]byte(s), &v) != nil {
 			return
 		}
-		var compact bytes.Buffer
-		enc := json.NewEncoder(&compact)
-		enc.SetEscapeHTML(false)
-		if enc.Encode(v) != nil {
-			return
-		}
 		var want bytes.Buffer
-		enc = json.NewEncoder(&want)
+		enc := json.NewEncoder(&want)
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
 		require.NoError(t, enc.Encode(v))
 		var got strings.Builder
-		require.NoError(t, writeIndented(&got, compact.Bytes()))
+		jw := newJSONWriter(&got)
+		jw.value(v, 0)
+		jw.buf = append(jw.buf, '\n')
+		require.NoError(t, jw.flush())
 		require.Equal(t, want.String(), got.String())
 	})
 }
 
-// A writer's error comes back.
-func TestWriteIndentedError(t *testing.T) {
-	require.ErrorIs(t, writeIndented(failWriter{}, []byte("[1]\n")), io.ErrShortWrite)
+// A writer's error comes back, and stops the writing.
+func TestJSONWriterError(t *testing.T) {
+	require.ErrorIs(t, largeReview(t).WriteJSON(failWriter{}), io.ErrShortWrite)
 }
 
 type failWriter struct{}
