@@ -30,6 +30,28 @@ func TestCanonicalQuantity(t *testing.T) {
 	}
 }
 
+// The fast path for quantities held as millionths writes the same text
+// as the exact one, the decimal's: over the edges of the fraction, the
+// largest millionths, and (FuzzCanonicalFixed) any other.
+func TestCanonicalFixed(t *testing.T) {
+	for _, u := range []uint64{0, 1, 9, 10, 100_000, 999_999, 1_000_000, 1_000_001, 1_500_000,
+		12_340_000, 123_450_000, 100_000_000_000, 1<<63 - 1, 1 << 63, 1<<64 - 1} {
+		checkCanonicalFixed(t, u)
+	}
+}
+
+func FuzzCanonicalFixed(f *testing.F) {
+	for _, u := range []uint64{0, 1, 999_999, 1_000_000, 123_450_000, 1<<64 - 1} {
+		f.Add(u)
+	}
+	f.Fuzz(checkCanonicalFixed)
+}
+
+func checkCanonicalFixed(t *testing.T, u uint64) {
+	want := appendCanonical(nil, quantity{d: fixedDecimal(u, qtyScale)})
+	require.Equal(t, string(want), string(appendCanonical(nil, quantity{u: u, fixed: true})), "%d millionths", u)
+}
+
 // Which records are duplicates does not depend on shopspring/decimal's
 // package-level settings, which change what Decimal.String returns: with
 // TrimTrailingZeros false, 1.00000010 would print unlike 1.0000001. This

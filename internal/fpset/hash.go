@@ -17,7 +17,7 @@ import (
 
 var (
 	seed1 = maphash.MakeSeed()
-	seed2 = rand.Uint64()
+	seed2 = newFoldKey(rand.Uint64())
 )
 
 // Hash returns the fingerprint of key b (Seq zero). Equal keys hash alike
@@ -30,12 +30,10 @@ func Hash(b []byte) FP {
 // bytes are folded into the state by a 64×64→128-bit product of two words,
 // one xored with a secret and one with the state, its halves xored; the
 // tail is read as two (overlapping) words, and the length is mixed in. The
-// secrets derive from seed, so that input cannot be made to zero a product
-// on purpose.
-func foldHash(b []byte, seed uint64) uint64 {
-	k1 := seed ^ 0xa0761d6478bd642f
-	k2 := mum(k1, 0xe7037ed1a0b428db) | 1
-	k3 := mum(k2, 0x8ebc6af09c88c6e3)
+// secrets derive from a seed (see newFoldKey), so that input cannot be
+// made to zero a product on purpose.
+func foldHash(b []byte, key *foldKey) uint64 {
+	k1, k2, k3 := key.k1, key.k2, key.k3
 	n := uint64(len(b))
 	h := mum(k1, n^k3)
 	for len(b) > 16 {
@@ -53,6 +51,15 @@ func foldHash(b []byte, seed uint64) uint64 {
 	}
 	h = mum(x^k2, y^h)
 	return mum(h^k3, n^k1)
+}
+
+// foldKey is the secrets of foldHash, derived from a seed once.
+type foldKey struct{ k1, k2, k3 uint64 }
+
+func newFoldKey(seed uint64) *foldKey {
+	k1 := seed ^ 0xa0761d6478bd642f
+	k2 := mum(k1, 0xe7037ed1a0b428db) | 1
+	return &foldKey{k1, k2, mum(k2, 0x8ebc6af09c88c6e3)}
 }
 
 func mum(x, y uint64) uint64 {

@@ -17,6 +17,7 @@ import (
 func TestFoldHash(t *testing.T) {
 	seen := map[uint64]string{}
 	b := make([]byte, 0, 40)
+	key := newFoldKey(1)
 	for n := range 40 {
 		for i := range 256 {
 			k := append(b[:0], make([]byte, n)...)
@@ -25,7 +26,7 @@ func TestFoldHash(t *testing.T) {
 			} else if i > 0 {
 				break
 			}
-			h := foldHash(k, 1)
+			h := foldHash(k, key)
 			if prev, ok := seen[h]; ok && prev != string(k) {
 				t.Fatalf("%q and %q collide", prev, k)
 			}
