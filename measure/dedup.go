@@ -101,7 +101,14 @@ func (d *dedup) fingerprint(r *row) fpset.FP {
 	return fpset.Hash(d.key)
 }
 
-// appendKey appends r's duplicate key to b.
+// appendKey appends r's duplicate key to b. The quantity is in one
+// canonical form of the exact number, whatever the package-level settings
+// of shopspring/decimal: a whole number of millionths that fits 64 bits is
+// held as such (quantityOf makes every such number fixed, however it was
+// written) and goes in as its 8 bytes after a 'u'; any other number goes
+// in as its canonical text (appendCanonical) after a 'd'. TestKeyQuantity
+// checks that two quantities give the same key exactly when they are the
+// same number.
 func appendKey(b []byte, r *row) []byte {
 	b = append(b, r.contract...)
 	b = append(b, 0)
@@ -116,7 +123,13 @@ func appendKey(b []byte, r *row) []byte {
 	}
 	b = append(b, 0)
 	b = binary.LittleEndian.AppendUint32(b, uint32(r.dateKey()))
-	b = appendCanonical(b, r.q)
+	if r.q.fixed {
+		b = append(b, 'u')
+		b = binary.LittleEndian.AppendUint64(b, r.q.u)
+	} else {
+		b = append(b, 'd')
+		b = appendCanonical(b, r.q)
+	}
 	b = append(b, 0)
 	b = append(b, r.period...)
 	return b

@@ -92,6 +92,29 @@ func BenchmarkDedup1M(b *testing.B) {
 			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N*len(rows)), "cpu-ns/row")
 		})
 	}
+	// the same as BenchmarkIngest1M's aggregate and
+	// aggregate-no-dup-check, with the time of every thread
+	data := benchCSV(b)
+	for _, tc := range []struct {
+		name string
+		opts Options
+	}{
+		{"read-check", Options{}},
+		{"read-no-check", Options{NoDuplicateCheck: true}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			cpu0 := cpuTime()
+			for range b.N {
+				a := NewAggregator(fw, tc.opts)
+				if _, err := a.Read(context.Background(), bytes.NewReader(data), "bench.csv", Outcomes, ReadOptions{}); err != nil {
+					b.Fatal(err)
+				}
+				require.NoError(b, a.Close())
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchRows), "ns/row")
+			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N*benchRows), "cpu-ns/row")
+		})
+	}
 }
 
 // cpuTime is the user and system time of the process so far, in ns.

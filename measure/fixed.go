@@ -116,8 +116,8 @@ func quantityOf(d decimal.Decimal) quantity {
 }
 
 // appendCanonical appends the one canonical text of the exact number q,
-// which every duplicate key is built from (Record.Key and the
-// fingerprint): equal numbers give equal text however they were written
+// which Record.Key is built from (and duplicate detection's key, for a
+// number not held in millionths: see appendKey): equal numbers give equal text however they were written
 // (5, 5.0, 5.000, 5e0) and whatever the package-level settings of
 // shopspring/decimal. It is the shortest plain decimal: no trailing zero
 // in a fraction, no fraction of zero, "0" for zero, a leading "-" for a

@@ -52,6 +52,34 @@ func checkCanonicalFixed(t *testing.T, u uint64) {
 	require.Equal(t, string(want), string(appendCanonical(nil, quantity{u: u, fixed: true})), "%d millionths", u)
 }
 
+// Two quantities give the same duplicate key exactly when they are the
+// same number, however each was written and whichever form holds it
+// (millionths, or an exact decimal beyond them): pairs across the edge of
+// 64 bits of millionths and of six places included.
+func TestKeyQuantity(t *testing.T) {
+	texts := []string{"0", "0.0", "0e5", "5", "5.00", "5e0", "0.5e1", "0.5", "0.50",
+		"0.000001", "1e-6", "0.0000010", "0.0000001", "1e-7", "1.000001", "1.0000001", "1.00000010",
+		"18446744073709.551615", "18446744073709.5516150", "18446744073709.551616", "18446744073710",
+		"12345678901234567890", "1.2345678901234567890e19", "1e20", "100000000000000000000.0", "1e41", "10e40"}
+	a := NewAggregator(testFramework(t), Options{})
+	r := row{contract: "C", supplier: "S", m: a.cat.measures[0], y: 2024, mo: 5, d: 1, period: "Q1"}
+	key := func(q quantity) string {
+		x := r
+		x.q = q
+		return string(appendKey(nil, &x))
+	}
+	for _, x := range texts {
+		qx := quantityOf(dec(x))
+		if p, err := parseQuantity(x); err == nil {
+			assert.Equal(t, key(qx), key(p), "%s read and given", x)
+		}
+		for _, y := range texts {
+			same := dec(x).Equal(dec(y))
+			assert.Equal(t, same, key(qx) == key(quantityOf(dec(y))), "%s and %s", x, y)
+		}
+	}
+}
+
 // Which records are duplicates does not depend on shopspring/decimal's
 // package-level settings, which change what Decimal.String returns: with
 // TrimTrailingZeros false, 1.00000010 would print unlike 1.0000001. This

@@ -166,9 +166,9 @@ func (r Record) Year() tom.Year { return tom.YearOf(r.Date) }
 // Key is what makes two records duplicates: the same contract, supplier,
 // measure, date, quantity (compared as numbers, so 5 equals 5.00) and
 // period, separated by NUL bytes. The quantity is written in one canonical
-// form, the shortest plain decimal (5.5 for 5.50), the same that duplicate
-// detection hashes, whatever the package-level settings of
-// shopspring/decimal. Evidence, notes and flags are not part of it: the
+// form, the shortest plain decimal (5.5 for 5.50), so that equal numbers
+// give equal keys, as in duplicate detection, whatever the package-level
+// settings of shopspring/decimal. Evidence, notes and flags are not part of it: the
 // same delivery reported twice with different evidence is still counted
 // once.
 func (r Record) Key() string {
