@@ -48,15 +48,15 @@ type Options struct {
 	//
 	// ReadAll given a single input splits it, when it is a regular file
 	// (its Open returns an *os.File, or anything with ReadAt and Stat) of
-	// at least ChunkMinBytes read without ReadOptions.Progress, into up to
-	// Parallel chunks at line starts, each read by a reader of its own
-	// (numbered as in the whole file: every problem keeps its
-	// file:line:column) and merged in file order the same way. A CSV
-	// record that could not be read or that spans lines (a quote left
-	// open, which may have run over a chunk boundary) or a problem with
-	// the file as a whole in any chunk makes ReadAll read the file again
-	// with one reader, so that the problems are exactly those of one
-	// reader. The results are the same (a test checks it).
+	// at least ChunkMinBytes, into up to Parallel chunks at line starts,
+	// each read by a reader of its own (numbered as in the whole file:
+	// every problem keeps its file:line:column) and merged in file order
+	// the same way; its ReadOptions.Progress is told the rows of all the
+	// chunks. A CSV record that could not be read or that spans lines (a
+	// quote left open, which may have run over a chunk boundary) or a
+	// problem with the file as a whole in any chunk makes ReadAll read the
+	// file again with one reader, so that the problems are exactly those
+	// of one reader. The results are the same (a test checks it).
 	Parallel int
 
 	// mergeParts, when positive, splits every merge of duplicate

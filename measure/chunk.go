@@ -156,7 +156,10 @@ func chunkReader(f io.ReaderAt, c chunk, header []byte) io.Reader {
 // lines: a quote left open) or that would have stopped a read of the
 // whole file there (a problem with the file as a whole); the caller then
 // reads the file with one reader, for the exact problems of that read.
-func (a *Aggregator) readChunked(ctx context.Context, inp File, f chunkFile, file, par int) (in *ingest, ok bool, err error) {
+//
+// With total, each chunk's reader reports its rows to it, and it reports
+// the total of the chunks to the input's Progress.
+func (a *Aggregator) readChunked(ctx context.Context, inp File, f chunkFile, file, par int, total *progressTotal) (in *ingest, ok bool, err error) {
 	st, err := f.Stat()
 	least := a.opts.chunkMin
 	if least <= 0 {
@@ -176,13 +179,20 @@ func (a *Aggregator) readChunked(ctx context.Context, inp File, f chunkFile, fil
 		err error
 	}
 	parts := make([]part, len(chunks))
+	if total != nil {
+		total.chunks = make([]int64, len(chunks))
+	}
 	commit := inp.Kind == Commitments
 	var wg sync.WaitGroup
 	for k, c := range chunks {
 		w := NewAggregator(a.cat.fw, a.opts)
 		w.deferAll = true
 		w.files = []string{inp.Name}
-		pin := newIngest(ctx, w.cat, inp.Kind, inp.Name, inp.Options)
+		opts := inp.Options
+		if total != nil {
+			opts.Progress = total.chunk(k)
+		}
+		pin := newIngest(ctx, w.cat, inp.Kind, inp.Name, opts)
 		pin.sink = func(r *row, pos posFunc) (*diag.Diagnostic, error) { return w.add(r, 0, pos, commit, false) }
 		parts[k] = part{w: w, in: pin}
 		h := header
@@ -210,6 +220,7 @@ func (a *Aggregator) readChunked(ctx context.Context, inp File, f chunkFile, fil
 	}
 	a.chunked++
 	in = parts[0].in
+	in.settle()
 	for k, p := range parts {
 		if k > 0 {
 			in.absorb(p.in)
@@ -235,5 +246,47 @@ func (in *ingest) absorb(o *ingest) {
 	in.problems.notKept += o.problems.notKept
 	if o.problems.from != 0 && (in.problems.from == 0 || o.problems.from < in.problems.from) {
 		in.problems.from = o.problems.from
+	}
+}
+
+// progressTotal reports the rows read of one input to its
+// ReadOptions.Progress when ReadAll reads it in chunks at once: the total
+// of the chunks, from the goroutines of their readers but never two calls
+// at once, and never less than it reported before (a read of the whole
+// file with one reader after the chunks, which counts from 0 again,
+// reports only once it has caught up with them; a read with one reader
+// from the start reports as without chunks).
+type progressTotal struct {
+	mu     sync.Mutex
+	report func(rows int64)
+	chunks []int64 // the rows each chunk's reader has reported
+	last   int64   // the rows reported; -1 before the first report
+}
+
+// chunk is the Progress of the reader of chunk k (of len(p.chunks)).
+func (p *progressTotal) chunk(k int) func(rows int64) {
+	return func(rows int64) {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		p.chunks[k] = rows
+		var sum int64
+		for _, r := range p.chunks {
+			sum += r
+		}
+		p.reportLocked(sum)
+	}
+}
+
+// whole is the Progress of a read of the whole input with one reader.
+func (p *progressTotal) whole(rows int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.reportLocked(rows)
+}
+
+func (p *progressTotal) reportLocked(rows int64) {
+	if rows >= p.last {
+		p.last = rows
+		p.report(rows)
 	}
 }

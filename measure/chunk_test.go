@@ -7,10 +7,15 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/socialvalue-toms/toms/tom"
 )
 
 // chunkCSV is a CSV file of dupFiles rows (duplicates all over it, and a
@@ -132,5 +137,54 @@ func TestReadChunked(t *testing.T) {
 				require.Contains(t, want, "quantity", f.name)
 			}
 		}
+	}
+}
+
+// A file read in chunks reports its progress as the total of the chunks'
+// rows, never going down, never in two calls at once (run with -race),
+// ending with every row; one read again with one reader after its chunks
+// (an open quote) never reports less than it did.
+func TestReadChunkedProgress(t *testing.T) {
+	dir := t.TempDir()
+	rows := 2*ProgressEvery + 5000
+	path := filepath.Join(dir, "gen.csv")
+	f, err := os.Create(path)
+	require.NoError(t, err)
+	_, err = io.Copy(f, newGenReader(rows))
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	// the same rows, with a quote left open in the last 60 rows: one more
+	// row, the last, which takes the rest of the file
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	at := len(data) - 6000
+	at += bytes.IndexByte(data[at:], '\n') + 1
+	open := filepath.Join(dir, "open.csv")
+	require.NoError(t, os.WriteFile(open, append(append(data[:at:at], `C9,"Supplier 9,local-spend,5,2024-04-01,ev,P1,,,`+"\n"...), data[at:]...), 0o600))
+
+	fw, err := tom.Default()
+	require.NoError(t, err)
+	for _, c := range []struct {
+		path         string
+		par, chunked int
+		last         int64
+	}{{path, 2, 1, int64(rows)}, {path, 3, 1, int64(rows)}, {open, 1, 0, int64(rows) + 1}, {open, 2, 0, int64(rows) + 1}} {
+		var calls []int64
+		var busy atomic.Int32
+		progress := func(n int64) {
+			require.Equal(t, int32(1), busy.Add(1), "Progress called concurrently")
+			time.Sleep(time.Millisecond)
+			calls = append(calls, n)
+			busy.Add(-1)
+		}
+		a := NewAggregator(fw, Options{Parallel: c.par, chunkMin: 1, NoDuplicateCheck: true})
+		out, err := a.ReadAll(context.Background(), []File{{Name: "gen.csv", Kind: Outcomes,
+			Options: ReadOptions{Progress: progress, Lenient: true}, Open: func() (io.ReadCloser, error) { return os.Open(c.path) }}})
+		require.NoError(t, err)
+		require.NoError(t, out[0].Err)
+		require.Equal(t, c.chunked, a.chunked, c)
+		require.True(t, slices.IsSorted(calls), "%v", calls)
+		require.Greater(t, len(calls), 2, "%v", calls)
+		require.Equal(t, c.last, calls[len(calls)-1], "%v", calls)
 	}
 }

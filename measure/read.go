@@ -23,7 +23,12 @@ type ReadOptions struct {
 	// MaxLineBytes) fail it in either mode.
 	Lenient bool
 	// Progress, if set, is called with the number of rows read so far every
-	// ProgressEvery rows, and once at the end.
+	// ProgressEvery rows, and once at the end. ReadAll with
+	// Options.Parallel calls it from the goroutine reading the input, or,
+	// for an input read in chunks, from those of its chunks' readers with
+	// the rows of all of them; never in two calls at once for one input,
+	// and never with fewer rows than before (the Progress of different
+	// inputs read at once may run at the same time).
 	Progress func(rows int64)
 	// MaxLineBytes caps one line of JSON lines and one CSV row (the header
 	// row included; a quoted cell may make a row run over several lines),

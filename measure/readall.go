@@ -226,15 +226,32 @@ func (a *Aggregator) readFile(ctx context.Context, inp File, f io.ReadCloser, fi
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
+	in.settle()
 	return in, err
+}
+
+// settle lets go of what a finished read holds beyond its result: the
+// aggregator its rows went to (through sink), the catalogue, the last row
+// (whose text may be in the reader's buffer). ReadAll keeps the ingest of
+// every input until the end, for its result; without this, 400 files read
+// at once (readParallel) kept the 400 aggregators they were read into.
+func (in *ingest) settle() {
+	in.sink, in.finish = nil, nil
+	in.v.cat = nil
+	in.r = row{}
 }
 
 // readOne reads the one input inp, opened as f, into a as its file
 // number file: in chunks read at once when par > 1 and the file allows
 // (readChunked), else with readFile.
 func (a *Aggregator) readOne(ctx context.Context, inp File, f io.ReadCloser, file, par int) (*ingest, error) {
-	if cf, ok := f.(chunkFile); ok && par > 1 && inp.Options.Progress == nil {
-		in, done, err := a.readChunked(ctx, inp, cf, file, par)
+	if cf, ok := f.(chunkFile); ok && par > 1 {
+		var total *progressTotal
+		if p := inp.Options.Progress; p != nil {
+			total = &progressTotal{report: p, last: -1}
+			inp.Options.Progress = total.whole // for a read with one reader after the chunks
+		}
+		in, done, err := a.readChunked(ctx, inp, cf, file, par, total)
 		if done || err != nil {
 			if cerr := f.Close(); err == nil {
 				err = cerr

@@ -144,3 +144,20 @@ func TestReadAllBatches(t *testing.T) {
 		require.NoError(t, all.Close())
 	}
 }
+
+// A read done holds its result only: ReadAll keeps the ingest of every
+// input to the end, and 400 inputs read at once once kept the 400
+// aggregators their rows went to, and the reader's buffer behind the last
+// row of each.
+func TestReadFileSettles(t *testing.T) {
+	w := NewAggregator(testFramework(t), Options{})
+	defer w.Close()
+	w.files = []string{"a.csv"}
+	inp := File{Name: "a.csv", Kind: Outcomes, Options: ReadOptions{Lenient: true}}
+	in, err := w.readFile(context.Background(), inp, io.NopCloser(strings.NewReader(dupFiles(3, 1, 50)[0])), 0)
+	require.NoError(t, err)
+	require.Equal(t, int64(50), in.rows)
+	require.Nil(t, in.sink)
+	require.Nil(t, in.v.cat)
+	require.Empty(t, in.r.contract)
+}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/socialvalue-toms/toms/measure"
@@ -309,11 +310,14 @@ type reportInput struct {
 // failed).
 func readReportInputs(ctx context.Context, agg *measure.Aggregator, inputs []reportInput, lenient bool, stderr io.Writer) (rejected int, list diag.List, badFiles, unreadable []string, err error) {
 	progress := isTerminal(stderr)
+	var progressMu sync.Mutex // inputs read at once report at once
 	all := make([]measure.File, len(inputs))
 	for i, in := range inputs {
 		ropts := measure.ReadOptions{Format: measure.FormatOf(in.path), Lenient: lenient}
 		if progress {
 			ropts.Progress = func(rows int64) {
+				progressMu.Lock()
+				defer progressMu.Unlock()
 				fmt.Fprintf(stderr, "\rtoms: reading %s: %d rows\x1b[K", in.path, rows) // erase the rest of the line
 			}
 		}
