@@ -15,7 +15,11 @@ import (
 // grow with the number of rows: the reader reuses its window and record
 // slice, and no record may grow past the line cap.
 func readCSV(r io.Reader, in *ingest) error {
-	cr := newCSVReader(&lineEnds{r: r}, in.maxLine(), csvWindow)
+	window := csvWindow
+	if in.opts.window > 0 {
+		window = in.opts.window
+	}
+	cr := newCSVReader(&lineEnds{r: r}, in.maxLine(), window)
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
 		return diag.List{{File: in.v.file, Line: 1, Message: "the file is empty; it needs a header row naming the columns: " + strings.Join(allowedNames(in.v.kind), ","), Kind: ErrColumn}}

@@ -44,8 +44,8 @@
 // ReadOptions.MaxLineBytes (DefaultMaxLineBytes, 1 MiB, when zero); a
 // longer one fails the whole file in either mode, naming the line where it
 // starts, so that a runaway quote or an endless line cannot pull a file
-// into memory: a read holds about three times the cap at most (a row of many
-// empty cells, about 32 bytes a cell more). Raise the option for files with
+// into memory: a read holds about twice the cap at most (a row of many empty
+// cells, about 32 bytes a cell more). Raise the option for files with
 // longer rows.
 //
 // # Validation

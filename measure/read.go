@@ -35,8 +35,8 @@ type ReadOptions struct {
 	// so that a runaway quote or an endless line cannot pull a file into
 	// memory: DefaultMaxLineBytes when 0. A longer line or row fails the
 	// whole file, in either mode, naming the line where it starts. Raise
-	// it for files with longer rows; a read holds about three times the cap at
-	// most (a row of many empty cells, about 32 bytes a cell more).
+	// it for files with longer rows; a read holds about twice the cap at most
+	// (a row of many empty cells, about 32 bytes a cell more).
 	MaxLineBytes int
 	// KeepRejected is how many problems a read keeps in full: the first
 	// ones in file order (by line, then column). The others are counted
@@ -46,6 +46,10 @@ type ReadOptions struct {
 	// (its rejected rows, or its error) ends with one more diagnostic, of
 	// Kind *NotKept, saying how many and from which line.
 	KeepRejected int
+
+	// window, when positive, replaces the CSV reader's csvWindow (for
+	// tests: a window of a few bytes is refilled over every field).
+	window int
 }
 
 // DefaultMaxLineBytes is the cap on one line or row when
