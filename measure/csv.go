@@ -170,10 +170,14 @@ func csvError(file string, pe *csv.ParseError) *diag.Diagnostic {
 	return d
 }
 
-// trim removes spaces and tabs around a cell without allocating.
+// trim removes spaces and tabs around a cell without allocating. It is
+// small enough to be inlined (a call per cell shows in the profile).
 func trim(s string) string {
-	if s == "" || (s[0] != ' ' && s[0] != '\t' && s[len(s)-1] != ' ' && s[len(s)-1] != '\t') {
-		return s
+	for s != "" && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
 	}
-	return strings.Trim(s, " \t")
+	for s != "" && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
+		s = s[:len(s)-1]
+	}
+	return s
 }

@@ -271,3 +271,10 @@ func TestCSVFieldsNotKept(t *testing.T) {
 		}
 	}
 }
+
+// trim is strings.Trim(s, " \t"), by hand so that it is inlined.
+func TestTrim(t *testing.T) {
+	for _, s := range []string{"", " ", "\t", " \t ", "a", " a", "a ", "\ta\t", " a b ", "\t \ta\t \t", "\na\n", " \u00a0a"} {
+		assert.Equal(t, strings.Trim(s, " \t"), trim(s), "%q", s)
+	}
+}
