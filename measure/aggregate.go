@@ -44,7 +44,9 @@ type Options struct {
 	// GOMAXPROCS. The results are the same either way (a test checks it);
 	// each input being read takes its own DuplicateMemory and its own
 	// totals until it is merged, and merging costs a little per group, so
-	// it pays for large files on idle cores, not for many small files.
+	// it pays for large files on idle cores, not for many small files:
+	// a regular file under ParallelMinBytes is read by ReadAll's own
+	// goroutine when its turn comes, beside the larger ones.
 	//
 	// ReadAll given a single input splits it, when it is a regular file
 	// (its Open returns an *os.File, or anything with ReadAt and Stat) of
@@ -65,6 +67,8 @@ type Options struct {
 	mergeParts int
 	// chunkMin, when positive, replaces ChunkMinBytes (for tests).
 	chunkMin int64
+	// parallelMin, when positive, replaces ParallelMinBytes (for tests).
+	parallelMin int64
 }
 
 // sameTotals reports whether aggregators with options o and p count alike,

@@ -188,3 +188,36 @@ func TestReadChunkedProgress(t *testing.T) {
 		require.Equal(t, c.last, calls[len(calls)-1], "%v", calls)
 	}
 }
+
+// An aggregator that has read before merges a file's first chunk as it
+// merges the others (adopt takes it over only in a fresh one): the same
+// results as one reader, byte for byte.
+func TestReadChunkedAfterRead(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "out.csv")
+	require.NoError(t, os.WriteFile(path, []byte(chunkCSV(3000)), 0o600))
+	before := dupFiles(23, 1, 200)[0]
+	read := func(par int) (string, int) {
+		a := NewAggregator(testFramework(t), Options{Parallel: par, TempDir: t.TempDir(), DuplicateMemory: 4000, chunkMin: 1})
+		defer a.Close()
+		rej, err := readString(t, a, "before.csv", before, Outcomes, ReadOptions{Lenient: true})
+		require.NoError(t, err)
+		out, err := a.ReadAll(context.Background(), []File{{Name: "out.csv", Kind: Outcomes, Options: ReadOptions{Lenient: true},
+			Open: func() (io.ReadCloser, error) { return os.Open(path) }}})
+		require.NoError(t, err)
+		var b bytes.Buffer
+		fmt.Fprintln(&b, rej, out[0].Rejected, out[0].Err)
+		res := a.Result()
+		b.WriteString(summary(res))
+		b.WriteString(render(t, res))
+		require.NoError(t, a.WriteState(&b))
+		return b.String(), a.chunked
+	}
+	want, n := read(1)
+	require.Zero(t, n)
+	require.Contains(t, want, "duplicate of before.csv")
+	for _, par := range []int{2, 3} {
+		got, n := read(par)
+		require.Equal(t, 1, n)
+		require.Equal(t, want, got, "parallel %d", par)
+	}
+}

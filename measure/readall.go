@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"sync"
 
@@ -138,12 +139,17 @@ func (a *Aggregator) dedupErr() error {
 // with the same first records, as reading the inputs one after the other.
 func (a *Aggregator) readParallel(ctx context.Context, inputs []File, par int, out []FileResult, ins []*ingest, inputOf *[]int, done func(int, error) error) error {
 	type job struct {
-		w    *Aggregator
-		in   *ingest
-		err  error
-		open bool
-		done chan struct{}
+		w     *Aggregator
+		in    *ingest
+		err   error
+		open  bool
+		small io.ReadCloser // a small file opened, for this goroutine to read into a itself
+		done  chan struct{}
 	}
+	// a reads small files itself, deferring every duplicate check as the
+	// aggregators of the others do, for the one resolve at the end
+	defer func(all bool) { a.deferAll = all }(a.deferAll)
+	a.deferAll = true
 	ctx, cancel := context.WithCancel(ctx)
 	jobs := make([]*job, len(inputs))
 	for i := range jobs {
@@ -158,6 +164,9 @@ func (a *Aggregator) readParallel(ctx context.Context, inputs []File, par int, o
 		for _, j := range jobs {
 			if j.w != nil {
 				j.w.Close()
+			}
+			if j.small != nil {
+				j.small.Close()
 			}
 		}
 	}()
@@ -180,6 +189,10 @@ func (a *Aggregator) readParallel(ctx context.Context, inputs []File, par int, o
 					j.err = err
 					return
 				}
+				if a.small(f) {
+					j.small, j.open = f, true
+					return
+				}
 				w := NewAggregator(a.cat.fw, a.opts)
 				w.deferAll = true
 				w.files = []string{inp.Name}
@@ -199,6 +212,19 @@ func (a *Aggregator) readParallel(ctx context.Context, inputs []File, par int, o
 			<-slots
 			continue
 		}
+		if f := j.small; f != nil {
+			j.small = nil
+			file := len(a.files)
+			a.files = append(a.files, inputs[i].Name)
+			*inputOf = append(*inputOf, i)
+			var err error
+			ins[i], err = a.readFile(ctx, inputs[i], f, file)
+			<-slots
+			if err := done(i, err); err != nil {
+				return err
+			}
+			continue
+		}
 		w := j.w
 		j.w = nil
 		*inputOf = append(*inputOf, i)
@@ -213,6 +239,28 @@ func (a *Aggregator) readParallel(ctx context.Context, inputs []File, par int, o
 		}
 	}
 	return nil
+}
+
+// ParallelMinBytes is the size below which ReadAll, reading several
+// inputs at once (Options.Parallel), reads an input that is a regular file
+// with its own goroutine, in turn, instead of with a reader and an
+// aggregator of its own merged afterwards: for a small file, those cost
+// more than reading it beside the others saves.
+const ParallelMinBytes = 1 << 20
+
+// small reports whether f, an opened input, is a regular file under
+// ParallelMinBytes.
+func (a *Aggregator) small(f io.ReadCloser) bool {
+	least := a.opts.parallelMin
+	if least <= 0 {
+		least = ParallelMinBytes
+	}
+	s, ok := f.(interface{ Stat() (os.FileInfo, error) })
+	if !ok {
+		return false
+	}
+	st, err := s.Stat()
+	return err == nil && st.Mode().IsRegular() && st.Size() < least
 }
 
 // readFile reads f, the opened inp, into a as its file number file, and
@@ -275,6 +323,8 @@ func (a *Aggregator) absorbInput(w *Aggregator) error {
 func (a *Aggregator) absorbChunk(w *Aggregator, file int) error {
 	defer w.Close()
 	fileMap, cellMap, commitMap := a.mergeTotals(w, file)
+	// w's totals are in a: let them go before its fingerprints are copied
+	w.release()
 	if a.dd == nil {
 		return nil
 	}
@@ -282,4 +332,11 @@ func (a *Aggregator) absorbChunk(w *Aggregator, file int) error {
 		return err
 	}
 	return a.cdd.absorb(w.cdd, fileMap, commitMap)
+}
+
+// release lets go of the totals of w, merged into another aggregator,
+// keeping its duplicate detection, for the merge to copy.
+func (w *Aggregator) release() {
+	dd, cdd, files := w.dd, w.cdd, w.files
+	*w = Aggregator{dd: dd, cdd: cdd, files: files}
 }

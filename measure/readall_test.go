@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -36,9 +38,28 @@ func TestReadAllLikeReads(t *testing.T) {
 	const badHeader = "contract,supplier,measure,quantity,date,evidence,colour\nC1,S,schools-supported,1,2024-05-01,,red\n"
 	for _, lenient := range []bool{true, false} {
 		ro := ReadOptions{Lenient: lenient}
-		for _, tc := range []struct{ budget, parallel int }{{0, 1}, {1, 1}, {300, 1}, {2000, 1}, {0, 2}, {1, 3}, {300, 4}, {2000, 2}, {-1, 3}} {
+		for _, tc := range []struct {
+			budget, parallel int
+			disk             bool
+		}{{0, 1, false}, {1, 1, false}, {300, 1, false}, {2000, 1, false}, {0, 2, false}, {1, 3, false}, {300, 4, false}, {2000, 2, false}, {-1, 3, false},
+			{0, 2, true}, {1, 3, true}, {300, 2, true}, {-1, 4, true}} {
 			budget := tc.budget
 			opts := Options{DuplicateMemory: budget, TempDir: t.TempDir(), Parallel: tc.parallel}
+			dir := t.TempDir()
+			// with disk, every other file is a regular file, which a reads
+			// itself when it is under parallelMin (the others are read by
+			// readers of their own)
+			input := func(i int, name, data string, kind Kind) File {
+				if !tc.disk || i%2 == 1 {
+					return stringInput(name, data, kind, ro)
+				}
+				path := filepath.Join(dir, name)
+				require.NoError(t, os.WriteFile(path, []byte(data), 0o600))
+				return File{Name: name, Kind: kind, Options: ro, Open: func() (io.ReadCloser, error) { return os.Open(path) }}
+			}
+			if tc.disk {
+				opts.parallelMin = int64(len(files[0]) + 1)
+			}
 			seq := NewAggregator(testFramework(t), opts)
 			var want []string
 			for i, f := range files {
@@ -55,13 +76,13 @@ func TestReadAllLikeReads(t *testing.T) {
 			all := NewAggregator(testFramework(t), opts)
 			var inputs []File
 			for i, f := range files {
-				inputs = append(inputs, stringInput(fmt.Sprintf("f%d.csv", i), f, Outcomes, ro))
+				inputs = append(inputs, input(i, fmt.Sprintf("f%d.csv", i), f, Outcomes))
 				if i == 2 {
-					inputs = append(inputs, stringInput("bad.csv", badHeader, Outcomes, ro),
+					inputs = append(inputs, input(i, "bad.csv", badHeader, Outcomes),
 						File{Name: "gone.csv", Open: func() (io.ReadCloser, error) { return nil, errors.New("no such file") }})
 				}
 			}
-			inputs = append(inputs, stringInput("commit.csv", commitments, Commitments, ro))
+			inputs = append(inputs, input(0, "commit.csv", commitments, Commitments))
 			out, err := all.ReadAll(context.Background(), inputs)
 			require.NoError(t, err)
 			var got []string
@@ -72,7 +93,7 @@ func TestReadAllLikeReads(t *testing.T) {
 				}
 				got = append(got, fmt.Sprint(r.Rejected, r.Err))
 			}
-			require.Equal(t, want, got, "lenient %v budget %d parallel %d", lenient, budget, tc.parallel)
+			require.Equal(t, want, got, "lenient %v budget %d parallel %d disk %v", lenient, budget, tc.parallel, tc.disk)
 			if budget == 1 && tc.parallel == 1 {
 				require.True(t, all.dd.deferring())
 				assert.Contains(t, strings.Join(got, "\n"), "duplicate of f0.csv:", "found at the end")

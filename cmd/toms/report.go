@@ -87,7 +87,7 @@ func parseReportFlags(args []string, stdout, stderr io.Writer) (rf reportFlags, 
 	fs.StringVar(&rf.asOf, "as-of", "", "`DATE` (YYYY-MM-DD) to judge commitments at (default: the latest delivery)")
 	fs.StringVar(&rf.title, "title", "", "report `TITLE` (default \""+measure.DefaultTitle+"\")")
 	fs.IntVar(&rf.top, "top", measure.DefaultTop, "how many (`N`) contracts and suppliers the md and html reports show")
-	fs.IntVar(&rf.parallel, "parallel", 1, "read up to `N` input files at once, on as many cores (0: all of them), or one large file in N chunks; the report is the same, byte for byte")
+	fs.IntVar(&rf.parallel, "parallel", 0, "read up to `N` input files at once, on as many cores, or one large file in N chunks (0: one per core; 1: one at a time, on one core); the report is the same, byte for byte")
 	fs.BoolVar(&rf.noDup, "no-duplicate-check", false, "skip duplicate and double-counting detection (it spills fingerprints to temporary files beyond a few MiB, and costs about a third of the run time)")
 	files, err := parseFlags(fs, args)
 	if err != nil {

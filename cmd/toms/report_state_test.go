@@ -57,16 +57,21 @@ func TestReportMergeStates(t *testing.T) {
 	assert.Contains(t, errs, "--commitments with --merge")
 }
 
-// Reading the files several at a time gives the same report, byte for
-// byte, as one at a time; a negative --parallel is a usage error.
+// Reading the files several at a time (every core by default) gives the
+// same report, byte for byte, as one at a time; a negative --parallel is a
+// usage error.
 func TestReportParallel(t *testing.T) {
 	files := []string{"testdata/report/outcomes.csv", "testdata/report/bad.csv", "testdata/report/bad2.csv"}
 	for _, format := range []string{"md", "json"} {
 		args := append(append([]string{}, files...), "--carry-forward", "--lenient", "--format", format)
-		code, want, errs := report(t, args...)
+		code, want, errs := report(t, append(args, "--parallel", "1")...)
 		require.Equal(t, exitOK, code, errs)
-		for _, par := range []string{"0", "2", "3"} {
-			code, got, errs2 := report(t, append(args, "--parallel", par)...)
+		for _, par := range []string{"", "0", "2", "3"} {
+			more := []string{"--parallel", par}
+			if par == "" {
+				more = nil // the default
+			}
+			code, got, errs2 := report(t, append(args, more...)...)
 			require.Equal(t, exitOK, code, errs2)
 			assert.Equal(t, want, got, "--parallel %s", par)
 			assert.Equal(t, errs, errs2)
