@@ -369,3 +369,27 @@ func BenchmarkReview(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkResult times Aggregator.Result on the groups of the 1M
+// benchmark rows (17,000 cells in two years, as in largeReview).
+//
+//	go test ./measure -run '^$' -bench Result -benchmem
+func BenchmarkResult(b *testing.B) {
+	g := newGenRange(0, 0)
+	per := 500 * len(benchMeasures)
+	for _, day := range []int{0, 400} {
+		for j := range per {
+			g.row(day*per + j)
+		}
+	}
+	fw, err := tom.Default()
+	require.NoError(b, err)
+	a := NewAggregator(fw, Options{})
+	defer a.Close()
+	_, err = a.Read(context.Background(), g, "gen.csv", Outcomes, ReadOptions{})
+	require.NoError(b, err)
+	b.ResetTimer()
+	for range b.N {
+		a.Result()
+	}
+}

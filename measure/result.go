@@ -132,30 +132,56 @@ func (a *Aggregator) cellOrder() []int {
 			order = append(order, i)
 		}
 	}
-	cname, sname := a.contracts.names, a.suppliers.names
-	sort.Slice(order, func(i, j int) bool {
-		x, y := a.cells[order[i]].key, a.cells[order[j]].key
-		if cx, cy := cname[x.cs>>32], cname[y.cs>>32]; cx != cy {
-			return cx < cy
+	// names compared once each, as ranks, not once a comparison
+	crank, srank := a.contracts.ranks(), a.suppliers.ranks()
+	slices.SortFunc(order, func(i, j int) int {
+		x, y := a.cells[i].key, a.cells[j].key
+		if c := cmp.Compare(crank[x.cs>>32], crank[y.cs>>32]); c != 0 {
+			return c
 		}
-		if sx, sy := sname[uint32(x.cs)], sname[uint32(y.cs)]; sx != sy {
-			return sx < sy
+		if c := cmp.Compare(srank[uint32(x.cs)], srank[uint32(y.cs)]); c != 0 {
+			return c
 		}
-		return x.my < y.my
+		return cmp.Compare(x.my, y.my)
 	})
 	return order
 }
 
+// ranks numbers the interned strings in sorted order, by id.
+func (in *interner) ranks() []int32 {
+	ids := make([]int32, len(in.names))
+	for i := range ids {
+		ids[i] = int32(i)
+	}
+	slices.SortFunc(ids, func(x, y int32) int { return strings.Compare(in.names[x], in.names[y]) })
+	rank := make([]int32, len(ids))
+	for r, id := range ids {
+		rank[id] = int32(r)
+	}
+	return rank
+}
+
 // resultCells makes the cells of the result, in cellOrder, and, in the
 // same pass, the proxy values they were valued with (by measure, in the
-// framework's order, and year) and the quantity delivered per contract,
-// measure and year, which the commitments are judged against.
+// framework's order, and year) and, when there are commitments, the
+// quantity delivered per contract, measure and year, which they are
+// judged against. The sums are nums, which give what adding the cells'
+// decimals gives, exponent included.
 func (a *Aggregator) resultCells() (cells []Cell, proxies []ProxyUse, delivered map[commitKey]decimal.Decimal) {
 	type pkey struct{ m, fy int }
-	uses := map[pkey]*ProxyUse{}
-	delivered = map[commitKey]decimal.Decimal{}
+	type use struct {
+		ProxyUse
+		qty, val num
+	}
+	uses := map[pkey]*use{}
+	var sums map[commitKey]*num
+	if len(a.commits) > 0 {
+		sums = map[commitKey]*num{}
+	}
 	cname, sname := a.contracts.names, a.suppliers.names
-	for _, i := range a.cellOrder() {
+	order := a.cellOrder()
+	cells = make([]Cell, 0, len(order))
+	for _, i := range order {
 		c := &a.cells[i]
 		m := a.cat.measures[keyMeasure(c.key.my)]
 		fy := keyYear(c.key.my)
@@ -171,23 +197,31 @@ func (a *Aggregator) resultCells() (cells []Cell, proxies []ProxyUse, delivered 
 			}
 		}
 		cells = append(cells, out)
-		ck := commitKey{contract: uint32(c.key.cs >> 32), my: c.key.my}
-		delivered[ck] = delivered[ck].Add(out.Quantity)
+		if sums != nil {
+			ck := commitKey{contract: uint32(c.key.cs >> 32), my: c.key.my}
+			d := sums[ck]
+			if d == nil {
+				d = new(num)
+				sums[ck] = d
+			}
+			d.add(numOf(out.Quantity))
+		}
 		if m.m.Financial {
 			k := pkey{m.idx, fy}
 			u := uses[k]
 			if u == nil {
 				e := m.proxy(fy, a.opts.YearPolicy)
-				u = &ProxyUse{Measure: m.m.ID, Year: tom.YearStarting(fy), Proxy: e.p, CarriedForward: e.carried}
+				u = &use{ProxyUse: ProxyUse{Measure: m.m.ID, Year: tom.YearStarting(fy), Proxy: e.p, CarriedForward: e.carried}}
 				uses[k] = u
 			}
 			u.Records += out.Records
-			u.Quantity = u.Quantity.Add(out.Quantity)
-			u.SocialValue = u.SocialValue.Add(out.SocialValue)
+			u.qty.add(numOf(out.Quantity))
+			u.val.add(numOf(out.SocialValue))
 		}
 	}
 	for _, u := range uses {
-		proxies = append(proxies, *u)
+		u.Quantity, u.SocialValue = u.qty.value(), u.val.value()
+		proxies = append(proxies, u.ProxyUse)
 	}
 	sort.Slice(proxies, func(i, j int) bool {
 		x, y := proxies[i], proxies[j]
@@ -196,6 +230,12 @@ func (a *Aggregator) resultCells() (cells []Cell, proxies []ProxyUse, delivered 
 		}
 		return x.Year.Before(y.Year)
 	})
+	if sums != nil {
+		delivered = make(map[commitKey]decimal.Decimal, len(sums))
+		for k, d := range sums {
+			delivered[k] = d.value()
+		}
+	}
 	return cells, proxies, delivered
 }
 
