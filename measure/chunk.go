@@ -3,8 +3,10 @@ package measure
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"os"
+	"slices"
 	"sync"
 
 	"github.com/socialvalue-toms/toms/diag"
@@ -93,32 +95,102 @@ func splitFile(f io.ReaderAt, size int64, par int, csv bool) (chunks []chunk, he
 	if len(starts) < 2 {
 		return nil, nil, nil
 	}
-	// the line numbers of the starts: line ends before each, as lineEnds
-	// counts them (an LF, a CRLF, a bare CR)
-	var lines int64
-	prevCR := false
-	off := int64(0)
+	// the line numbers of the starts: the line ends before each, counted
+	// in par pieces at once
+	ends, err := lineEndsBefore(f, starts, par)
+	if err != nil {
+		return nil, nil, err
+	}
 	for k := range starts {
-		for off < starts[k] {
-			n, err := f.ReadAt(buf[:min(int64(len(buf)), starts[k]-off)], off)
-			if n == 0 && err != nil {
-				return nil, nil, err
-			}
-			b := buf[:n]
-			lines += int64(bytes.Count(b, []byte{'\n'}) + bytes.Count(b, []byte{'\r'}) - bytes.Count(b, []byte("\r\n")))
-			if prevCR && b[0] == '\n' {
-				lines-- // a CRLF split across two reads
-			}
-			prevCR = b[n-1] == '\r'
-			off += int64(n)
-		}
 		end := size
 		if k+1 < len(starts) {
 			end = starts[k+1]
 		}
-		chunks = append(chunks, chunk{start: starts[k], end: end, line: lines + 1})
+		chunks = append(chunks, chunk{start: starts[k], end: end, line: ends[k] + 1})
 	}
 	return chunks, header, nil
+}
+
+// lineEndsBefore counts the line ends of f before each of the offsets at
+// (ascending, the first 0), as the readers count them (an LF, a CRLF, a
+// bare CR): in about par pieces read at once, since one reader would keep
+// the chunks waiting for a pass over all but the last of them.
+func lineEndsBefore(f io.ReaderAt, at []int64, par int) ([]int64, error) {
+	last := at[len(at)-1]
+	// the pieces: from each offset, and from par even cuts of the bytes
+	cuts := slices.Clone(at)
+	for k := 1; k < par; k++ {
+		cuts = append(cuts, last*int64(k)/int64(par))
+	}
+	slices.Sort(cuts)
+	cuts = slices.Compact(cuts)
+	cuts = slices.DeleteFunc(cuts, func(c int64) bool { return c >= last })
+	counts := make([]int64, len(cuts))
+	errs := make([]error, len(cuts))
+	var wg sync.WaitGroup
+	for i, from := range cuts {
+		to := last
+		if i+1 < len(cuts) {
+			to = cuts[i+1]
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			counts[i], errs[i] = lineEndsIn(f, from, to)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	ends := make([]int64, len(at))
+	var sum int64
+	k := 0
+	for i, from := range cuts {
+		for k < len(at) && at[k] <= from {
+			ends[k] = sum
+			k++
+		}
+		sum += counts[i]
+		if i+1 < len(cuts) {
+			// a CRLF across the cut: counted as a CR before it and an LF after
+			var two [2]byte
+			if _, err := f.ReadAt(two[:], cuts[i+1]-1); err != nil {
+				return nil, err
+			}
+			if two == [2]byte{'\r', '\n'} {
+				sum--
+			}
+		}
+	}
+	for ; k < len(at); k++ {
+		ends[k] = sum
+	}
+	return ends, nil
+}
+
+// lineEndsIn counts the line ends of f from from to to, a CRLF as one.
+func lineEndsIn(f io.ReaderAt, from, to int64) (int64, error) {
+	buf := make([]byte, 64<<10)
+	var lines int64
+	prevCR := false
+	for off := from; off < to; {
+		n, err := f.ReadAt(buf[:min(int64(len(buf)), to-off)], off)
+		if n == 0 && err != nil {
+			return 0, err
+		}
+		b := buf[:n]
+		lines += int64(bytes.Count(b, []byte{'\n'}))
+		if cr := bytes.Count(b, []byte{'\r'}); cr > 0 {
+			lines += int64(cr - bytes.Count(b, []byte("\r\n")))
+		}
+		if prevCR && b[0] == '\n' {
+			lines-- // a CRLF split across two reads
+		}
+		prevCR = b[n-1] == '\r'
+		off += int64(n)
+	}
+	return lines, nil
 }
 
 // newlines reads as n line feeds.

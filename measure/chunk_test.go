@@ -221,3 +221,44 @@ func TestReadChunkedAfterRead(t *testing.T) {
 		require.Equal(t, want, got, "parallel %d", par)
 	}
 }
+
+// lineEndsBefore counts an LF, a CRLF and a bare CR as one line end each
+// wherever its pieces are cut, a CRLF across a cut included: against a
+// count by hand of every prefix of a text with all three, at every offset
+// and in 1 to 7 pieces.
+func TestLineEndsBefore(t *testing.T) {
+	text := "a\r\nb\rc\n\r\n\r\r\nd\n\ne\r"
+	want := func(at int) int64 {
+		var n int64
+		for i := 0; i < at; i++ {
+			switch {
+			case text[i] == '\n':
+				n++
+			case text[i] == '\r' && (i+1 >= len(text) || text[i+1] != '\n'):
+				n++
+			}
+		}
+		return n
+	}
+	f := strings.NewReader(text)
+	for par := 1; par <= 7; par++ {
+		for a := 1; a <= len(text); a++ {
+			for b := a; b <= len(text); b++ {
+				at := []int64{0, int64(a), int64(b)}
+				if a == b {
+					at = at[:2]
+				}
+				got, err := lineEndsBefore(f, at, par)
+				require.NoError(t, err)
+				for k, o := range at {
+					// a CRLF is one end, after its LF: an offset between its
+					// CR and LF is never a chunk start
+					if o > 0 && o < int64(len(text)) && text[o-1] == '\r' && text[o] == '\n' {
+						continue
+					}
+					require.Equal(t, want(int(o)), got[k], "at %v, %d pieces, offset %d", at, par, o)
+				}
+			}
+		}
+	}
+}
