@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/bits"
+	"slices"
 	"strings"
 
 	"github.com/socialvalue-toms/toms/diag"
@@ -639,13 +640,27 @@ func (a *Aggregator) mergeTotals(b *Aggregator, file int) (fileMap []int, cellMa
 	}
 	cellMap = make([]uint32, len(b.cells))
 	commitMap = make([]uint32, len(b.commits))
+	bkey := func(bc *cell) cellKey {
+		return cellKey{cs: uint64(cmap[bc.key.cs>>32])<<32 | uint64(smap[uint32(bc.key.cs)]), my: bc.key.my}
+	}
+	// a's cells grow once, by the cells new to it: appending them one by
+	// one grows a large slice a quarter at a time, each time beside the
+	// one before (at 4M rows in two chunks, 3 MB more peak memory)
+	fresh := 0
+	for i := range b.cells {
+		if bc := &b.cells[i]; bc.records > 0 {
+			if _, ok := a.cellIdx[bkey(bc)]; !ok {
+				fresh++
+			}
+		}
+	}
+	a.cells = slices.Grow(a.cells, fresh)
 	for i := range b.cells {
 		bc := &b.cells[i]
 		if bc.records == 0 {
 			continue // emptied by undo
 		}
-		key := cellKey{cs: uint64(cmap[bc.key.cs>>32])<<32 | uint64(smap[uint32(bc.key.cs)]), my: bc.key.my}
-		c := a.cell(key)
+		c := a.cell(bkey(bc))
 		cellMap[i] = uint32(a.lastCell)
 		c.records += bc.records
 		c.qty.merge(&bc.qty, qtyScale)
