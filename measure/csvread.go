@@ -58,11 +58,15 @@ type csvReader struct {
 	offset  int64 // bytes consumed
 	recLine int   // the line of the record being read
 
-	rec    []string
-	pos    []csvPos
-	plain  bool
-	quoted []byte // the fields of a record with a quote, unquoted
-	ends   []int  // where each field ends in quoted
+	rec []string
+	// the positions of the fields: on the record's one line, where each
+	// starts (split), or else each one's line and column (readQuoted)
+	starts  []int32
+	pos     []csvPos
+	oneLine bool
+	plain   bool
+	quoted  []byte // the fields of a record with a quote, unquoted
+	ends    []int  // where each field ends in quoted
 }
 
 // csvPos is the line and column (1-based, in bytes) where a field starts.
@@ -126,6 +130,7 @@ func unprintable(w uint64) uint64 {
 // outside printable ASCII (below 0x20, above 0x7e) are found at once.
 func (c *csvReader) split(line string) bool {
 	b := c.buf[c.lineAt : c.lineAt+len(line)]
+	rec, starts := c.rec[:0], c.starts[:0] // kept in registers, not in c
 	var quotes, odd uint64
 	from, i := 0, 0
 	for ; i+8 <= len(b); i += 8 {
@@ -134,8 +139,8 @@ func (c *csvReader) split(line string) bool {
 		odd |= unprintable(w)
 		for m := zeroBytes(w ^ bytesComma); m != 0; m &= m - 1 {
 			j := i + bits.TrailingZeros64(m)>>3
-			c.rec = append(c.rec, line[from:j])
-			c.pos = append(c.pos, csvPos{c.numLine, from + 1})
+			rec = append(rec, line[from:j])
+			starts = append(starts, int32(from))
 			from = j + 1
 		}
 	}
@@ -143,8 +148,8 @@ func (c *csvReader) split(line string) bool {
 	for ; i < len(b); i++ {
 		switch x := b[i]; {
 		case x == ',':
-			c.rec = append(c.rec, line[from:i])
-			c.pos = append(c.pos, csvPos{c.numLine, from + 1})
+			rec = append(rec, line[from:i])
+			starts = append(starts, int32(from))
 			from = i + 1
 		case x == '"':
 			quotes = 1
@@ -153,18 +158,20 @@ func (c *csvReader) split(line string) bool {
 		}
 	}
 	if quotes != 0 {
-		c.rec, c.pos = c.rec[:0], c.pos[:0]
 		return false
 	}
-	c.rec = append(c.rec, line[from:])
-	c.pos = append(c.pos, csvPos{c.numLine, from + 1})
-	c.plain = plain
+	c.rec = append(rec, line[from:])
+	c.starts = append(starts, int32(from))
+	c.plain, c.oneLine = plain, true
 	return true
 }
 
 // FieldPos returns the line and column where field i of the last record
 // read starts, as csv.Reader.FieldPos does.
 func (c *csvReader) FieldPos(i int) (line, col int) {
+	if c.oneLine {
+		return c.numLine, int(c.starts[i]) + 1
+	}
 	p := c.pos[i]
 	return p.line, p.col
 }
@@ -247,7 +254,7 @@ func (c *csvReader) fill() {
 // the options above): a quoted field may hold commas, doubled quotes and
 // line breaks, so the record may take several lines.
 func (c *csvReader) readQuoted(line string, nl bool, start int64) ([]string, error) {
-	c.plain = false
+	c.plain, c.oneLine = false, false
 	c.quoted, c.ends = c.quoted[:0], c.ends[:0]
 	recLine := c.numLine
 	pos := csvPos{line: c.numLine, col: 1}
