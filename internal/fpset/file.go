@@ -2,7 +2,10 @@ package fpset
 
 import (
 	"encoding/binary"
+	"fmt"
+	"math/bits"
 	"os"
+	"slices"
 )
 
 // The temporary files of a set: sorted runs of fingerprints (file), and
@@ -288,6 +291,125 @@ func mergeGroups(srcs []*cursor, fn func(group []FP) error) error {
 	}
 	if len(group) > 0 {
 		return fn(group)
+	}
+	return nil
+}
+
+// mergeRanges does what mergeGroups does, for sources whose h1 are in
+// [lo, hi], range by range of h1: each range's fingerprints, about
+// len(buf) of them, are taken from every source and sorted in memory (a
+// counting pass into buckets, uniform since hashes are, into out, then an
+// insertion sort within them). With many sources this costs less than a
+// tournament, whose comparisons a processor cannot predict. buf and out
+// are scratch space of the same length (they grow if a range holds more).
+func mergeRanges(srcs []*cursor, lo, hi uint64, buf, out []FP, fn func(group []FP) error) error {
+	var live []*cursor
+	var n int64
+	for _, c := range srcs {
+		ok, err := c.next()
+		if err != nil {
+			return err
+		}
+		if ok {
+			live = append(live, c)
+			n += c.size() + 1
+		}
+	}
+	per := int64(max(1, len(buf)*7/8)) // leave room for the spread
+	ranges := uint64((n + per - 1) / per)
+	var counts []int
+	start := lo
+	for i := uint64(1); i <= ranges && len(live) > 0; i++ {
+		// the range is [start, top]: top = lo + (hi-lo)·i/ranges
+		top := hi
+		if i < ranges {
+			h, l := bits.Mul64(hi-lo, i)
+			q, _ := bits.Div64(h, l, ranges)
+			top = lo + q
+		}
+		buf = buf[:0]
+		for j := 0; j < len(live); j++ {
+			c := live[j]
+			for c.cur.H1 <= top {
+				buf = append(buf, c.cur)
+				if c.f != nil && c.i < len(c.buf) {
+					c.cur = decode(c.buf[c.i:])
+					c.cur.Seq += c.seqOff
+					c.i += Size
+					continue
+				}
+				ok, err := c.next()
+				if err != nil {
+					return err
+				}
+				if !ok {
+					live = append(live[:j], live[j+1:]...)
+					j--
+					break
+				}
+			}
+		}
+		if len(buf) > 0 {
+			out, counts = sortRange(buf, out, counts, start, top)
+			if err := scanGroups(out, fn); err != nil {
+				return err
+			}
+		}
+		start = top + 1
+	}
+	if len(live) > 0 {
+		return fmt.Errorf("merge: fingerprints beyond h1 %#x", hi)
+	}
+	return nil
+}
+
+// sortRange sorts xs, whose h1 are in [start, top], into out, and returns
+// it (with counts, its scratch space): a counting pass into buckets by
+// the top bits of h1 - start, then an insertion sort within them.
+func sortRange(xs, out []FP, counts []int, start, top uint64) ([]FP, []int) {
+	if cap(out) < len(xs) {
+		out = make([]FP, len(xs))
+	}
+	out = out[:len(xs)]
+	if len(xs) < smallSort {
+		copy(out, xs)
+		slices.SortFunc(out, Compare)
+		return out, counts
+	}
+	logNB := bits.Len(uint(len(xs)))
+	shift := max(0, bits.Len64(top-start)-logNB)
+	nb := 1 << logNB
+	if cap(counts) < nb+1 {
+		counts = make([]int, nb+1)
+	}
+	counts = counts[:nb+1]
+	clear(counts)
+	for _, x := range xs {
+		counts[(x.H1-start)>>shift+1]++
+	}
+	for i := 1; i < len(counts); i++ {
+		counts[i] += counts[i-1]
+	}
+	for _, x := range xs {
+		b := (x.H1 - start) >> shift
+		out[counts[b]] = x
+		counts[b]++
+	}
+	sortBuckets(out)
+	return out, counts
+}
+
+// scanGroups calls fn with the fingerprints of each key of sorted xs.
+func scanGroups(xs []FP, fn func(group []FP) error) error {
+	for i := 0; i < len(xs); {
+		j := i + 1
+		for j < len(xs) && xs[j].SameKey(xs[i]) {
+			j++
+		}
+		if err := fn(xs[i:j]); err != nil {
+			return err
+		}
+		i = j
 	}
 	return nil
 }

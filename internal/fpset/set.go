@@ -298,12 +298,24 @@ func (s *Set) compact(srcs []*cursor, toFile bool, fn func(group []FP) error) er
 	// part merges part p's sources; the merge is the hot loop, and fn is
 	// called under mu, one part at a time.
 	var mu sync.Mutex
+	step := ^uint64(0)/uint64(parts) + 1 // as cursor.split
 	part := func(p int) error {
 		var sink *writer
 		if sinks != nil {
 			sink = sinks[p]
 		}
-		return mergeGroups(split[p], func(g []FP) error {
+		merge := mergeGroups
+		if len(split[p]) >= rangesFrom {
+			lo, hi := uint64(p)*step, ^uint64(0)
+			if p < parts-1 {
+				hi = uint64(p+1)*step - 1
+			}
+			n := s.rangeLen(parts)
+			merge = func(srcs []*cursor, fn func([]FP) error) error {
+				return mergeRanges(srcs, lo, hi, make([]FP, n), make([]FP, n), fn)
+			}
+		}
+		return merge(split[p], func(g []FP) error {
 			if len(g) > 1 {
 				mu.Lock()
 				err := fn(g)
@@ -334,6 +346,23 @@ func (s *Set) compact(srcs []*cursor, toFile bool, fn func(group []FP) error) er
 		return err
 	}
 	return s.replace(outs, sinks)
+}
+
+// rangesFrom is the sources from which a merge sorts ranges of h1 in
+// memory (mergeRanges) instead of running a tournament (mergeGroups).
+const rangesFrom = 8
+
+// rangeLen is the fingerprints each part of a merge sorts at a time, in
+// each of its two buffers: together they take a quarter of the memory.
+func (s *Set) rangeLen(parts int) int {
+	m := s.opts.Memory
+	if m == 0 {
+		m = DefaultMemory
+	}
+	if m < 0 {
+		return 32 << 10
+	}
+	return max(1024, m/4/parts/2/Size)
 }
 
 // parts is how many parts a merge of total bytes is split into: one
@@ -504,15 +533,20 @@ func (s *Set) writer(f *os.File, off int64) *writer {
 // maxRuns bounds the pending runs kept apart.
 const maxRuns = 64
 
-// sortPending sorts the pending fingerprints by key and seq: one counting
-// pass over the top bits of h1 (hashes are uniform, so the buckets hold a
-// key or two), then an insertion sort that only moves keys within their
-// bucket.
+// sortPending sorts the pending fingerprints by key and seq, into
+// scratch: one counting pass over the top bits of h1 (hashes are uniform,
+// so the buckets hold a key or two), then an insertion sort that only
+// moves keys within their bucket (sortBuckets).
 func (s *Set) sortPending() []FP {
 	xs := s.pending
-	if len(xs) < 256 {
-		slices.SortFunc(xs, Compare)
-		return xs
+	if cap(s.scratch) < len(xs) {
+		s.scratch = make([]FP, len(xs), max(len(xs), cap(s.pending)))
+	}
+	out := s.scratch[:len(xs)]
+	if len(xs) < smallSort {
+		copy(out, xs)
+		sortBuckets(out)
+		return out
 	}
 	nb := 1
 	for nb < len(xs) && nb < 1<<16 {
@@ -530,14 +564,24 @@ func (s *Set) sortPending() []FP {
 	for i := 1; i < len(counts); i++ {
 		counts[i] += counts[i-1]
 	}
-	if cap(s.scratch) < len(xs) {
-		s.scratch = make([]FP, len(xs), cap(s.pending))
-	}
-	out := s.scratch[:len(xs)]
 	for _, x := range xs {
 		b := x.H1 >> shift
 		out[counts[b]] = x
 		counts[b]++
+	}
+	sortBuckets(out)
+	return out
+}
+
+// smallSort is how few fingerprints are sorted without buckets.
+const smallSort = 256
+
+// sortBuckets finishes a sort by buckets: an insertion sort that only
+// moves keys within their bucket (a plain sort for a few).
+func sortBuckets(out []FP) {
+	if len(out) < smallSort {
+		slices.SortFunc(out, Compare)
+		return
 	}
 	for i := 1; i < len(out); i++ {
 		x := out[i]
@@ -547,7 +591,6 @@ func (s *Set) sortPending() []FP {
 		}
 		out[j] = x
 	}
-	return out
 }
 
 func bitsLen(n int) int {

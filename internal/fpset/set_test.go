@@ -291,3 +291,72 @@ func TestSetAbsorbLikeOneSet(t *testing.T) {
 		assert.Empty(t, left)
 	}
 }
+
+// mergeRanges gives the groups mergeGroups gives, in the same order: from
+// sources in memory and in a file, few and many, with keys shared across
+// sources, over the whole of h1 and over a part of it, with buffers that
+// must grow.
+func TestMergeRangesMatchesTournament(t *testing.T) {
+	dir := t.TempDir()
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, tc := range []struct {
+		sources, each, bufLen int
+		lo, hi                uint64
+	}{
+		{1, 10, 4, 0, ^uint64(0)},
+		{9, 300, 64, 0, ^uint64(0)},
+		{20, 2000, 1024, 0, ^uint64(0)},
+		{12, 1000, 256, 1 << 62, 1<<63 - 1},
+		{10, 500, 1, 1 << 63, ^uint64(0)},
+	} {
+		// keys drawn from a pool, so that some repeat across sources
+		pool := make([]FP, tc.sources*tc.each/2+1)
+		for i := range pool {
+			pool[i] = FP{H1: tc.lo + rng.Uint64N(tc.hi-tc.lo), H2: rng.Uint64()}
+		}
+		sources := make([][]FP, tc.sources)
+		seq := uint64(0)
+		for i := range sources {
+			for range tc.each {
+				k := pool[rng.IntN(len(pool))]
+				k.Seq = seq
+				seq++
+				sources[i] = append(sources[i], k)
+			}
+			slices.SortFunc(sources[i], Compare)
+		}
+		cursors := func() []*cursor {
+			var cs []*cursor
+			for i, xs := range sources {
+				if i%2 == 0 {
+					cs = append(cs, memCursor(slices.Clone(xs), 0))
+					continue
+				}
+				f, err := os.CreateTemp(dir, "run")
+				require.NoError(t, err)
+				w := newWriter(f, 0, nil)
+				for _, k := range xs {
+					require.NoError(t, w.write(k))
+				}
+				run, err := w.finish()
+				require.NoError(t, err)
+				cs = append(cs, run.cursor(0))
+			}
+			return cs
+		}
+		collect := func(groups *[][]FP) func([]FP) error {
+			return func(g []FP) error {
+				*groups = append(*groups, slices.Clone(g))
+				return nil
+			}
+		}
+		var want, got [][]FP
+		require.NoError(t, mergeGroups(cursors(), collect(&want)))
+		require.NoError(t, mergeRanges(cursors(), tc.lo, tc.hi, make([]FP, tc.bufLen), make([]FP, tc.bufLen), collect(&got)))
+		// the first difference only: a diff of thousands is slow to print
+		for i := range min(len(want), len(got)) {
+			require.Equal(t, want[i], got[i], "%+v: group %d", tc, i)
+		}
+		require.Len(t, got, len(want), "%+v", tc)
+	}
+}
