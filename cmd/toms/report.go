@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -52,6 +53,11 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return fail(stderr, err)
 	}
 	limitMemory()
+	if rf.parallel > 0 {
+		// --parallel N runs on N cores, the last pass of duplicate
+		// detection and the collector included (for the command's run)
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(rf.parallel))
+	}
 	if rf.format == "state" {
 		return rf.writeState(ctx, measure.NewAggregator(fw, opts), stdout, stderr)
 	}
@@ -87,7 +93,7 @@ func parseReportFlags(args []string, stdout, stderr io.Writer) (rf reportFlags, 
 	fs.StringVar(&rf.asOf, "as-of", "", "`DATE` (YYYY-MM-DD) to judge commitments at (default: the latest delivery)")
 	fs.StringVar(&rf.title, "title", "", "report `TITLE` (default \""+measure.DefaultTitle+"\")")
 	fs.IntVar(&rf.top, "top", measure.DefaultTop, "how many (`N`) contracts and suppliers the md and html reports show")
-	fs.IntVar(&rf.parallel, "parallel", 0, "read up to `N` input files at once, on as many cores, or one large file in N chunks (0: one per core; 1: one at a time, on one core); the report is the same, byte for byte")
+	fs.IntVar(&rf.parallel, "parallel", 0, "run on `N` cores: read up to N input files at once, or one large file in N chunks (0: every core; 1: one file at a time, in one piece); the report is the same, byte for byte")
 	fs.BoolVar(&rf.noDup, "no-duplicate-check", false, "skip duplicate and double-counting detection (it spills fingerprints to temporary files beyond a few MiB, and costs about a third of the run time)")
 	files, err := parseFlags(fs, args)
 	if err != nil {

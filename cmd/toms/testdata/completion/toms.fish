@@ -53,7 +53,7 @@ complete -c toms -n '__fish_seen_subcommand_from report' -l lenient -d 'count th
 complete -c toms -n '__fish_seen_subcommand_from report' -l merge -d 'the arguments are aggregate states (--format state, made…'
 complete -c toms -n '__fish_seen_subcommand_from report' -l no-duplicate-check -d 'skip duplicate and double-counting detection (it spills…'
 complete -c toms -n '__fish_seen_subcommand_from report' -l out -r -F -d 'where to write: FILE|DIR, a file for md, html and json…'
-complete -c toms -n '__fish_seen_subcommand_from report' -l parallel -x -d 'read up to N input files at once, on as many cores, or one…'
+complete -c toms -n '__fish_seen_subcommand_from report' -l parallel -x -d 'run on N cores: read up to N input files at once, or one…'
 complete -c toms -n '__fish_seen_subcommand_from report' -l proxies -r -F -d 'proxy-values FILE laid over the catalogue'
 complete -c toms -n '__fish_seen_subcommand_from report' -l targets -r -F -d 'targets FILE (kind: Targets): each target judged red, amber…'
 complete -c toms -n '__fish_seen_subcommand_from report' -l title -x -d 'report TITLE (default "Social value annual review")'

@@ -77,7 +77,7 @@ _toms() {
             '--merge[the arguments are aggregate states (--format state, made…]' \
             '--no-duplicate-check[skip duplicate and double-counting detection (it spills…]' \
             '--out[where to write\: FILE|DIR, a file for md, html and json…]:out:_files' \
-            '--parallel[read up to N input files at once, on as many cores, or one…]:parallel: ' \
+            '--parallel[run on N cores\: read up to N input files at once, or one…]:parallel: ' \
             '--proxies[proxy-values FILE laid over the catalogue]:proxies:_files' \
             '--targets[targets FILE (kind\: Targets)\: each target judged red, amber…]:targets:_files' \
             '--title[report TITLE (default "Social value annual review")]:title: ' \
