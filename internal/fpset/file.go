@@ -18,18 +18,20 @@ type file struct {
 	seqOff uint64 // added to each Seq read (a run absorbed from another set)
 }
 
-// files is the resolved records: segments of files in order of key, n in
-// all.
+// files is the resolved records, n in all: sorted segments of files,
+// each key in one of them (the parts of a compaction, in order of key, or
+// the runs of a resolve that found no key twice, kept as they are).
 type files struct {
 	n    int64
 	segs []file
+	kept bool // some segments are runs kept by a resolve
 }
 
 // search finds the seq of key k.
 func (b files) search(k FP) (uint64, bool, error) {
 	for _, s := range b.segs {
 		if seq, ok, err := s.search(k); ok || err != nil {
-			return seq, ok, err
+			return seq + s.seqOff, ok, err
 		}
 	}
 	return 0, false, nil
@@ -38,7 +40,7 @@ func (b files) search(k FP) (uint64, bool, error) {
 // cursors returns more with a cursor on each segment.
 func (b files) cursors(seqOff uint64, more ...*cursor) []*cursor {
 	for _, s := range b.segs {
-		more = append(more, s.cursor(seqOff))
+		more = append(more, s.cursor(seqOff+s.seqOff))
 	}
 	return more
 }
@@ -122,7 +124,11 @@ func (c *cursor) split(parts int) ([]*cursor, error) {
 		return lo, nil
 	}
 	out := make([]*cursor, parts)
-	bufLen := int64(max(Size, cursorBuf/parts/Size*Size))
+	bufLen := c.bufLen
+	if bufLen == 0 {
+		bufLen = cursorBuf
+	}
+	bufLen = max(Size, bufLen/int64(parts)/Size*Size)
 	step := ^uint64(0)/uint64(parts) + 1
 	from := int64(0)
 	for p := range parts {

@@ -10,13 +10,18 @@
 // deferred: collected (pending), sorted in runs that spill to a temporary
 // file; Resolve then merges base, the table and the runs, calls back with
 // every group of keys seen more than once (in order of Seq), and keeps the
-// first of each key as the new base.
+// first of each key as the new base. When it finds no key twice, and base
+// and the runs are not too many files (maxRuns), the runs join base as
+// they are, sorted segments of it, and nothing is written again (else a
+// second pass writes the new base).
 //
-// The merge is a tournament tree over the sources; a large one (base and
-// runs together) is split by ranges of H1 into parts merged by goroutines
-// of their own, each part writing its own segment of the new base.
+// The merge is a tournament tree over a few sources, and over many a sort
+// in memory of one range of H1 after another; a large one (base and runs
+// together) is split by ranges of H1 into parts merged by goroutines of
+// their own, each part writing its own segment of the new base.
 //
-// Find with exact set looks in base too, by binary search in the file.
+// Find with exact set looks in base too, by binary search in the file
+// (after writing base again as one, when resolves kept many runs).
 //
 // Temporary files are made in Options.TempDir and their names removed as
 // soon as they are open, so nothing is left behind even if the process
@@ -158,6 +163,12 @@ func (s *Set) Find(k FP, exact bool) (uint64, bool, error) {
 	if s.err != nil {
 		return 0, false, s.err
 	}
+	if exact && s.base.kept {
+		// runs kept by resolves: one binary search in one file
+		if err := s.fail(s.flushTable()); err != nil {
+			return 0, false, err
+		}
+	}
 	if i, ok := s.lookup(k); ok {
 		return s.table[i].Seq, true, nil
 	}
@@ -278,11 +289,28 @@ func (s *Set) flushTable() error {
 // each into its own base file; fn is called by one part at a time, in no
 // particular order of keys.
 func (s *Set) compact(srcs []*cursor, toFile bool, fn func(group []FP) error) error {
+	return s.merge(srcs, toFile, false, fn)
+}
+
+// merge is compact, or with dry only the calls of fn: nothing is kept
+// and the resolved keys stay as they are.
+func (s *Set) merge(srcs []*cursor, toFile, dry bool, fn func(group []FP) error) error {
 	var total int64
 	for _, c := range srcs {
 		total += c.size()
 	}
 	toFile = toFile || total > int64(s.tableCap)
+	// the cursors' buffers take about the memory of the set, 16 KiB each
+	// at most and 4 KiB at least
+	if m := s.opts.Memory; m >= 0 {
+		if m == 0 {
+			m = DefaultMemory
+		}
+		bufLen := int64(max(4<<10, min(cursorBuf, m/max(1, len(srcs))))) / Size * Size
+		for _, c := range srcs {
+			c.bufLen = bufLen
+		}
+	}
 	parts := s.parts(total)
 	split, err := splitCursors(srcs, parts)
 	if err != nil {
@@ -290,7 +318,7 @@ func (s *Set) compact(srcs []*cursor, toFile bool, fn func(group []FP) error) er
 	}
 	outs := make([][]FP, parts)
 	var sinks []*writer
-	if toFile {
+	if toFile && !dry {
 		if sinks, err = s.sinks(parts); err != nil {
 			return err
 		}
@@ -324,7 +352,10 @@ func (s *Set) compact(srcs []*cursor, toFile bool, fn func(group []FP) error) er
 					return err
 				}
 			}
-			if sink != nil {
+			switch {
+			case dry:
+				return nil
+			case sink != nil:
 				return sink.write(g[0])
 			}
 			outs[p] = append(outs[p], g[0])
@@ -344,6 +375,9 @@ func (s *Set) compact(srcs []*cursor, toFile bool, fn func(group []FP) error) er
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return err
+	}
+	if dry {
+		return nil
 	}
 	return s.replace(outs, sinks)
 }
@@ -423,8 +457,10 @@ func (s *Set) sinks(parts int) ([]*writer, error) {
 // keys: the base files sinks wrote, when they are given, else the keys in
 // outs (part by part, in order of h1) as the table.
 func (s *Set) replace(outs [][]FP, sinks []*writer) error {
-	for _, b := range s.base.segs {
-		s.release(b.f)
+	for i, b := range s.base.segs {
+		if !slices.ContainsFunc(s.base.segs[:i], func(o file) bool { return o.f == b.f }) {
+			s.release(b.f) // once a file: kept runs share one
+		}
 	}
 	s.base = files{}
 	s.table, s.slots = nil, nil
@@ -612,13 +648,42 @@ func (s *Set) Resolve(fn func(group []FP) error) error {
 	if len(s.runs) == 0 && len(s.pending) == 0 {
 		return nil
 	}
-	srcs := s.base.cursors(0, memCursor(s.sortedTable(), 0))
-	for _, r := range s.runs {
-		srcs = append(srcs, r.cursor(r.seqOff))
+	table, pending := s.sortedTable(), s.sortPending()
+	srcs := func() []*cursor {
+		srcs := s.base.cursors(0, memCursor(table, 0))
+		for _, r := range s.runs {
+			srcs = append(srcs, r.cursor(r.seqOff))
+		}
+		return append(srcs, memCursor(pending, 0))
 	}
-	srcs = append(srcs, memCursor(s.sortPending(), 0))
-	err := s.compact(srcs, s.base.n > 0, fn)
+	kept := false
+	var err error
+	if s.base.n > 0 && len(s.base.segs)+len(s.runs)+2 <= maxRuns {
+		// a merge that only looks for keys seen twice; when there are
+		// none, the runs join base as they are, and base is not written
+		// again (else a second merge writes it)
+		dups := false
+		err = s.merge(srcs(), true, true, func(g []FP) error {
+			dups = true
+			return fn(g)
+		})
+		switch {
+		case err != nil:
+		case dups:
+			err = s.compact(srcs(), true, func([]FP) error { return nil })
+		default:
+			err = s.keepRuns(table, pending)
+			kept = err == nil
+		}
+	} else {
+		err = s.compact(srcs(), s.base.n > 0, fn)
+	}
 	s.runs, s.pending = s.runs[:0], s.pending[:0]
+	if kept {
+		// the run file and the absorbed ones belong to base now
+		s.runFile, s.adopted = nil, nil
+		return nil
+	}
 	if s.runFile != nil && err == nil {
 		s.runFile.size = 0
 		err = s.runFile.f.Truncate(0)
@@ -628,6 +693,42 @@ func (s *Set) Resolve(fn func(group []FP) error) error {
 	}
 	s.adopted = nil
 	return s.fail(err)
+}
+
+// keepRuns adds the runs to base as segments, with the sorted table and
+// pending fingerprints written as runs of their own: a resolve that found
+// no key seen twice.
+func (s *Set) keepRuns(table, pending []FP) error {
+	for _, xs := range [][]FP{table, pending} {
+		if len(xs) == 0 {
+			continue
+		}
+		if s.runFile == nil {
+			f, err := s.create()
+			if err != nil {
+				return err
+			}
+			s.runFile = &spillFile{f: f}
+		}
+		w := s.writer(s.runFile.f, s.runFile.size)
+		for _, k := range xs {
+			if err := w.write(k); err != nil {
+				return err
+			}
+		}
+		run, err := w.finish()
+		if err != nil {
+			return err
+		}
+		s.runFile.size = run.off + run.n*Size
+		s.runs = append(s.runs, run)
+	}
+	for _, r := range s.runs {
+		s.base.segs = append(s.base.segs, r)
+		s.base.n += r.n
+	}
+	s.base.kept = true
+	return nil
 }
 
 // Absorb takes over the deferred fingerprints of o, added after all of

@@ -360,3 +360,90 @@ func TestMergeRangesMatchesTournament(t *testing.T) {
 		require.Len(t, got, len(want), "%+v", tc)
 	}
 }
+
+// A resolve that finds no key twice keeps the runs as segments of base
+// (absorbed ones too, with their Seqs) instead of writing base again; a
+// later resolve finds repeats of their keys, with the Seq of the first,
+// and writes base again; Find looks in kept runs too.
+func TestSetKeepsRuns(t *testing.T) {
+	for _, parts := range []int{0, 3} {
+		dir := t.TempDir()
+		opts := Options{Memory: 400, TempDir: dir}
+		if parts > 0 {
+			opts.ParallelFrom, opts.Parts = 1, parts
+		}
+		s := New(opts)
+		first := map[string]uint64{}
+		add := func(s *Set, key string, deferred bool) {
+			if !deferred {
+				_, ok, err := s.Find(Hash([]byte(key)), true)
+				require.NoError(t, err)
+				require.False(t, ok)
+			}
+			seq, err := s.Add(Hash([]byte(key)), deferred)
+			require.NoError(t, err)
+			if _, ok := first[key]; !ok {
+				first[key] = seq
+			}
+		}
+		resolve := func() map[uint64]uint64 {
+			dups := map[uint64]uint64{}
+			require.NoError(t, s.Resolve(func(g []FP) error {
+				for _, k := range g[1:] {
+					dups[k.Seq] = g[0].Seq
+				}
+				return nil
+			}))
+			return dups
+		}
+		// spilled: from here on every key is deferred
+		for i := range 40 {
+			add(s, fmt.Sprint("a", i), false)
+		}
+		require.True(t, s.Deferring())
+		for b := range 3 {
+			for i := range 100 {
+				add(s, fmt.Sprint("b", b, "-", i), true)
+			}
+			require.Empty(t, resolve())
+			require.True(t, s.base.kept, "batch %d: runs kept", b)
+		}
+		// absorbed deferred keys, kept with their Seqs offset
+		o := New(opts)
+		off := s.Len()
+		for i := range 50 {
+			_, err := o.Add(Hash([]byte(fmt.Sprint("c", i))), true)
+			require.NoError(t, err)
+			first[fmt.Sprint("c", i)] = off + uint64(i)
+		}
+		require.NoError(t, s.Absorb(o))
+		require.Empty(t, resolve())
+		require.True(t, s.base.kept)
+		segs := len(s.base.segs)
+		// repeats of keys from every kind of segment
+		want := map[uint64]uint64{}
+		for _, key := range []string{"a3", "b0-7", "b2-99", "c0", "c49"} {
+			want[s.Len()] = first[key]
+			add(s, key, true)
+		}
+		require.Equal(t, want, resolve())
+		require.False(t, s.base.kept, "base written again")
+		require.Less(t, len(s.base.segs), segs)
+		// and Find, after more kept runs
+		for i := range 100 {
+			add(s, fmt.Sprint("d", i), true)
+		}
+		require.Empty(t, resolve())
+		require.True(t, s.base.kept)
+		for key, seq := range first {
+			got, ok, err := s.Find(Hash([]byte(key)), true)
+			require.NoError(t, err)
+			require.True(t, ok, key)
+			require.Equal(t, seq, got, key)
+		}
+		require.NoError(t, s.Close())
+		left, err := os.ReadDir(dir)
+		require.NoError(t, err)
+		assert.Empty(t, left)
+	}
+}
