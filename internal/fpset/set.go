@@ -8,7 +8,8 @@
 // (base). While base is empty, a key is looked up at once (Find) and the
 // caller decides whether to add it. Once base exists, keys may be added
 // deferred: collected (pending), sorted in runs that spill to a temporary
-// file; Resolve then merges base, the table and the runs, calls back with
+// file (each run's sort is finished and written by a goroutine while the
+// next is collected); Resolve then merges base, the table and the runs, calls back with
 // every group of keys seen more than once (in order of Seq), and keeps the
 // first of each key as the new base. When it finds no key twice, and base
 // and the runs are not too many files (maxRuns), the runs join base as
@@ -117,6 +118,13 @@ type Set struct {
 	counts  []int  // for sorting pending
 	runs    []file // sorted runs of pending fingerprints
 	runFile *spillFile
+	// The last run is sorted and written by a goroutine of its own while
+	// keys are added (flying, until it reports on runDone; runBuf is its
+	// write buffer): everything that reads the runs, scratch or the error
+	// waits for it first (waitRun).
+	flying  bool
+	runDone chan error
+	runBuf  []byte
 	adopted []*os.File // run files absorbed from other sets, released by Resolve
 	wbuf    []byte     // the buffer of writers, reused
 
@@ -155,7 +163,10 @@ func (s *Set) Len() uint64 { return s.seq }
 func (s *Set) Deferring() bool { return s.base.n > 0 }
 
 // Err is the error that broke the set, if any.
-func (s *Set) Err() error { return s.err }
+func (s *Set) Err() error {
+	s.waitRun()
+	return s.err
+}
 
 // Find looks k up among the resolved keys: in the table, and in base too
 // when exact. It returns the Seq of the key found.
@@ -495,8 +506,14 @@ func tableSize(n int) int {
 	return s
 }
 
-// spillRun sorts the pending fingerprints and writes them as a run.
+// spillRun writes the pending fingerprints as a run: it puts them in
+// buckets (bucketPending) and leaves the rest of the sort and the writing
+// to a goroutine, while keys are added (or does them at once with one
+// processor).
 func (s *Set) spillRun() error {
+	if err := s.waitRun(); err != nil {
+		return err
+	}
 	if s.runFile == nil {
 		f, err := s.create()
 		if err != nil {
@@ -504,26 +521,60 @@ func (s *Set) spillRun() error {
 		}
 		s.runFile = &spillFile{f: f}
 	}
-	sorted := s.sortPending()
-	w := s.writer(s.runFile.f, s.runFile.size)
-	for _, k := range sorted {
-		if err := w.write(k); err != nil {
-			return err
-		}
+	xs := s.bucketPending()
+	s.pending = s.pending[:0]
+	run := file{f: s.runFile.f, off: s.runFile.size, n: int64(len(xs))}
+	s.runFile.size += run.n * Size
+	s.runs = append(s.runs, run)
+	if cap(s.runBuf) == 0 {
+		s.runBuf = make([]byte, 0, writeBuf)
 	}
-	run, err := w.finish()
-	if err != nil {
+	buf := s.runBuf
+	write := func() error {
+		sortBuckets(xs)
+		w := newWriter(run.f, run.off, buf)
+		for _, k := range xs {
+			if err := w.write(k); err != nil {
+				return err
+			}
+		}
+		_, err := w.finish()
 		return err
 	}
-	s.runFile.size = run.off + run.n*Size
-	s.runs = append(s.runs, run)
-	s.pending = s.pending[:0]
+	if runtime.GOMAXPROCS(0) == 1 {
+		if err := write(); err != nil {
+			return err
+		}
+		return s.boundRuns()
+	}
+	if s.runDone == nil {
+		s.runDone = make(chan error, 1)
+	}
+	done := s.runDone
+	s.flying = true
+	go func() { done <- write() }()
 	return s.boundRuns()
+}
+
+// waitRun waits for the run being written, if any, and returns the error
+// that broke the set.
+func (s *Set) waitRun() error {
+	if !s.flying {
+		return s.err
+	}
+	s.flying = false
+	return s.fail(<-s.runDone)
 }
 
 // boundRuns merges the newest half of the runs into one while there are
 // maxRuns or more, to bound the cursors a resolve needs.
 func (s *Set) boundRuns() error {
+	if len(s.runs) < maxRuns {
+		return nil
+	}
+	if err := s.waitRun(); err != nil {
+		return err
+	}
 	for len(s.runs) >= maxRuns {
 		if s.runFile == nil {
 			f, err := s.create()
@@ -574,6 +625,14 @@ const maxRuns = 64
 // so the buckets hold a key or two), then an insertion sort that only
 // moves keys within their bucket (sortBuckets).
 func (s *Set) sortPending() []FP {
+	out := s.bucketPending()
+	sortBuckets(out)
+	return out
+}
+
+// bucketPending is the first half of sortPending: the fingerprints copied
+// into scratch, in their buckets.
+func (s *Set) bucketPending() []FP {
 	xs := s.pending
 	if cap(s.scratch) < len(xs) {
 		s.scratch = make([]FP, len(xs), max(len(xs), cap(s.pending)))
@@ -581,7 +640,6 @@ func (s *Set) sortPending() []FP {
 	out := s.scratch[:len(xs)]
 	if len(xs) < smallSort {
 		copy(out, xs)
-		sortBuckets(out)
 		return out
 	}
 	nb := 1
@@ -605,7 +663,6 @@ func (s *Set) sortPending() []FP {
 		out[counts[b]] = x
 		counts[b]++
 	}
-	sortBuckets(out)
 	return out
 }
 
@@ -652,8 +709,8 @@ func bitsLen(n int) int {
 // order of Seq: the first is the one kept), and keeps the first of each
 // key. fn is called one group at a time, in no particular order of keys.
 func (s *Set) Resolve(fn func(group []FP) error) error {
-	if s.err != nil {
-		return s.err
+	if err := s.waitRun(); err != nil {
+		return err
 	}
 	if len(s.runs) == 0 && len(s.pending) == 0 {
 		return nil
@@ -749,11 +806,11 @@ func (s *Set) keepRuns(table, pending []FP) error {
 // until that Resolve. Sets filled in parallel, one per input, and absorbed
 // in order, resolve as one set filled with the inputs one after the other.
 func (s *Set) Absorb(o *Set) error {
-	if s.err != nil {
-		return s.err
+	if err := s.waitRun(); err != nil {
+		return err
 	}
-	if o.err != nil {
-		return o.err
+	if err := o.waitRun(); err != nil {
+		return err
 	}
 	if len(o.table) > 0 || o.base.n > 0 {
 		return s.fail(errors.New("absorb: the set has resolved keys"))
@@ -798,11 +855,11 @@ func (s *Set) Absorb(o *Set) error {
 // one key (more than one, in order of Seq), as by Resolve; every key stays
 // in one copy, the first. o is closed.
 func (s *Set) Merge(o *Set, fn func(group []FP) error) error {
-	if s.err != nil {
-		return s.err
+	if err := s.waitRun(); err != nil {
+		return err
 	}
-	if o.err != nil {
-		return o.err
+	if err := o.waitRun(); err != nil {
+		return err
 	}
 	defer o.Close()
 	off := s.seq
@@ -857,6 +914,7 @@ var ErrClosed = errors.New("duplicate detection: closed")
 // Close releases every temporary file, of the set and of its logs; the set
 // and its logs fail afterwards with ErrClosed.
 func (s *Set) Close() error {
+	s.waitRun() // its error is the set's
 	var errs []error
 	for _, f := range s.temp {
 		errs = append(errs, f.Close())
@@ -866,7 +924,7 @@ func (s *Set) Close() error {
 	}
 	s.temp, s.keep = nil, nil
 	s.base, s.runs, s.runFile = files{}, nil, nil
-	s.table, s.slots, s.pending, s.scratch, s.counts, s.wbuf = nil, nil, nil, nil, nil, nil
+	s.table, s.slots, s.pending, s.scratch, s.counts, s.wbuf, s.runBuf = nil, nil, nil, nil, nil, nil, nil
 	for _, l := range s.logs {
 		l.f, l.buf = nil, nil
 	}

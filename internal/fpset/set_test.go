@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -466,4 +467,17 @@ func TestSortBucketsOneKey(t *testing.T) {
 	if !slices.IsSortedFunc(out, Compare) {
 		t.Fatal("not sorted")
 	}
+}
+
+// With one processor, runs are sorted and written at once instead of by a
+// goroutine, with the same result. (It sets GOMAXPROCS, so it does not run
+// in parallel with other tests.)
+func TestSetOneProcessor(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	s := New(Options{Memory: 200, TempDir: t.TempDir()})
+	m := &model{first: map[string]uint64{}, dups: map[uint64]uint64{}}
+	found := drive(t, s, rand.New(rand.NewPCG(5, 6)), 6, 300, 1500, m)
+	require.NotEmpty(t, m.dups)
+	require.Equal(t, m.dups, found)
+	require.NoError(t, s.Close())
 }
