@@ -243,7 +243,7 @@ func (a *Aggregator) readParallel(ctx context.Context, inputs []File, par int, o
 
 // ParallelMinBytes is the size below which ReadAll, reading several
 // inputs at once (Options.Parallel), reads an input that is a regular file
-// with its own goroutine, in turn, instead of with a reader and an
+// itself when its turn comes, instead of giving it a reader and an
 // aggregator of its own merged afterwards: for a small file, those cost
 // more than reading it beside the others saves.
 const ParallelMinBytes = 1 << 20
@@ -334,9 +334,9 @@ func (a *Aggregator) absorbChunk(w *Aggregator, file int) error {
 	return a.cdd.absorb(w.cdd, fileMap, commitMap)
 }
 
-// release lets go of the totals of w, merged into another aggregator,
-// keeping its duplicate detection, for the merge to copy.
-func (w *Aggregator) release() {
-	dd, cdd, files := w.dd, w.cdd, w.files
-	*w = Aggregator{dd: dd, cdd: cdd, files: files}
+// release lets go of a's totals, merged into another aggregator, keeping
+// its duplicate detection, for the merge to copy.
+func (a *Aggregator) release() {
+	dd, cdd, files := a.dd, a.cdd, a.files
+	*a = Aggregator{dd: dd, cdd: cdd, files: files}
 }
