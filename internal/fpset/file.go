@@ -307,7 +307,7 @@ func mergeGroups(srcs []*cursor, fn func(group []FP) error) error {
 // counting pass into buckets, uniform since hashes are, into out, then an
 // insertion sort within them). With many sources this costs less than a
 // tournament, whose comparisons a processor cannot predict. buf and out
-// are scratch space of the same length (they grow if a range holds more).
+// are scratch space of the same length (buf grows if a range holds more).
 func mergeRanges(srcs []*cursor, lo, hi uint64, buf, out []FP, fn func(group []FP) error) error {
 	var live []*cursor
 	var n int64
@@ -356,8 +356,9 @@ func mergeRanges(srcs []*cursor, lo, hi uint64, buf, out []FP, fn func(group []F
 			}
 		}
 		if len(buf) > 0 {
-			out, counts = sortRange(buf, out, counts, start, top)
-			if err := scanGroups(out, fn); err != nil {
+			var sorted []FP
+			sorted, counts = sortRange(buf, out, counts, start, top)
+			if err := scanGroups(sorted, fn); err != nil {
 				return err
 			}
 		}
@@ -371,10 +372,13 @@ func mergeRanges(srcs []*cursor, lo, hi uint64, buf, out []FP, fn func(group []F
 
 // sortRange sorts xs, whose h1 are in [start, top], into out, and returns
 // it (with counts, its scratch space): a counting pass into buckets by
-// the top bits of h1 - start, then an insertion sort within them.
+// the top bits of h1 - start, then an insertion sort within them. A range
+// that holds more than out (many copies of a key) is sorted in place
+// instead, so that its copies are held once.
 func sortRange(xs, out []FP, counts []int, start, top uint64) ([]FP, []int) {
 	if cap(out) < len(xs) {
-		out = make([]FP, len(xs))
+		slices.SortFunc(xs, Compare)
+		return xs, counts
 	}
 	out = out[:len(xs)]
 	if len(xs) < smallSort {
