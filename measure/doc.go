@@ -115,8 +115,10 @@
 // Temporary files are made in Options.TempDir (os.TempDir() when empty) and
 // their names removed as soon as they are open, so nothing is left behind
 // even if the process dies; Aggregator.Close releases them (as does garbage
-// collection). They take about 80 bytes of disk a record. ReadRecords
-// keeps its fingerprints in memory (about 32 bytes a record). With
+// collection). They take about 56 bytes of disk a record (its
+// fingerprint and what undoing it needs), more for a while when the end
+// of a Read writes the fingerprints again (it found a duplicate, or many
+// runs are kept). ReadRecords keeps its fingerprints in memory (about 32 bytes a record). With
 // Options.NoDuplicateCheck there is no detection, no fingerprint and no
 // temporary file.
 //
