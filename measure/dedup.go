@@ -71,7 +71,15 @@ type dedup struct {
 	key  []byte // scratch for the duplicate key
 	refs *fpset.Log
 	decs *fpset.Log
+	// the refs of seqs from to from+len(blk)/refSize, read together:
+	// refs never change once logged, and the later records of a key
+	// are often read one after another
+	blk  []byte
+	from uint64
 }
+
+// refBlock is how many refs ref reads at a time (4 KiB).
+const refBlock = 128
 
 // newDedup returns a detector using about budget bytes of memory, with
 // temporary files in dir; budget < 0 keeps everything in memory. parts,
@@ -171,14 +179,27 @@ func (d *dedup) add(k fpset.FP, r ref, q quantity, deferred bool) error {
 	return err
 }
 
-// ref reads the ref of record seq.
+// ref reads the ref of record seq, with those around it.
 func (d *dedup) ref(seq uint64) (ref, error) {
-	var b [refSize]byte
-	if err := d.refs.ReadAt(b[:], int64(seq)*refSize); err != nil {
-		return ref{}, err
+	if seq < d.from || seq >= d.from+uint64(len(d.blk)/refSize) {
+		from := seq / refBlock * refBlock
+		n := min(refBlock, d.set.Len()-from)
+		if seq >= from+n {
+			return ref{}, fmt.Errorf("duplicate detection: no record %d", seq)
+		}
+		if cap(d.blk) < refBlock*refSize {
+			d.blk = make([]byte, refBlock*refSize)
+		}
+		d.blk = d.blk[:n*refSize]
+		if err := d.refs.ReadAt(d.blk, int64(from)*refSize); err != nil {
+			d.blk = d.blk[:0]
+			return ref{}, err
+		}
+		d.from = from
 	}
 	var r ref
-	r.decode(b[:])
+	i := (seq - d.from) * refSize
+	r.decode(d.blk[i : i+refSize])
 	return r, nil
 }
 
