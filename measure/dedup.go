@@ -222,12 +222,16 @@ func (d *dedup) quantity(r ref) (quantity, error) {
 // resolve ends a Read: it calls dup for every later record of a key seen
 // before (with the ref of the first), and keeps the first of each key.
 func (d *dedup) resolve(dup func(later, first ref) error) error {
-	return d.set.Resolve(func(g []fpset.FP) error {
-		first, err := d.ref(g[0].Seq)
-		if err != nil {
-			return err
+	var first ref // of the key of the piece before, for a piece that continues it
+	return d.set.Resolve(func(g []fpset.FP, cont, _ bool) error {
+		if !cont {
+			var err error
+			if first, err = d.ref(g[0].Seq); err != nil {
+				return err
+			}
+			g = g[1:]
 		}
-		for _, k := range g[1:] {
+		for _, k := range g {
 			later, err := d.ref(k.Seq)
 			if err != nil {
 				return err
@@ -250,9 +254,15 @@ func (d *dedup) merge(o *dedup, fileMap []int, cellMap []uint32) (int, error) {
 		return 0, err
 	}
 	n := 0
-	err := d.set.Merge(o.set, func(g []fpset.FP) error {
-		if g[0].Seq < off && g[len(g)-1].Seq >= off {
+	var first uint64 // the Seq of the key's first copy, for pieces that continue it
+	counted := false
+	err := d.set.Merge(o.set, func(g []fpset.FP, cont, _ bool) error {
+		if !cont {
+			first, counted = g[0].Seq, false
+		}
+		if !counted && first < off && g[len(g)-1].Seq >= off {
 			n++
+			counted = true
 		}
 		return nil
 	})

@@ -197,8 +197,19 @@ func (c *cursor) next() (bool, error) {
 	return true, nil
 }
 
+// GroupFunc takes the fingerprints of one key, in order of Seq. A key
+// with more copies than a merge holds at once (many copies of one row)
+// comes in pieces, in consecutive calls: cont says that the call continues
+// the key of the call before (whose pieces come to nothing else between
+// them), and more that the next call continues this one. The slice is
+// reused.
+type GroupFunc func(group []FP, cont, more bool) error
+
+// groupPiece is the most fingerprints of one key mergeGroups holds at once.
+const groupPiece = 4096
+
 // mergeGroups merges sorted sources and calls fn with the fingerprints of
-// each key, in order of seq. The slice is reused.
+// each key, in order of seq, in pieces of groupPiece at most.
 //
 // The sources are merged with a tournament (loser) tree: log₂(k)
 // comparisons a fingerprint, on values kept in one slice.
@@ -206,7 +217,7 @@ func (c *cursor) next() (bool, error) {
 // It is kept whole (about 90 lines) on purpose: it is the hot loop of
 // duplicate detection, and its less, its tree and its inlined cursor step
 // share locals that a split would turn into fields, calls or escapes.
-func mergeGroups(srcs []*cursor, fn func(group []FP) error) error {
+func mergeGroups(srcs []*cursor, fn GroupFunc) error {
 	var live []*cursor
 	for _, c := range srcs {
 		ok, err := c.next()
@@ -262,15 +273,19 @@ func mergeGroups(srcs []*cursor, fn func(group []FP) error) error {
 		tree[0] = 0
 	}
 	var group []FP
+	cont := false
 	left := k
 	for left > 0 {
 		w := tree[0]
 		x := cur[w]
-		if len(group) > 0 && (group[0].H1 != x.H1 || group[0].H2 != x.H2) {
-			if err := fn(group); err != nil {
-				return err
+		if len(group) > 0 {
+			same := group[0].H1 == x.H1 && group[0].H2 == x.H2
+			if !same || len(group) == groupPiece {
+				if err := fn(group, cont, same); err != nil {
+					return err
+				}
+				group, cont = group[:0], same
 			}
-			group = group[:0]
 		}
 		group = append(group, x)
 		c := live[w]
@@ -296,7 +311,7 @@ func mergeGroups(srcs []*cursor, fn func(group []FP) error) error {
 		tree[0] = w
 	}
 	if len(group) > 0 {
-		return fn(group)
+		return fn(group, cont, false)
 	}
 	return nil
 }
@@ -307,8 +322,11 @@ func mergeGroups(srcs []*cursor, fn func(group []FP) error) error {
 // counting pass into buckets, uniform since hashes are, into out, then an
 // insertion sort within them). With many sources this costs less than a
 // tournament, whose comparisons a processor cannot predict. buf and out
-// are scratch space of the same length (buf grows if a range holds more).
-func mergeRanges(srcs []*cursor, lo, hi uint64, buf, out []FP, fn func(group []FP) error) error {
+// are scratch space of the same length. A range that holds more than buf
+// (many copies of a few keys) is merged from what buf holds and what the
+// sources still hold (mergeOverflow), so that memory stays within buf and
+// out however many copies a key has.
+func mergeRanges(srcs []*cursor, lo, hi uint64, buf, out []FP, fn GroupFunc) error {
 	var live []*cursor
 	var n int64
 	for _, c := range srcs {
@@ -321,9 +339,11 @@ func mergeRanges(srcs []*cursor, lo, hi uint64, buf, out []FP, fn func(group []F
 			n += c.size() + 1
 		}
 	}
-	per := int64(max(1, len(buf)*7/8)) // leave room for the spread
+	limit := len(buf)
+	per := int64(max(1, limit*7/8)) // leave room for the spread
 	ranges := uint64((n + per - 1) / per)
 	var counts []int
+	var segs [][]FP
 	start := lo
 	for i := uint64(1); i <= ranges && len(live) > 0; i++ {
 		// the range is [start, top]: top = lo + (hi-lo)·i/ranges
@@ -334,9 +354,18 @@ func mergeRanges(srcs []*cursor, lo, hi uint64, buf, out []FP, fn func(group []F
 			top = lo + q
 		}
 		buf = buf[:0]
+		segs = segs[:0]
+		full := false
+	fill:
 		for j := 0; j < len(live); j++ {
 			c := live[j]
+			from := len(buf)
 			for c.cur.H1 <= top {
+				if len(buf) == limit {
+					segs = append(segs, buf[from:])
+					full = true
+					break fill
+				}
 				buf = append(buf, c.cur)
 				if c.f != nil && c.i < len(c.buf) {
 					c.cur = decode(c.buf[c.i:])
@@ -354,8 +383,14 @@ func mergeRanges(srcs []*cursor, lo, hi uint64, buf, out []FP, fn func(group []F
 					break
 				}
 			}
+			segs = append(segs, buf[from:])
 		}
-		if len(buf) > 0 {
+		if full {
+			var err error
+			if live, err = mergeOverflow(segs, live, top, out, fn); err != nil {
+				return err
+			}
+		} else if len(buf) > 0 {
 			var sorted []FP
 			sorted, counts = sortRange(buf, out, counts, start, top)
 			if err := scanGroups(sorted, fn); err != nil {
@@ -368,6 +403,100 @@ func mergeRanges(srcs []*cursor, lo, hi uint64, buf, out []FP, fn func(group []F
 		return fmt.Errorf("merge: fingerprints beyond h1 %#x", hi)
 	}
 	return nil
+}
+
+// mergeOverflow merges a range of h1 up to top that holds more than a
+// buffer: segs, the sorted runs of it taken from the sources so far, and
+// what the live sources still hold up to top. It calls fn with each key's
+// fingerprints in pieces of len(out) at most, and returns the sources
+// still live. It is the rare path (many copies of a few keys): a binary
+// heap of the heads, one comparison a level.
+func mergeOverflow(segs [][]FP, live []*cursor, top uint64, out []FP, fn GroupFunc) ([]*cursor, error) {
+	type head struct {
+		x   FP
+		seg []FP    // the rest of a segment, or
+		c   *cursor // a source
+	}
+	var h []head
+	for _, sg := range segs {
+		if len(sg) > 0 {
+			h = append(h, head{x: sg[0], seg: sg[1:]})
+		}
+	}
+	for _, c := range live {
+		if c.cur.H1 <= top {
+			h = append(h, head{x: c.cur, c: c})
+		}
+	}
+	less := func(i, j int) bool { return Compare(h[i].x, h[j].x) < 0 }
+	down := func(i int) {
+		for {
+			m := i
+			if l := 2*i + 1; l < len(h) && less(l, m) {
+				m = l
+			}
+			if r := 2*i + 2; r < len(h) && less(r, m) {
+				m = r
+			}
+			if m == i {
+				return
+			}
+			h[i], h[m] = h[m], h[i]
+			i = m
+		}
+	}
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	done := map[*cursor]bool{}
+	piece, cont := out[:0], false
+	for len(h) > 0 {
+		x := h[0].x
+		if len(piece) > 0 {
+			same := piece[0].SameKey(x)
+			if !same || len(piece) == len(out) {
+				if err := fn(piece, cont, same); err != nil {
+					return nil, err
+				}
+				piece, cont = out[:0], same
+			}
+		}
+		piece = append(piece, x)
+		// the head's next fingerprint in the range, if any
+		t := &h[0]
+		next := false
+		switch {
+		case t.c == nil && len(t.seg) > 0:
+			t.x, t.seg, next = t.seg[0], t.seg[1:], true
+		case t.c != nil:
+			ok, err := t.c.next()
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				done[t.c] = true
+			} else {
+				t.x, next = t.c.cur, t.c.cur.H1 <= top
+			}
+		}
+		if !next {
+			h[0] = h[len(h)-1]
+			h = h[:len(h)-1]
+		}
+		down(0)
+	}
+	if len(piece) > 0 {
+		if err := fn(piece, cont, false); err != nil {
+			return nil, err
+		}
+	}
+	still := live[:0]
+	for _, c := range live {
+		if !done[c] {
+			still = append(still, c)
+		}
+	}
+	return still, nil
 }
 
 // sortRange sorts xs, whose h1 are in [start, top], into out, and returns
@@ -410,13 +539,13 @@ func sortRange(xs, out []FP, counts []int, start, top uint64) ([]FP, []int) {
 }
 
 // scanGroups calls fn with the fingerprints of each key of sorted xs.
-func scanGroups(xs []FP, fn func(group []FP) error) error {
+func scanGroups(xs []FP, fn GroupFunc) error {
 	for i := 0; i < len(xs); {
 		j := i + 1
 		for j < len(xs) && xs[j].SameKey(xs[i]) {
 			j++
 		}
-		if err := fn(xs[i:j]); err != nil {
+		if err := fn(xs[i:j], false, false); err != nil {
 			return err
 		}
 		i = j

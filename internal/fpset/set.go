@@ -287,7 +287,7 @@ func (s *Set) sortedTable() []FP {
 // flushTable moves the table into base.
 func (s *Set) flushTable() error {
 	srcs := s.base.cursors(0, memCursor(s.sortedTable(), 0))
-	return s.compact(srcs, true, func([]FP) error { return nil })
+	return s.compact(srcs, true, func([]FP, bool, bool) error { return nil })
 }
 
 // compact merges sorted sources into a new set of resolved keys, keeping
@@ -299,13 +299,13 @@ func (s *Set) flushTable() error {
 // A large merge is split by ranges of h1 into parts merged in parallel,
 // each into its own base file; fn is called by one part at a time, in no
 // particular order of keys.
-func (s *Set) compact(srcs []*cursor, toFile bool, fn func(group []FP) error) error {
+func (s *Set) compact(srcs []*cursor, toFile bool, fn GroupFunc) error {
 	return s.merge(srcs, toFile, false, fn)
 }
 
 // merge is compact, or with dry only the calls of fn: nothing is kept
 // and the resolved keys stay as they are.
-func (s *Set) merge(srcs []*cursor, toFile, dry bool, fn func(group []FP) error) error {
+func (s *Set) merge(srcs []*cursor, toFile, dry bool, fn GroupFunc) error {
 	var total int64
 	for _, c := range srcs {
 		total += c.size()
@@ -350,22 +350,35 @@ func (s *Set) merge(srcs []*cursor, toFile, dry bool, fn func(group []FP) error)
 				hi = uint64(p+1)*step - 1
 			}
 			n := s.rangeLen(parts)
-			merge = func(srcs []*cursor, fn func([]FP) error) error {
+			merge = func(srcs []*cursor, fn GroupFunc) error {
 				return mergeRanges(srcs, lo, hi, make([]FP, n), make([]FP, n), fn)
 			}
 		}
-		return merge(split[p], func(g []FP) error {
-			if len(g) > 1 {
-				mu.Lock()
-				err := fn(g)
+		locked := false
+		defer func() {
+			if locked {
 				mu.Unlock()
+			}
+		}()
+		return merge(split[p], func(g []FP, cont, more bool) error {
+			if len(g) > 1 || cont || more {
+				// the pieces of one key go to fn together, under one lock
+				if !locked {
+					mu.Lock()
+					locked = true
+				}
+				err := fn(g, cont, more)
+				if !more {
+					mu.Unlock()
+					locked = false
+				}
 				if err != nil {
 					return err
 				}
 			}
 			switch {
-			case dry:
-				return nil
+			case dry, cont:
+				return nil // a continued key's first is in the piece before
 			case sink != nil:
 				return sink.write(g[0])
 			}
@@ -589,7 +602,7 @@ func (s *Set) boundRuns() error {
 			srcs = append(srcs, r.cursor(r.seqOff))
 		}
 		w := s.writer(s.runFile.f, s.runFile.size)
-		if err := mergeGroups(srcs, func(g []FP) error {
+		if err := mergeGroups(srcs, func(g []FP, _, _ bool) error {
 			for _, k := range g {
 				if err := w.write(k); err != nil {
 					return err
@@ -707,8 +720,10 @@ func bitsLen(n int) int {
 // Resolve merges the deferred fingerprints with the resolved ones, calls
 // fn with every group of fingerprints of one key seen more than once (in
 // order of Seq: the first is the one kept), and keeps the first of each
-// key. fn is called one group at a time, in no particular order of keys.
-func (s *Set) Resolve(fn func(group []FP) error) error {
+// key. fn is called one group at a time, in no particular order of keys;
+// a key with very many copies comes in pieces (see GroupFunc), so that
+// memory stays bounded.
+func (s *Set) Resolve(fn GroupFunc) error {
 	if err := s.waitRun(); err != nil {
 		return err
 	}
@@ -730,14 +745,14 @@ func (s *Set) Resolve(fn func(group []FP) error) error {
 		// none, the runs join base as they are, and base is not written
 		// again (else a second merge writes it)
 		dups := false
-		err = s.merge(srcs(), true, true, func(g []FP) error {
+		err = s.merge(srcs(), true, true, func(g []FP, cont, more bool) error {
 			dups = true
-			return fn(g)
+			return fn(g, cont, more)
 		})
 		switch {
 		case err != nil:
 		case dups:
-			err = s.compact(srcs(), true, func([]FP) error { return nil })
+			err = s.compact(srcs(), true, func([]FP, bool, bool) error { return nil })
 		default:
 			err = s.keepRuns(table, pending)
 			kept = err == nil
@@ -852,9 +867,9 @@ func (s *Set) Absorb(o *Set) error {
 
 // Merge adds the resolved keys of o, added after all of s's: their Seqs
 // are offset by s.Len(). fn is called with every group of fingerprints of
-// one key (more than one, in order of Seq), as by Resolve; every key stays
-// in one copy, the first. o is closed.
-func (s *Set) Merge(o *Set, fn func(group []FP) error) error {
+// one key (more than one, in order of Seq, in pieces as by Resolve); every
+// key stays in one copy, the first. o is closed.
+func (s *Set) Merge(o *Set, fn GroupFunc) error {
 	if err := s.waitRun(); err != nil {
 		return err
 	}

@@ -76,7 +76,7 @@ func drive(t *testing.T, s *Set, rnd *rand.Rand, batches, size, space int, m *mo
 			require.NoError(t, err)
 			require.Equal(t, seq, got)
 		}
-		require.NoError(t, s.Resolve(func(g []FP) error {
+		require.NoError(t, s.Resolve(whole(t, func(g []FP) error {
 			require.Greater(t, len(g), 1)
 			for i := range g {
 				require.True(t, g[i].SameKey(g[0]))
@@ -86,7 +86,7 @@ func drive(t *testing.T, s *Set, rnd *rand.Rand, batches, size, space int, m *mo
 				}
 			}
 			return nil
-		}))
+		})))
 		// every resolved key is found exactly, whatever its place
 		for key, first := range m.first {
 			seq, ok, err := s.Find(Hash([]byte(key)), true)
@@ -152,14 +152,14 @@ func TestSetMerge(t *testing.T) {
 		add(a, ka...)
 		add(b, kb...)
 		var both [][]uint64
-		require.NoError(t, a.Merge(b, func(g []FP) error {
+		require.NoError(t, a.Merge(b, whole(t, func(g []FP) error {
 			var seqs []uint64
 			for _, k := range g {
 				seqs = append(seqs, k.Seq)
 			}
 			both = append(both, seqs)
 			return nil
-		}))
+		})))
 		slices.SortFunc(both, func(x, y []uint64) int { return int(x[0]) - int(y[0]) })
 		// b's seqs follow a's: "a3" was 3 in a and 100+100 in b
 		assert.Equal(t, [][]uint64{{3, 200}, {50, 201}}, both, "mem %d", mem)
@@ -233,14 +233,14 @@ func TestSetAbsorbLikeOneSet(t *testing.T) {
 	}
 	resolve := func(s *Set) [][]uint64 {
 		var groups [][]uint64
-		require.NoError(t, s.Resolve(func(g []FP) error {
+		require.NoError(t, s.Resolve(whole(t, func(g []FP) error {
 			var seqs []uint64
 			for _, k := range g {
 				seqs = append(seqs, k.Seq)
 			}
 			groups = append(groups, seqs)
 			return nil
-		}))
+		})))
 		slices.SortFunc(groups, func(x, y []uint64) int { return int(x[0]) - int(y[0]) })
 		return groups
 	}
@@ -346,11 +346,11 @@ func TestMergeRangesMatchesTournament(t *testing.T) {
 			}
 			return cs
 		}
-		collect := func(groups *[][]FP) func([]FP) error {
-			return func(g []FP) error {
+		collect := func(groups *[][]FP) GroupFunc {
+			return whole(t, func(g []FP) error {
 				*groups = append(*groups, slices.Clone(g))
 				return nil
-			}
+			})
 		}
 		var want, got [][]FP
 		require.NoError(t, mergeGroups(cursors(), collect(&want)))
@@ -390,12 +390,12 @@ func TestSetKeepsRuns(t *testing.T) {
 		}
 		resolve := func() map[uint64]uint64 {
 			dups := map[uint64]uint64{}
-			require.NoError(t, s.Resolve(func(g []FP) error {
+			require.NoError(t, s.Resolve(whole(t, func(g []FP) error {
 				for _, k := range g[1:] {
 					dups[k.Seq] = g[0].Seq
 				}
 				return nil
-			}))
+			})))
 			return dups
 		}
 		// spilled: from here on every key is deferred
@@ -480,4 +480,89 @@ func TestSetOneProcessor(t *testing.T) {
 	require.NotEmpty(t, m.dups)
 	require.Equal(t, m.dups, found)
 	require.NoError(t, s.Close())
+}
+
+// whole gathers the pieces of each key (see GroupFunc), checking that a
+// piece continues a key exactly when the one before said so, and calls fn
+// with the key's whole group.
+func whole(t *testing.T, fn func(g []FP) error) GroupFunc {
+	var acc []FP
+	pending := false
+	return func(g []FP, cont, more bool) error {
+		require.Equal(t, pending, cont, "a piece continues a key exactly when the one before said more")
+		require.NotEmpty(t, g)
+		if cont {
+			require.True(t, acc[0].SameKey(g[0]), "a piece continues the key before")
+		}
+		acc = append(acc, g...)
+		if pending = more; more {
+			return nil
+		}
+		err := fn(acc)
+		acc = nil
+		return err
+	}
+}
+
+// Many copies of a few keys, across sources, come in pieces no larger
+// than the merge's buffer, and whole they are the groups a tournament
+// gives: a resolve holds a bounded number of them however many there are.
+func TestMergeManyCopies(t *testing.T) {
+	dir := t.TempDir()
+	keys := []FP{Hash([]byte("a")), Hash([]byte("b")), Hash([]byte("c"))}
+	var sources [][]FP
+	seq := uint64(0)
+	for s := range 9 {
+		var xs []FP
+		for i := range 3000 + 500*s {
+			k := keys[i%len(keys)]
+			if i%7 == 0 {
+				k = Hash([]byte(fmt.Sprint("u", s, i))) // a key of its own
+			}
+			k.Seq = seq
+			seq++
+			xs = append(xs, k)
+		}
+		slices.SortFunc(xs, Compare)
+		sources = append(sources, xs)
+	}
+	cursors := func() []*cursor {
+		var cs []*cursor
+		for i, xs := range sources {
+			if i%2 == 0 {
+				cs = append(cs, memCursor(slices.Clone(xs), 0))
+				continue
+			}
+			f, err := os.CreateTemp(dir, "run")
+			require.NoError(t, err)
+			w := newWriter(f, 0, nil)
+			for _, k := range xs {
+				require.NoError(t, w.write(k))
+			}
+			run, err := w.finish()
+			require.NoError(t, err)
+			cs = append(cs, run.cursor(0))
+		}
+		return cs
+	}
+	for _, bufLen := range []int{1, 2, 64, 1000} {
+		var want, got [][]FP
+		largest := 0
+		require.NoError(t, mergeGroups(cursors(), whole(t, func(g []FP) error { want = append(want, slices.Clone(g)); return nil })))
+		w := whole(t, func(g []FP) error { got = append(got, slices.Clone(g)); return nil })
+		require.NoError(t, mergeRanges(cursors(), 0, ^uint64(0), make([]FP, bufLen), make([]FP, bufLen), func(g []FP, cont, more bool) error {
+			largest = max(largest, len(g))
+			return w(g, cont, more)
+		}))
+		require.Equal(t, len(want), len(got), "bufLen %d", bufLen)
+		for i := range want {
+			require.Equal(t, want[i], got[i], "bufLen %d: group %d", bufLen, i)
+		}
+		copies := 0
+		for _, g := range want {
+			copies = max(copies, len(g))
+		}
+		assert.Greater(t, copies, 3*bufLen, "bufLen %d: the copies of a key exceed the buffer", bufLen)
+		assert.LessOrEqual(t, largest, max(bufLen, 1), "bufLen %d: pieces within the buffer", bufLen)
+	}
 }
