@@ -17,9 +17,12 @@
 // second pass writes the new base).
 //
 // The merge is a tournament tree over a few sources, and over many a sort
-// in memory of one range of H1 after another; a large one (base and runs
-// together) is split by ranges of H1 into parts merged by goroutines of
-// their own, each part writing its own segment of the new base.
+// in memory of one range of H1 after another (a range with more than its
+// buffer holds, many copies of a few keys, merged by a heap instead); a
+// large one (base and runs together) is split by ranges of H1 into parts
+// merged by goroutines of their own, each part writing its own segment of
+// the new base. However many copies a key has, a merge holds a bounded
+// number of them: they go to the callback in pieces (GroupFunc).
 //
 // Find with exact set looks in base too, by binary search in the file
 // (after writing base again as one, when resolves kept many runs).
