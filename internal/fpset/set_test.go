@@ -327,25 +327,7 @@ func TestMergeRangesMatchesTournament(t *testing.T) {
 			}
 			slices.SortFunc(sources[i], Compare)
 		}
-		cursors := func() []*cursor {
-			var cs []*cursor
-			for i, xs := range sources {
-				if i%2 == 0 {
-					cs = append(cs, memCursor(slices.Clone(xs), 0))
-					continue
-				}
-				f, err := os.CreateTemp(dir, "run")
-				require.NoError(t, err)
-				w := newWriter(f, 0, nil)
-				for _, k := range xs {
-					require.NoError(t, w.write(k))
-				}
-				run, err := w.finish()
-				require.NoError(t, err)
-				cs = append(cs, run.cursor(0))
-			}
-			return cs
-		}
+		cursors := func() []*cursor { return testCursors(t, dir, sources) }
 		collect := func(groups *[][]FP) GroupFunc {
 			return whole(t, func(g []FP) error {
 				*groups = append(*groups, slices.Clone(g))
@@ -526,25 +508,7 @@ func TestMergeManyCopies(t *testing.T) {
 		slices.SortFunc(xs, Compare)
 		sources = append(sources, xs)
 	}
-	cursors := func() []*cursor {
-		var cs []*cursor
-		for i, xs := range sources {
-			if i%2 == 0 {
-				cs = append(cs, memCursor(slices.Clone(xs), 0))
-				continue
-			}
-			f, err := os.CreateTemp(dir, "run")
-			require.NoError(t, err)
-			w := newWriter(f, 0, nil)
-			for _, k := range xs {
-				require.NoError(t, w.write(k))
-			}
-			run, err := w.finish()
-			require.NoError(t, err)
-			cs = append(cs, run.cursor(0))
-		}
-		return cs
-	}
+	cursors := func() []*cursor { return testCursors(t, dir, sources) }
 	for _, bufLen := range []int{1, 2, 64, 1000} {
 		var want, got [][]FP
 		largest := 0
@@ -565,4 +529,26 @@ func TestMergeManyCopies(t *testing.T) {
 		assert.Greater(t, copies, 3*bufLen, "bufLen %d: the copies of a key exceed the buffer", bufLen)
 		assert.LessOrEqual(t, largest, max(bufLen, 1), "bufLen %d: pieces within the buffer", bufLen)
 	}
+}
+
+// testCursors returns a cursor over each of sources (sorted), in memory
+// for the even ones and over a run file in dir for the odd ones.
+func testCursors(t *testing.T, dir string, sources [][]FP) []*cursor {
+	var cs []*cursor
+	for i, xs := range sources {
+		if i%2 == 0 {
+			cs = append(cs, memCursor(slices.Clone(xs), 0))
+			continue
+		}
+		f, err := os.CreateTemp(dir, "run")
+		require.NoError(t, err)
+		w := newWriter(f, 0, nil)
+		for _, k := range xs {
+			require.NoError(t, w.write(k))
+		}
+		run, err := w.finish()
+		require.NoError(t, err)
+		cs = append(cs, run.cursor(0))
+	}
+	return cs
 }
