@@ -40,24 +40,24 @@ func TestReadAllLikeReads(t *testing.T) {
 		ro := ReadOptions{Lenient: lenient}
 		for _, tc := range []struct {
 			budget, parallel int
-			disk             bool
-		}{{0, 1, false}, {1, 1, false}, {300, 1, false}, {2000, 1, false}, {0, 2, false}, {1, 3, false}, {300, 4, false}, {2000, 2, false}, {-1, 3, false},
-			{0, 2, true}, {1, 3, true}, {300, 2, true}, {-1, 4, true}} {
+			disk             int // 1: every other input a regular file, 2: every one
+		}{{0, 1, 0}, {1, 1, 0}, {300, 1, 0}, {2000, 1, 0}, {0, 2, 0}, {1, 3, 0}, {300, 4, 0}, {2000, 2, 0}, {-1, 3, 0},
+			{0, 2, 1}, {1, 3, 1}, {300, 2, 1}, {-1, 4, 1}, {0, 2, 2}, {1, 2, 2}, {300, 3, 2}, {-1, 2, 2}} {
 			budget := tc.budget
 			opts := Options{DuplicateMemory: budget, TempDir: t.TempDir(), Parallel: tc.parallel}
 			dir := t.TempDir()
-			// with disk, every other file is a regular file, which a reads
-			// itself when it is under parallelMin (the others are read by
-			// readers of their own)
+			// with disk, every other file (or every one) is a regular
+			// file, which a reads itself when it is under parallelMin (the
+			// others are read by readers of their own)
 			input := func(i int, name, data string, kind Kind) File {
-				if !tc.disk || i%2 == 1 {
+				if tc.disk == 0 || tc.disk == 1 && i%2 == 1 {
 					return stringInput(name, data, kind, ro)
 				}
 				path := filepath.Join(dir, name)
 				require.NoError(t, os.WriteFile(path, []byte(data), 0o600))
 				return File{Name: name, Kind: kind, Options: ro, Open: func() (io.ReadCloser, error) { return os.Open(path) }}
 			}
-			if tc.disk {
+			if tc.disk > 0 {
 				opts.parallelMin = int64(len(files[0]) + 1)
 			}
 			seq := NewAggregator(testFramework(t), opts)
@@ -93,7 +93,7 @@ func TestReadAllLikeReads(t *testing.T) {
 				}
 				got = append(got, fmt.Sprint(r.Rejected, r.Err))
 			}
-			require.Equal(t, want, got, "lenient %v budget %d parallel %d disk %v", lenient, budget, tc.parallel, tc.disk)
+			require.Equal(t, want, got, "lenient %v budget %d parallel %d disk %d", lenient, budget, tc.parallel, tc.disk)
 			if budget == 1 && tc.parallel == 1 {
 				require.True(t, all.dd.deferring())
 				assert.Contains(t, strings.Join(got, "\n"), "duplicate of f0.csv:", "found at the end")
