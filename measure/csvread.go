@@ -1,6 +1,7 @@
 package measure
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/csv"
 	"io"
@@ -61,7 +62,7 @@ type csvReader struct {
 	rec []string
 	// the positions of the fields: on the record's one line, where each
 	// starts (split), or else each one's line and column (readQuoted)
-	starts  []int32
+	starts  []int
 	pos     []csvPos
 	oneLine bool
 	plain   bool
@@ -140,7 +141,7 @@ func (c *csvReader) split(line string) bool {
 		for m := zeroBytes(w ^ bytesComma); m != 0; m &= m - 1 {
 			j := i + bits.TrailingZeros64(m)>>3
 			rec = append(rec, line[from:j])
-			starts = append(starts, int32(from))
+			starts = append(starts, from)
 			from = j + 1
 		}
 	}
@@ -149,7 +150,7 @@ func (c *csvReader) split(line string) bool {
 		switch x := b[i]; {
 		case x == ',':
 			rec = append(rec, line[from:i])
-			starts = append(starts, int32(from))
+			starts = append(starts, from)
 			from = i + 1
 		case x == '"':
 			quotes = 1
@@ -161,7 +162,7 @@ func (c *csvReader) split(line string) bool {
 		return false
 	}
 	c.rec = append(rec, line[from:])
-	c.starts = append(starts, int32(from))
+	c.starts = append(starts, from)
 	c.plain, c.oneLine = plain, true
 	return true
 }
@@ -170,7 +171,7 @@ func (c *csvReader) split(line string) bool {
 // read starts, as csv.Reader.FieldPos does.
 func (c *csvReader) FieldPos(i int) (line, col int) {
 	if c.oneLine {
-		return c.numLine, int(c.starts[i]) + 1
+		return c.numLine, c.starts[i] + 1
 	}
 	p := c.pos[i]
 	return p.line, p.col
@@ -222,7 +223,8 @@ func (c *csvReader) readLine(start int64) (line string, nl bool, err error) {
 }
 
 // fill reads more input into the window, keeping what was not consumed:
-// it reads until the buffer is full or the input ends. When what is kept
+// it reads until the buffer is full, the input ends or a read brings a
+// line end (so that rows from a slow pipe are counted as they come). When what is kept
 // takes half the buffer (a long line), the buffer doubles, up to the cap
 // on a record and one window more: readLine fills only while what is kept
 // is within the cap, so a read holds at most about twice the cap (the
@@ -241,6 +243,9 @@ func (c *csvReader) fill() {
 			if err != io.EOF {
 				c.rerr = err
 			}
+		}
+		if k > 0 && bytes.IndexByte(c.buf[n-k:n], '\n') >= 0 {
+			break
 		}
 	}
 	c.win, c.next = "", 0

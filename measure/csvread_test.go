@@ -8,9 +8,11 @@ import (
 	"io"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -277,4 +279,30 @@ func TestTrim(t *testing.T) {
 	for _, s := range []string{"", " ", "\t", " \t ", "a", " a", "a ", "\ta\t", " a b ", "\t \ta\t \t", "\na\n", " \u00a0a"} {
 		assert.Equal(t, strings.Trim(s, " \t"), trim(s), "%q", s)
 	}
+}
+
+// A row from a slow pipe is read as soon as its line end arrives, not when
+// the window is full: progress and the context are checked as rows come.
+func TestCSVReaderSlowPipe(t *testing.T) {
+	r, w := io.Pipe()
+	c := newCSVReader(r, 100, csvWindow)
+	go func() { _, _ = w.Write([]byte("a,b\n")) }()
+	got := make(chan []string)
+	go func() {
+		rec, err := c.Read()
+		assert.NoError(t, err)
+		got <- slices.Clone(rec)
+	}()
+	select {
+	case rec := <-got:
+		assert.Equal(t, []string{"a", "b"}, rec)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first row waited for more input")
+	}
+	go func() { _, _ = w.Write([]byte("c,d\n")); w.Close() }()
+	rec, err := c.Read()
+	require.NoError(t, err)
+	assert.Equal(t, []string{"c", "d"}, rec)
+	_, err = c.Read()
+	assert.Equal(t, io.EOF, err)
 }

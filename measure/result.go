@@ -2,7 +2,6 @@ package measure
 
 import (
 	"cmp"
-	"github.com/socialvalue-toms/toms/diag"
 	"slices"
 	"sort"
 	"strings"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/socialvalue-toms/toms/diag"
 	"github.com/socialvalue-toms/toms/tom"
 )
 

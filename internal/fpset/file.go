@@ -499,16 +499,11 @@ func mergeOverflow(segs [][]FP, live []*cursor, top uint64, out []FP, fn GroupFu
 	return still, nil
 }
 
-// sortRange sorts xs, whose h1 are in [start, top], into out, and returns
-// it (with counts, its scratch space): a counting pass into buckets by
-// the top bits of h1 - start, then an insertion sort within them. A range
-// that holds more than out (many copies of a key) is sorted in place
-// instead, so that its copies are held once.
+// sortRange sorts xs, whose h1 are in [start, top], into out, which is
+// as long (a range that holds more goes to mergeOverflow), and returns it
+// (with counts, its scratch space): a counting pass into buckets by the
+// top bits of h1 - start, then an insertion sort within them.
 func sortRange(xs, out []FP, counts []int, start, top uint64) ([]FP, []int) {
-	if cap(out) < len(xs) {
-		slices.SortFunc(xs, Compare)
-		return xs, counts
-	}
 	out = out[:len(xs)]
 	if len(xs) < smallSort {
 		copy(out, xs)
