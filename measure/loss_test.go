@@ -90,7 +90,8 @@ func TestQuotedCellSpanningLines(t *testing.T) {
 	}
 }
 
-// Item 1 (the rest of the class): no cell holds a control character, in
+// Item 1 (the rest of the class): no cell holds a control character, a
+// space other than U+0020 or an invisible character (look-alike names), in
 // either format, nor in a record given to Add.
 func TestControlCharacters(t *testing.T) {
 	fw := testFramework(t)
@@ -100,6 +101,9 @@ func TestControlCharacters(t *testing.T) {
 		{"DEL", "\x7fAcme", "holds the control character U+007F at byte 1 of the cell; remove it"},
 		{"C1 control", "Ac\u0085me", "holds a line break (U+0085 at byte 3 of the cell); no cell may span lines"},
 		{"line separator", "Ac\u2028me", "holds a line break (U+2028 at byte 3 of the cell); no cell may span lines"},
+		{"no-break space", "Acme Ltd\u00a0", "holds U+00A0 at byte 9 of the cell, a space or invisible character that makes it look like text it is not; write a plain space or remove it"},
+		{"zero-width space", "Ac\u200bme", "holds U+200B at byte 3 of the cell, a space or invisible character that makes it look like text it is not; write a plain space or remove it"},
+		{"byte-order mark", "\ufeffAcme", "holds U+FEFF at byte 1 of the cell, a space or invisible character that makes it look like text it is not; write a plain space or remove it"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			data := header + "C1," + tc.cell + ",schools-supported,1,2024-06-30,ev\n"

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/socialvalue-toms/toms/diag"
@@ -305,9 +306,10 @@ func financialYear(y, m int) int {
 
 // textProblem says why a cell is not plain text on one line, or returns "".
 // Every cell must be: a line break in a cell is how a stray quote swallows
-// the rows after it, another control character makes two names that look
-// the same different, and bytes that are not UTF-8 would be read as U+FFFD
-// (making two different ids one).
+// the rows after it, another control character, a space other than U+0020
+// (a no-break space) or an invisible character (a zero-width space) makes
+// two names that look the same different, and bytes that are not UTF-8
+// would be read as U+FFFD (making two different ids one).
 func textProblem(s string) string {
 	i := 0
 	for i < len(s) && s[i] >= 0x20 && s[i] < 0x7f {
@@ -325,6 +327,11 @@ func textProblem(s string) string {
 			return fmt.Sprintf("holds a line break (U+%04X at byte %d of the cell); no cell may span lines", r, i+1)
 		case r < 0x20 || (r >= 0x7f && r < 0xa0):
 			return fmt.Sprintf("holds the control character U+%04X at byte %d of the cell; remove it", r, i+1)
+		case r != ' ' && unicode.IsSpace(r) || unicode.Is(unicode.Cf, r):
+			// a no-break space, a zero-width space, a byte-order mark:
+			// "Acme Ltd" with one looks like "Acme Ltd" without, and would
+			// be counted as another supplier
+			return fmt.Sprintf("holds U+%04X at byte %d of the cell, a space or invisible character that makes it look like text it is not; write a plain space or remove it", r, i+1)
 		}
 		i += size
 	}
