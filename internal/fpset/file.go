@@ -208,6 +208,22 @@ type GroupFunc func(group []FP, cont, more bool) error
 // groupPiece is the most fingerprints of one key mergeGroups holds at once.
 const groupPiece = 4096
 
+// startCursors moves each source to its first fingerprint and returns
+// those that have one, and how many fingerprints they hold together.
+func startCursors(srcs []*cursor) (live []*cursor, n int64, err error) {
+	for _, c := range srcs {
+		ok, err := c.next()
+		if err != nil {
+			return nil, 0, err
+		}
+		if ok {
+			live = append(live, c)
+			n += c.size() + 1
+		}
+	}
+	return live, n, nil
+}
+
 // mergeGroups merges sorted sources and calls fn with the fingerprints of
 // each key, in order of seq, in pieces of groupPiece at most.
 //
@@ -218,15 +234,9 @@ const groupPiece = 4096
 // duplicate detection, and its less, its tree and its inlined cursor step
 // share locals that a split would turn into fields, calls or escapes.
 func mergeGroups(srcs []*cursor, fn GroupFunc) error {
-	var live []*cursor
-	for _, c := range srcs {
-		ok, err := c.next()
-		if err != nil {
-			return err
-		}
-		if ok {
-			live = append(live, c)
-		}
+	live, _, err := startCursors(srcs)
+	if err != nil {
+		return err
 	}
 	k := len(live)
 	if k == 0 {
@@ -327,17 +337,9 @@ func mergeGroups(srcs []*cursor, fn GroupFunc) error {
 // sources still hold (mergeOverflow), so that memory stays within buf and
 // out however many copies a key has.
 func mergeRanges(srcs []*cursor, lo, hi uint64, buf, out []FP, fn GroupFunc) error {
-	var live []*cursor
-	var n int64
-	for _, c := range srcs {
-		ok, err := c.next()
-		if err != nil {
-			return err
-		}
-		if ok {
-			live = append(live, c)
-			n += c.size() + 1
-		}
+	live, n, err := startCursors(srcs)
+	if err != nil {
+		return err
 	}
 	limit := len(buf)
 	per := int64(max(1, limit*7/8)) // leave room for the spread
