@@ -25,13 +25,7 @@ type profileFile struct {
 // TestSchemaFiles checks schema/Profile.json against the loader's types
 // (go generate ./schema rewrites it).
 func TestSchemaFiles(t *testing.T) {
-	part := func(v any, o yamlx.SchemaOptions) map[string]any {
-		s, err := yamlx.Schema(reflect.TypeOf(v), o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
+	part := yamlx.MustSchema
 	opts := yamlx.SchemaOptions{Fields: map[string]map[string]any{
 		// ReadProfile reads `"2024/25": share`.
 		"profileFile.Shares": {
@@ -40,8 +34,9 @@ func TestSchemaFiles(t *testing.T) {
 			"additionalProperties": part(decimal.Decimal{}, yamlx.SchemaOptions{}),
 		},
 	}}
-	s, err := yamlx.DocumentSchema("Profile", "toms award profile", "Shares of a contract's commitments per financial year, for toms award --profile (docs/report.md).", reflect.TypeOf(profileFile{}), opts)
-	if err := yamlx.SyncSchemaFile("../schema/Profile.json", s, err, *updateSchema); err != nil {
+	if err := yamlx.SyncSchemaFiles("../schema", []yamlx.SchemaDoc{
+		{Kind: "Profile", Title: "toms award profile", Description: "Shares of a contract's commitments per financial year, for toms award --profile (docs/report.md).", Type: reflect.TypeOf(profileFile{})},
+	}, opts, *updateSchema); err != nil {
 		t.Error(err)
 	}
 }

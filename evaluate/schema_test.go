@@ -15,13 +15,7 @@ var updateSchema = flag.Bool("update", false, "rewrite the schema files in ../sc
 // TestSchemaFiles checks schema/Tender.json and Bids.json against the types
 // the loaders decode into (go generate ./schema rewrites them).
 func TestSchemaFiles(t *testing.T) {
-	part := func(v any, o yamlx.SchemaOptions) map[string]any {
-		s, err := yamlx.Schema(reflect.TypeOf(v), o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
+	part := yamlx.MustSchema
 	opts := yamlx.SchemaOptions{
 		Fields: map[string]map[string]any{
 			// decodeMeasures reads each item as a measure id or a measureFile.
@@ -37,16 +31,10 @@ func TestSchemaFiles(t *testing.T) {
 			},
 		},
 	}
-	for _, k := range []struct {
-		kind, title, desc string
-		typ               reflect.Type
-	}{
-		{"Tender", "toms tender", "A tender's scoring design (price, quality, social value), with optional inline bids (evaluate/FORMAT.md).", reflect.TypeOf(tenderFile{})},
-		{"Bids", "toms bids", "Bids for a tender: price, quality scores and social value commitments (evaluate/FORMAT.md).", reflect.TypeOf(bidsFile{})},
-	} {
-		s, err := yamlx.DocumentSchema(k.kind, k.title, k.desc, k.typ, opts)
-		if err := yamlx.SyncSchemaFile("../schema/"+k.kind+".json", s, err, *updateSchema); err != nil {
-			t.Error(err)
-		}
+	if err := yamlx.SyncSchemaFiles("../schema", []yamlx.SchemaDoc{
+		{Kind: "Tender", Title: "toms tender", Description: "A tender's scoring design (price, quality, social value), with optional inline bids (evaluate/FORMAT.md).", Type: reflect.TypeOf(tenderFile{})},
+		{Kind: "Bids", Title: "toms bids", Description: "Bids for a tender: price, quality scores and social value commitments (evaluate/FORMAT.md).", Type: reflect.TypeOf(bidsFile{})},
+	}, opts, *updateSchema); err != nil {
+		t.Error(err)
 	}
 }

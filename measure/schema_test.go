@@ -22,13 +22,7 @@ type contractsFile struct {
 // types the loaders decode into (go generate ./schema rewrites them; the
 // -update flag is the golden files' one).
 func TestSchemaFiles(t *testing.T) {
-	part := func(v any, o yamlx.SchemaOptions) map[string]any {
-		s, err := yamlx.Schema(reflect.TypeOf(v), o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
+	part := yamlx.MustSchema
 	opts := yamlx.SchemaOptions{
 		// answerHook reads yes/no, y/n, true/false, 1/0, any case, or empty.
 		Types: map[reflect.Type]map[string]any{
@@ -38,16 +32,10 @@ func TestSchemaFiles(t *testing.T) {
 	opts.Fields = map[string]map[string]any{
 		"contractsFile.Contracts": {"type": "array", "items": part(contractFile{}, opts)},
 	}
-	for _, k := range []struct {
-		kind, title, desc string
-		typ               reflect.Type
-	}{
-		{"Contracts", "toms contract register", "The council's contracts: value, dates, supplier (docs/report.md); a CSV register has the same fields as columns.", reflect.TypeOf(contractsFile{})},
-		{"Targets", "toms targets", "The council's social value targets for a financial year, with RAG bands (docs/report.md).", reflect.TypeOf(targetsFile{})},
-	} {
-		s, err := yamlx.DocumentSchema(k.kind, k.title, k.desc, k.typ, opts)
-		if err := yamlx.SyncSchemaFile("../schema/"+k.kind+".json", s, err, *update); err != nil {
-			t.Error(err)
-		}
+	if err := yamlx.SyncSchemaFiles("../schema", []yamlx.SchemaDoc{
+		{Kind: "Contracts", Title: "toms contract register", Description: "The council's contracts: value, dates, supplier (docs/report.md); a CSV register has the same fields as columns.", Type: reflect.TypeOf(contractsFile{})},
+		{Kind: "Targets", Title: "toms targets", Description: "The council's social value targets for a financial year, with RAG bands (docs/report.md).", Type: reflect.TypeOf(targetsFile{})},
+	}, opts, *update); err != nil {
+		t.Error(err)
 	}
 }

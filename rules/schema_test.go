@@ -14,13 +14,7 @@ var updateSchema = flag.Bool("update", false, "rewrite the schema files in ../sc
 // Fixtures.json against the types the loaders decode into (go generate
 // ./schema rewrites them).
 func TestSchemaFiles(t *testing.T) {
-	part := func(v any, o yamlx.SchemaOptions) map[string]any {
-		s, err := yamlx.Schema(reflect.TypeOf(v), o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
+	part := yamlx.MustSchema
 	// A CEL expression: text (true and false are expressions too).
 	expr := map[string]any{"type": []any{"string", "boolean", "number"}}
 	typeNames := make([]any, len(constTypeNames))
@@ -72,17 +66,11 @@ func TestSchemaFiles(t *testing.T) {
 			},
 		},
 	}
-	for _, k := range []struct {
-		kind, title, desc string
-		typ               reflect.Type
-	}{
-		{"RuleSet", "toms rule set", "Policy rules in CEL over tenders and bids (rules package documentation, examples/policy).", reflect.TypeOf(ruleDoc{})},
-		{"RuleTest", "toms rule tests", "Tests of policy rules: inputs and the expected verdict of each rule (examples/policy).", reflect.TypeOf(testDoc{})},
-		{"Fixtures", "toms rule test fixtures", "Named tenders and bids shared by the rule tests beside them (examples/policy/testdata).", reflect.TypeOf(fixtureFileDoc{})},
-	} {
-		s, err := yamlx.DocumentSchema(k.kind, k.title, k.desc, k.typ, opts)
-		if err := yamlx.SyncSchemaFile("../schema/"+k.kind+".json", s, err, *updateSchema); err != nil {
-			t.Error(err)
-		}
+	if err := yamlx.SyncSchemaFiles("../schema", []yamlx.SchemaDoc{
+		{Kind: "RuleSet", Title: "toms rule set", Description: "Policy rules in CEL over tenders and bids (rules package documentation, examples/policy).", Type: reflect.TypeOf(ruleDoc{})},
+		{Kind: "RuleTest", Title: "toms rule tests", Description: "Tests of policy rules: inputs and the expected verdict of each rule (examples/policy).", Type: reflect.TypeOf(testDoc{})},
+		{Kind: "Fixtures", Title: "toms rule test fixtures", Description: "Named tenders and bids shared by the rule tests beside them (examples/policy/testdata).", Type: reflect.TypeOf(fixtureFileDoc{})},
+	}, opts, *updateSchema); err != nil {
+		t.Error(err)
 	}
 }

@@ -14,13 +14,7 @@ var updateSchema = flag.Bool("update", false, "rewrite the schema files in ../sc
 // Index.json against the types the loaders decode into (go generate
 // ./schema rewrites them).
 func TestSchemaFiles(t *testing.T) {
-	part := func(v any, o yamlx.SchemaOptions) map[string]any {
-		s, err := yamlx.Schema(reflect.TypeOf(v), o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
+	part := yamlx.MustSchema
 	proxy := part(proxyFile{}, yamlx.SchemaOptions{})
 	opts := yamlx.SchemaOptions{
 		Fields: map[string]map[string]any{
@@ -33,17 +27,11 @@ func TestSchemaFiles(t *testing.T) {
 		},
 		Keys: map[string]string{"indexFile.Values": yamlx.YearPattern},
 	}
-	for _, k := range []struct {
-		kind, title, desc string
-		typ               reflect.Type
-	}{
-		{"Framework", "toms catalogue", "A TOMs catalogue: themes, outcomes and measures, with proxy values per financial year (docs/catalogue.md).", reflect.TypeOf(frameworkFile{})},
-		{"ProxyValues", "toms proxy values", "Proxy values laid over a catalogue (docs/catalogue.md).", reflect.TypeOf(proxyValuesFile{})},
-		{"Index", "toms index series", "A named series of index values per financial year, for uprating proxy values (docs/catalogue.md).", reflect.TypeOf(indexFile{})},
-	} {
-		s, err := yamlx.DocumentSchema(k.kind, k.title, k.desc, k.typ, opts)
-		if err := yamlx.SyncSchemaFile("../schema/"+k.kind+".json", s, err, *updateSchema); err != nil {
-			t.Error(err)
-		}
+	if err := yamlx.SyncSchemaFiles("../schema", []yamlx.SchemaDoc{
+		{Kind: "Framework", Title: "toms catalogue", Description: "A TOMs catalogue: themes, outcomes and measures, with proxy values per financial year (docs/catalogue.md).", Type: reflect.TypeOf(frameworkFile{})},
+		{Kind: "ProxyValues", Title: "toms proxy values", Description: "Proxy values laid over a catalogue (docs/catalogue.md).", Type: reflect.TypeOf(proxyValuesFile{})},
+		{Kind: "Index", Title: "toms index series", Description: "A named series of index values per financial year, for uprating proxy values (docs/catalogue.md).", Type: reflect.TypeOf(indexFile{})},
+	}, opts, *updateSchema); err != nil {
+		t.Error(err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"reflect"
 )
 
@@ -209,6 +210,37 @@ func SchemaJSON(s map[string]any) []byte {
 		panic(err) // maps of JSON values only
 	}
 	return b.Bytes()
+}
+
+// SchemaDoc is one schema file.
+type SchemaDoc struct {
+	Kind        string       // the document's kind, and the file's name
+	Title       string       // the schema's title
+	Description string       // what the document is, and where it is documented
+	Type        reflect.Type // the type its loader decodes into
+}
+
+// SyncSchemaFiles builds the schema of each doc with opts and compares it
+// with dir/KIND.json, or with update rewrites the file (SyncSchemaFile). It
+// returns the problems of every file, joined.
+func SyncSchemaFiles(dir string, docs []SchemaDoc, opts SchemaOptions, update bool) error {
+	var errs []error
+	for _, d := range docs {
+		s, err := DocumentSchema(d.Kind, d.Title, d.Description, d.Type, opts)
+		errs = append(errs, SyncSchemaFile(filepath.Join(dir, d.Kind+".json"), s, err, update))
+	}
+	return errors.Join(errs...)
+}
+
+// MustSchema is Schema of v's type; it panics when the type cannot be
+// described, for schemas built by tests and go generate, where that is a
+// mistake in the code.
+func MustSchema(v any, opts SchemaOptions) map[string]any {
+	s, err := Schema(reflect.TypeOf(v), opts)
+	if err != nil {
+		panic(err)
+	}
+	return s
 }
 
 // SyncSchemaFile compares a generated schema (s, or the error making it)
