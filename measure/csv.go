@@ -20,6 +20,7 @@ func readCSV(r io.Reader, in *ingest) error {
 		window = in.opts.window
 	}
 	cr := newCSVReader(&lineEnds{r: r}, in.maxLine(), window)
+	cr.ctx = in.ctx
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
 		return diag.List{{File: in.v.file, Line: 1, Message: "the file is empty; it needs a header row naming the columns: " + strings.Join(allowedNames(in.v.kind), ","), Kind: ErrColumn}}

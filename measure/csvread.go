@@ -2,6 +2,7 @@ package measure
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"encoding/csv"
 	"io"
@@ -41,6 +42,10 @@ import (
 // is plain (every byte printable ASCII), which lets the validator skip its
 // text checks.
 type csvReader struct {
+	// ctx, if set, is checked every few thousand empty lines, which no row
+	// comes out of to be checked by the caller (an endless stream of line
+	// ends must still stop when the caller gives up)
+	ctx context.Context
 	r   io.Reader
 	max int64 // the most bytes one record may take
 	buf []byte
@@ -73,6 +78,9 @@ type csvReader struct {
 // csvPos is the line and column (1-based, in bytes) where a field starts.
 type csvPos struct{ line, col int }
 
+// emptyCheck is how many empty lines pass between two checks of the context.
+const emptyCheck = 1 << 12
+
 // csvWindow is the initial size of the window; a longer line grows it.
 const csvWindow = 64 << 10
 
@@ -87,7 +95,12 @@ func (c *csvReader) Read() ([]string, error) {
 	var line string
 	var nl bool
 	var start int64
-	for line == "" { // empty lines are skipped
+	for empty := 0; line == ""; empty++ { // empty lines are skipped
+		if c.ctx != nil && empty > 0 && empty%emptyCheck == 0 {
+			if err := c.ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		c.recLine, start = c.numLine+1, c.offset
 		var err error
 		if line, nl, err = c.readLine(start); err != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/socialvalue-toms/toms/diag"
+	"github.com/socialvalue-toms/toms/internal/stream"
 	"github.com/socialvalue-toms/toms/tom"
 )
 
@@ -308,4 +309,21 @@ func TestCSVReaderSlowPipe(t *testing.T) {
 	assert.Equal(t, []string{"c", "d"}, rec)
 	_, err = c.Read()
 	assert.Equal(t, io.EOF, err)
+}
+
+// An endless stream of empty lines, which yields no row for ingest to
+// check its context at, still stops when the context is cancelled, having
+// read little of it.
+func TestCSVEndlessEmptyLines(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	in := stream.NewEndless("contract,supplier,measure,quantity,date,evidence\n", '\n')
+	_, err := NewAggregator(testFramework(t), Options{}).Read(ctx, in, "e.csv", Outcomes, ReadOptions{})
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Less(t, in.N(), int64(1<<20), "bytes read")
+	// and in JSON lines
+	in = stream.NewEndless("", '\n')
+	_, err = NewAggregator(testFramework(t), Options{}).Read(ctx, in, "e.jsonl", Outcomes, ReadOptions{Format: JSONLines})
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Less(t, in.N(), int64(1<<20), "bytes read")
 }

@@ -38,6 +38,12 @@ func readJSONLines(r io.Reader, in *ingest) error {
 			b = bytes.TrimPrefix(b, []byte("\ufeff"))
 		}
 		if len(bytes.TrimSpace(b)) == 0 {
+			// no row for ingest to check the context at, as in readCSV
+			if line%emptyCheck == 0 {
+				if err := in.ctx.Err(); err != nil {
+					return err
+				}
+			}
 			continue
 		}
 		if !utf8.Valid(b) {
